@@ -1,0 +1,72 @@
+using System.Net;
+
+namespace SalesforceAuth;
+
+/// <summary>
+/// Salesforce refused to issue or honour a token, or could not be reached. Carries the wire data as sent
+/// (<see cref="Error"/>, <see cref="ErrorDescription"/>, <see cref="StatusCode"/>), a classified <see cref="Reason"/>,
+/// whether retrying later can help (<see cref="IsTransient"/>), and a <see cref="Diagnosis"/> that says what happened
+/// and how to fix it. Never contains a token, assertion, secret or key.
+/// </summary>
+/// <remarks>Derived types exist where a caller acts differently; catch this type to handle them all.</remarks>
+public class SalesforceAuthenticationException : Exception
+{
+    private readonly SalesforceDiagnosis? _diagnosis;
+
+    /// <summary>Creates an exception with a generic message.</summary>
+    public SalesforceAuthenticationException()
+        : this("Salesforce authentication failed.")
+    {
+    }
+
+    /// <summary>Creates an exception with a message.</summary>
+    /// <param name="message">The message; must not contain secrets.</param>
+    public SalesforceAuthenticationException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates an exception with a message and the exception that caused it.</summary>
+    /// <param name="message">The message; must not contain secrets.</param>
+    /// <param name="innerException">The cause.</param>
+    public SalesforceAuthenticationException(string message, Exception? innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>The classified reason.</summary>
+    public SalesforceReason Reason { get; init; }
+
+    /// <summary>The OAuth <c>error</c> as sent by Salesforce, or <see langword="null"/>.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>The OAuth <c>error_description</c> as sent by Salesforce, or <see langword="null"/>.</summary>
+    public string? ErrorDescription { get; init; }
+
+    /// <summary>The <c>error_uri</c> (for SAML, the org's SAML Assertion Validator), when sent.</summary>
+    public Uri? ErrorUri { get; init; }
+
+    /// <summary>The HTTP status of the response, when there was one.</summary>
+    public HttpStatusCode? StatusCode { get; init; }
+
+    /// <summary>The flow that was being used, when known.</summary>
+    public SalesforceFlow? Flow { get; init; }
+
+    /// <summary>Whether the same request may succeed later without a configuration change.</summary>
+    public bool IsTransient { get; init; }
+
+    /// <summary>What happened, the likely causes and how to fix it.</summary>
+    public SalesforceDiagnosis Diagnosis
+    {
+        get => _diagnosis ?? new SalesforceDiagnosis(Message);
+        init => _diagnosis = value;
+    }
+
+    /// <summary>The exception, the wire error and the full diagnosis; never a secret.</summary>
+    /// <returns>A multi-line description.</returns>
+    public override string ToString()
+    {
+        var wire = Error is null ? string.Empty : $" [{Error}: {ErrorDescription}]";
+        return $"{base.ToString()}{Environment.NewLine}Reason: {Reason}{wire}{Environment.NewLine}{Diagnosis}";
+    }
+}
