@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace SalesforceAuth.Internal;
+
+/// <summary>The instruments of <see cref="SalesforceTelemetry.MeterName"/>, created through <see cref="IMeterFactory"/> when one is available.</summary>
+internal sealed class SalesforceMetrics
+{
+    /// <summary>The activity source for spans.</summary>
+    public static readonly ActivitySource ActivitySource = new(SalesforceTelemetry.ActivitySourceName);
+
+    /// <summary>Creates the instruments.</summary>
+    /// <param name="meterFactory">The factory, or <see langword="null"/> for a private meter.</param>
+    public SalesforceMetrics(IMeterFactory? meterFactory)
+    {
+        var meter = meterFactory?.Create(SalesforceTelemetry.MeterName) ?? new Meter(SalesforceTelemetry.MeterName);
+        TokenRequests = meter.CreateCounter<long>(SalesforceTelemetry.TokenRequests, "{request}", "Token endpoint requests by flow and outcome.");
+        TokenRequestDuration = meter.CreateHistogram<double>(SalesforceTelemetry.TokenRequestDuration, "s", "Token acquisition duration, retries included.");
+        CacheLookups = meter.CreateCounter<long>(SalesforceTelemetry.CacheLookups, "{lookup}", "Token cache lookups by result and level.");
+        SessionRenewals = meter.CreateCounter<long>(SalesforceTelemetry.SessionRenewals, "{renewal}", "Sessions renewed after 401 INVALID_SESSION_ID.");
+        ForeignHostRefusals = meter.CreateCounter<long>(SalesforceTelemetry.ForeignHostRefusals, "{request}", "Requests refused because the target was not the token's host.");
+        TokenRetries = meter.CreateCounter<long>(SalesforceTelemetry.TokenRetries, "{retry}", "Retries of token endpoint requests by cause.");
+    }
+
+    /// <summary>A shared instance for code paths without dependency injection.</summary>
+    public static SalesforceMetrics Shared { get; } = new(null);
+
+    /// <summary>See <see cref="SalesforceTelemetry.TokenRequests"/>.</summary>
+    public Counter<long> TokenRequests { get; }
+
+    /// <summary>See <see cref="SalesforceTelemetry.TokenRequestDuration"/>.</summary>
+    public Histogram<double> TokenRequestDuration { get; }
+
+    /// <summary>See <see cref="SalesforceTelemetry.CacheLookups"/>.</summary>
+    public Counter<long> CacheLookups { get; }
+
+    /// <summary>See <see cref="SalesforceTelemetry.SessionRenewals"/>.</summary>
+    public Counter<long> SessionRenewals { get; }
+
+    /// <summary>See <see cref="SalesforceTelemetry.ForeignHostRefusals"/>.</summary>
+    public Counter<long> ForeignHostRefusals { get; }
+
+    /// <summary>See <see cref="SalesforceTelemetry.TokenRetries"/>.</summary>
+    public Counter<long> TokenRetries { get; }
+}

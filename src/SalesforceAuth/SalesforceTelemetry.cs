@@ -1,0 +1,29 @@
+namespace SalesforceAuth;
+
+/// <summary>Names of the telemetry SalesforceAuth emits, for OpenTelemetry and <c>dotnet-counters</c> configuration.</summary>
+public static class SalesforceTelemetry
+{
+    /// <summary>The <see cref="System.Diagnostics.ActivitySource"/> name: spans for token requests and session renewals.</summary>
+    public const string ActivitySourceName = "SalesforceAuth";
+
+    /// <summary>The <see cref="System.Diagnostics.Metrics.Meter"/> name.</summary>
+    public const string MeterName = "SalesforceAuth";
+
+    /// <summary>Counter: tokens requested from the token endpoint, tagged <c>salesforce.flow</c> and <c>salesforce.outcome</c> (<c>success</c> or a <see cref="SalesforceReason"/> name).</summary>
+    public const string TokenRequests = "salesforce.auth.token.requests";
+
+    /// <summary>Histogram (seconds): duration of a token acquisition, retries included, tagged <c>salesforce.flow</c> and <c>salesforce.outcome</c>.</summary>
+    public const string TokenRequestDuration = "salesforce.auth.token.duration";
+
+    /// <summary>Counter: token cache lookups, tagged <c>salesforce.cache.result</c> (<c>hit</c>, <c>miss</c>, <c>stale</c>) and <c>salesforce.cache.level</c> (<c>memory</c>, <c>distributed</c>).</summary>
+    public const string CacheLookups = "salesforce.auth.cache.lookups";
+
+    /// <summary>Counter: sessions renewed after a <c>401 INVALID_SESSION_ID</c>.</summary>
+    public const string SessionRenewals = "salesforce.auth.session.renewals";
+
+    /// <summary>Counter: requests refused because their target was not the token's own host.</summary>
+    public const string ForeignHostRefusals = "salesforce.auth.foreign_host.refusals";
+
+    /// <summary>Counter: retries of token endpoint requests, tagged <c>salesforce.retry.cause</c>.</summary>
+    public const string TokenRetries = "salesforce.auth.token.retries";
+}
