@@ -7,8 +7,12 @@ namespace SalesforceAuth.Benchmarks.Infrastructure;
 /// An in-memory identity provider for the peers (Google, MSAL): serves OpenID/instance discovery documents to GETs and
 /// a token to POSTs, and counts the token requests so a benchmark can prove it measured a cache hit.
 /// </summary>
-public sealed class InMemoryTokenEndpoint : HttpMessageHandler
+/// <param name="tokenJson">The token response; the default is an OAuth 2.0 response with <c>expires_in</c>.</param>
+public sealed class InMemoryTokenEndpoint(string? tokenJson = null) : HttpMessageHandler
 {
+    /// <summary>A Salesforce token response (no <c>expires_in</c>, an <c>instance_url</c>) for our own provider.</summary>
+    public const string SalesforceTokenJson = """{"access_token":"00Dxx0000000001!AQ4AQBenchmarkAccessTokenNotASecret","instance_url":"https://acme.my.salesforce.com","id":"https://login.salesforce.com/id/00Dxx0000000001EAA/005xx000001X8UzAAK","token_type":"Bearer","issued_at":"1763942400000","scope":"api"}""";
+
     private int _tokenRequests;
 
     public int TokenRequests => Volatile.Read(ref _tokenRequests);
@@ -20,7 +24,7 @@ public sealed class InMemoryTokenEndpoint : HttpMessageHandler
         if (request.Method == HttpMethod.Post)
         {
             Interlocked.Increment(ref _tokenRequests);
-            json = """{"token_type":"Bearer","expires_in":3599,"ext_expires_in":3599,"access_token":"ya29.benchmark-access-token-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz"}""";
+            json = tokenJson ?? """{"token_type":"Bearer","expires_in":3599,"ext_expires_in":3599,"access_token":"ya29.benchmark-access-token-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz"}""";
         }
         else if (path.Contains("discovery/instance", StringComparison.OrdinalIgnoreCase))
         {
