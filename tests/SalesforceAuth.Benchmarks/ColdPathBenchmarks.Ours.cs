@@ -26,7 +26,7 @@ public partial class ColdPathBenchmarks
         var issuedAt = DateTimeOffset.UtcNow;
         _parameters = new AssertionParameters(
             Issuer: "3MVG9A2kN3Bn17hsWsLDatw._IVMEUBoPKv.7ksp0tz.FAKE.CONSUMER.KEY.0123456789abcdefghijklmnop",
-            Subject: "integration.user@acme.example.com",
+            Subject: "salesforce.integration.user@acme-corporation.example.com",
             Audience: "https://login.salesforce.com",
             TokenEndpoint: new Uri("https://login.salesforce.com/services/oauth2/token"),
             IssuedAt: issuedAt,

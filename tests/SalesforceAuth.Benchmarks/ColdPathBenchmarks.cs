@@ -21,7 +21,7 @@ public partial class ColdPathBenchmarks
     public static byte[] JwtSizedSigningInput()
     {
         const string Header = """{"alg":"RS256","typ":"JWT"}""";
-        const string Claims = """{"iss":"3MVG9A2kN3Bn17hsWsLDatw._IVMEUBoPKv.7ksp0tz.FAKE.CONSUMER.KEY.0123456789abcdefghijklmnop","sub":"integration.user@acme.example.com","aud":"https://login.salesforce.com","exp":1763942400,"iat":1763942220}""";
+        const string Claims = """{"iss":"3MVG9A2kN3Bn17hsWsLDatw._IVMEUBoPKv.7ksp0tz.FAKE.CONSUMER.KEY.0123456789abcdefghijklmnop","sub":"salesforce.integration.user@acme-corporation.example.com","aud":"https://login.salesforce.com","exp":1763942400,"iat":1763942220}""";
         var input = Base64Url(Header) + "." + Base64Url(Claims);
         return Encoding.ASCII.GetBytes(input);
 
