@@ -60,7 +60,7 @@ public static class TargetsReporter
 
         if (all.Count > 0)
         {
-            var machine = string.Join(Environment.NewLine, all[0].HostEnvironmentInfo.ToFormattedString());
+            var machine = string.Join(Environment.NewLine, all[0].HostEnvironmentInfo.ToFormattedString().Append(Infrastructure.MachineLoad.Describe()));
             output.WriteLine("Machine:");
             output.WriteLine(machine);
             var directory = all[0].ResultsDirectoryPath;

@@ -15,7 +15,7 @@ public static partial class ConcurrencyProbe
         var options = ProbeOptions.Parse(args, defaultCallers: 10_000);
         var subjects = Subjects().Where(s => options.Subject is null || s.Name == options.Subject).ToList();
         var limit = options.Latency * 1.2 + TimeSpan.FromMilliseconds(10);
-        Console.WriteLine($"Concurrency probe: {options.Callers:N0} callers, endpoint latency {LoadResult.Ms(options.Latency)}, limit {LoadResult.Ms(limit)}, {Environment.ProcessorCount} cores.");
+        Console.WriteLine($"Concurrency probe: {options.Callers:N0} callers, endpoint latency {LoadResult.Ms(options.Latency)}, limit {LoadResult.Ms(limit)}; {Infrastructure.MachineLoad.Describe()}.");
         if (!subjects.Any(s => !s.IsFloor))
         {
             Console.WriteLine("OURS is not wired into the probe yet (Probe/ConcurrencyProbe.Ours.cs is excluded from the build): only the reference runs.");

@@ -39,7 +39,7 @@ public static partial class RedisProbe
         {
             var connection = $"127.0.0.1:{port}";
             await WaitForRedisAsync(connection);
-            Console.WriteLine($"Redis probe: {Processes} processes × {options.Callers:N0} callers, endpoint latency {LoadResult.Ms(options.Latency)}, redis-server on port {port}.");
+            Console.WriteLine($"Redis probe: {Processes} processes × {options.Callers:N0} callers, endpoint latency {LoadResult.Ms(options.Latency)}, redis-server on port {port}; {Infrastructure.MachineLoad.Describe()}.");
             if (!Subjects().Any(s => !s.IsFloor))
             {
                 Console.WriteLine("OURS is not wired into the probe yet (Probe/RedisProbe.Ours.cs is excluded from the build): only the reference runs.");
