@@ -1,0 +1,43 @@
+using BenchmarkDotNet.Running;
+using SalesforceAuth.Benchmarks;
+using SalesforceAuth.Benchmarks.Probe;
+
+// Modes (see README.md):
+//   --quick               all benchmark classes, short in-process job, then the targets table
+//   (default)             BenchmarkSwitcher with the default job; other arguments pass through (--filter, --job, ...)
+//   --probe               10,000 concurrent callers on a cold cache against a loopback token endpoint
+//   --probe-redis         4 processes sharing one Redis on a cold cache
+//   --probe-redis-child   internal: one of those 4 processes
+var rest = args.ToList();
+
+if (Take(rest, "--probe-redis-child"))
+{
+    return await RedisProbe.RunChildAsync(rest);
+}
+
+if (Take(rest, "--probe-redis"))
+{
+    return await RedisProbe.RunAsync(rest);
+}
+
+if (Take(rest, "--probe"))
+{
+    return await ConcurrencyProbe.RunAsync(rest);
+}
+
+var quick = Take(rest, "--quick");
+if (!rest.Contains("--filter") && !rest.Contains("-f") && !rest.Contains("--list"))
+{
+    // Without a filter BenchmarkSwitcher asks interactively; the harness always runs unattended.
+    rest.AddRange(["--filter", "*"]);
+}
+
+var summaries = BenchmarkSwitcher
+    .FromTypes([typeof(HotPathBenchmarks), typeof(ColdPathBenchmarks)])
+    .Run([.. rest], quick ? BenchmarkConfigs.Quick() : BenchmarkConfigs.Full())
+    .ToList();
+
+TargetsReporter.Report(summaries, Console.Out);
+return summaries.Any(s => s.HasCriticalValidationErrors) ? 2 : 0;
+
+static bool Take(List<string> args, string flag) => args.Remove(flag);

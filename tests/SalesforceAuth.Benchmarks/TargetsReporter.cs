@@ -1,0 +1,202 @@
+using System.Globalization;
+using System.Text;
+using BenchmarkDotNet.Reports;
+
+namespace SalesforceAuth.Benchmarks;
+
+/// <summary>
+/// Turns BenchmarkDotNet summaries into the issue-10 scorecard: each case's mean as a ratio to its floor (floor 2 on
+/// the hot path, the bare RSA signature on the cold path), its allocation against the floor's, and PASS/FAIL per
+/// target. Cases are found by method name, so an OURS case that was not compiled or not selected prints "not run".
+/// </summary>
+public static class TargetsReporter
+{
+    public const string HotFloor = nameof(HotPathBenchmarks.Floor2_ConstantHeader);
+    public const string ColdFloor = nameof(ColdPathBenchmarks.Floor_RsaSignData);
+
+    /// <summary>Every row of the scorecard, in print order. A null ratio/allocation limit means "no target".</summary>
+    public static readonly IReadOnlyList<Row> Rows =
+    [
+        new("Floor1_BareHttpClient", HotFloor, "floor 1: bare HttpClient", null, null, null),
+        new(HotFloor, HotFloor, "floor 2: constant Authorization header", null, null, null),
+        new("Ours_InstanceHost", HotFloor, "ours, request already on instance host", 1.25, 100, null),
+        new("Ours_Rewrite", HotFloor, "ours, relative URI rewritten to instance_url", 1.5, 320, null),
+        new("Google_DelegatingHandler", HotFloor, "Google.Apis.Auth, ToDelegatingHandler", null, null, null),
+        new("Google_ConfigurableHttpClient", HotFloor, "Google.Apis.Auth, ConfigurableHttpClient", null, null, null),
+        new("Msal_AcquireTokenForClient", HotFloor, "MSAL.NET AcquireTokenForClient cache hit", null, null, null),
+        new(ColdFloor, ColdFloor, "floor: RSA-2048 SignData SHA-256 PKCS#1", null, null, null),
+        new("Ours_JwtAssertion", ColdFloor, "ours, JWT bearer assertion", 1.05, null, 4 * 1024),
+        new("Ours_SamlAssertion", ColdFloor, "ours, SAML bearer assertion", 1.2, null, 60 * 1024),
+    ];
+
+    /// <summary>Prints the scorecard for every job found in <paramref name="summaries"/> and writes it as Markdown.</summary>
+    /// <returns>The number of targets that failed (not-run cases are not failures).</returns>
+    public static int Report(IEnumerable<Summary> summaries, TextWriter output)
+    {
+        var all = summaries.ToList();
+        var measured = all
+            .SelectMany(s => s.Reports)
+            .GroupBy(r => r.BenchmarkCase.Job.DisplayInfo, StringComparer.Ordinal);
+
+        var failures = 0;
+        var markdown = new StringBuilder();
+        foreach (var job in measured)
+        {
+            var byName = new Dictionary<string, Measurement>(StringComparer.Ordinal);
+            foreach (var report in job)
+            {
+                byName[report.BenchmarkCase.Descriptor.WorkloadMethod.Name] = new Measurement(
+                    report.ResultStatistics?.Mean,
+                    report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase));
+            }
+
+            var table = Build(byName, ref failures);
+            output.WriteLine();
+            output.WriteLine($"## Targets (issue 10) — job: {job.Key}");
+            output.WriteLine();
+            output.WriteLine(table);
+            markdown.AppendLine(CultureInfo.InvariantCulture, $"Job: `{job.Key}`").AppendLine().AppendLine(table);
+        }
+
+        if (all.Count > 0)
+        {
+            var machine = string.Join(Environment.NewLine, all[0].HostEnvironmentInfo.ToFormattedString().Append(Infrastructure.MachineLoad.Describe()));
+            output.WriteLine("Machine:");
+            output.WriteLine(machine);
+            var directory = all[0].ResultsDirectoryPath;
+            Directory.CreateDirectory(directory);
+            var path = Path.Combine(directory, "targets.md");
+            File.WriteAllText(path, "```text" + Environment.NewLine + machine + Environment.NewLine + "```" + Environment.NewLine + Environment.NewLine + markdown);
+            output.WriteLine($"Scorecard written to {path}");
+        }
+
+        output.WriteLine(failures == 0 ? "All measured targets met." : $"{failures} target(s) missed.");
+        return failures;
+    }
+
+    private static string Build(Dictionary<string, Measurement> byName, ref int failures)
+    {
+        var lines = new List<string[]>
+        {
+            new[] { "Case", "What", "Mean", "Ratio", "Allocated", "Δ alloc vs floor", "Target", "Result" },
+        };
+
+        foreach (var row in Rows)
+        {
+            var floorFound = byName.TryGetValue(row.Floor, out var floor);
+            if (!byName.TryGetValue(row.Name, out var m))
+            {
+                // A case whose floor did not run either belongs to a class that was filtered out: leave it out.
+                if (floorFound)
+                {
+                    lines.Add([row.Name, row.What, "-", "-", "-", "-", row.TargetText, "not run"]);
+                }
+
+                continue;
+            }
+
+            double? ratio = m.MeanNs is { } mean && floorFound && floor.MeanNs is { } floorMean && floorMean > 0 ? mean / floorMean : null;
+            long? delta = m.Bytes is { } bytes && floorFound && floor.Bytes is { } floorBytes ? bytes - floorBytes : null;
+            var result = Judge(row, m, ratio, delta, floorFound);
+            if (result.StartsWith("FAIL", StringComparison.Ordinal))
+            {
+                failures++;
+            }
+
+            lines.Add(
+            [
+                row.Name,
+                row.What,
+                m.MeanNs is { } ns ? FormatTime(ns) : "error",
+                ratio is { } r ? r.ToString("0.00", CultureInfo.InvariantCulture) + "x" : "-",
+                m.Bytes is { } b ? b.ToString("N0", CultureInfo.InvariantCulture) + " B" : "-",
+                delta is { } d ? (d >= 0 ? "+" : string.Empty) + d.ToString("N0", CultureInfo.InvariantCulture) + " B" : "-",
+                row.TargetText,
+                result,
+            ]);
+        }
+
+        return Probe.Table.Format(lines);
+    }
+
+    private static string Judge(Row row, Measurement m, double? ratio, long? delta, bool floorFound)
+    {
+        if (m.MeanNs is null)
+        {
+            return row.HasTarget ? "FAIL (no result: the benchmark failed)" : "error";
+        }
+
+        if (!row.HasTarget)
+        {
+            return string.Empty;
+        }
+
+        if (!floorFound)
+        {
+            return "not judged (floor not run)";
+        }
+
+        var misses = new List<string>();
+        if (row.MaxRatio is { } maxRatio && (ratio is not { } r || r > maxRatio))
+        {
+            misses.Add("time");
+        }
+
+        if (row.MaxBytesOverFloor is { } over && (delta is not { } d || d > over))
+        {
+            misses.Add("alloc");
+        }
+
+        if (row.MaxBytes is { } max && (m.Bytes is not { } bytes || bytes > max))
+        {
+            misses.Add("alloc");
+        }
+
+        return misses.Count == 0 ? "PASS" : "FAIL (" + string.Join(", ", misses) + ")";
+    }
+
+    private static string FormatTime(double ns) => ns switch
+    {
+        < 1_000 => ns.ToString("0.0", CultureInfo.InvariantCulture) + " ns",
+        < 1_000_000 => (ns / 1_000).ToString("0.00", CultureInfo.InvariantCulture) + " µs",
+        _ => (ns / 1_000_000).ToString("0.00", CultureInfo.InvariantCulture) + " ms",
+    };
+
+    /// <summary>One scorecard line: a benchmark method, its floor, and its targets.</summary>
+    /// <param name="Name">The benchmark method name.</param>
+    /// <param name="Floor">The method name of the floor it is compared with.</param>
+    /// <param name="What">A short description.</param>
+    /// <param name="MaxRatio">Mean time at most this multiple of the floor's.</param>
+    /// <param name="MaxBytesOverFloor">Allocated bytes per operation at most the floor's plus this.</param>
+    /// <param name="MaxBytes">Allocated bytes per operation at most this.</param>
+    public sealed record Row(string Name, string Floor, string What, double? MaxRatio, long? MaxBytesOverFloor, long? MaxBytes)
+    {
+        public bool HasTarget => MaxRatio is not null || MaxBytesOverFloor is not null || MaxBytes is not null;
+
+        public string TargetText
+        {
+            get
+            {
+                var parts = new List<string>();
+                if (MaxRatio is { } r)
+                {
+                    parts.Add("≤ " + r.ToString("0.00", CultureInfo.InvariantCulture) + "x");
+                }
+
+                if (MaxBytesOverFloor is { } o)
+                {
+                    parts.Add("≤ floor + " + o.ToString(CultureInfo.InvariantCulture) + " B");
+                }
+
+                if (MaxBytes is { } b)
+                {
+                    parts.Add("≤ " + (b / 1024).ToString(CultureInfo.InvariantCulture) + " KB");
+                }
+
+                return parts.Count == 0 ? string.Empty : string.Join(", ", parts);
+            }
+        }
+    }
+
+    private readonly record struct Measurement(double? MeanNs, long? Bytes);
+}
