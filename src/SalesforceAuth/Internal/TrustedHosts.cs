@@ -85,7 +85,7 @@ internal static class TrustedHosts
         }
 
         return uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6
-            && IPAddress.TryParse(uri.Host, out var address)
+            && IPAddress.TryParse(uri.DnsSafeHost, out var address)
             && IPAddress.IsLoopback(address);
     }
 

@@ -111,10 +111,9 @@ internal sealed class TokenEndpointClient
         var retriedWithFreshAssertion = false;
         while (true)
         {
-            var skew = ClockSkew.GetCompensation(_options.ClockSkewCompensation);
-            var grantRequest = _grant.CreateRequest(new TokenGrantContext(TokenEndpoint, _timeProvider.GetUtcNow() + skew, skew, request));
-            state.Request = grantRequest;
+            state.Overrides = request;
             var response = await SendAsync(state, cancellationToken).ConfigureAwait(false);
+            var grantRequest = state.Request!;
 
             if (response.IsSuccess && !response.IsTransient)
             {
@@ -175,7 +174,12 @@ internal sealed class TokenEndpointClient
     private async ValueTask<TokenEndpointResponse> SendOnceAsync(AttemptState state, CancellationToken cancellationToken)
     {
         state.Attempts++;
-        var grantRequest = state.Request!;
+
+        // A fresh request (and so a fresh assertion, with the latest skew correction) for every attempt: a retried
+        // assertion could be close to its expiry after the backoff (reference §2.5). Redirects re-POST the same body.
+        var skew = ClockSkew.GetCompensation(_options.ClockSkewCompensation);
+        var grantRequest = _grant.CreateRequest(new TokenGrantContext(TokenEndpoint, _timeProvider.GetUtcNow() + skew, skew, state.Overrides));
+        state.Request = grantRequest;
         var target = TokenEndpoint;
         for (var redirects = 0; ; redirects++)
         {
@@ -486,5 +490,7 @@ internal sealed class TokenEndpointClient
         public int Attempts { get; set; }
 
         public TokenGrantRequest? Request { get; set; }
+
+        public SalesforceTokenRequest? Overrides { get; set; }
     }
 }
