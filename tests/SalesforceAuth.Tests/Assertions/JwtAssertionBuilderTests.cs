@@ -80,25 +80,13 @@ public sealed class JwtAssertionBuilderTests
     [Fact]
     public void Build_CustomSigningCredentials_UsesTheSignerAndVerifies()
     {
-        using var rsa = RSA.Create(2048);
-        var credentials = new SigningCredentials(new RsaSecurityKey(rsa), SecurityAlgorithms.RsaSha256);
+        using var rsa = TestKeys.NewRsa();
+        var credentials = new SigningCredentials(new RsaSecurityKey(rsa), SecurityAlgorithms.RsaSha256) { CryptoProviderFactory = new CryptoProviderFactory { CacheSignatureProviders = false } };
         using var key = SalesforceSigningKey.FromSigningCredentials(credentials);
 
         var jwt = JwtAssertionBuilder.Build(key, Parameters());
 
         Assert.True(Jws.Verify(jwt, rsa));
-    }
-
-    [Fact]
-    public void Build_4096BitKey_ProducesAFullSignature()
-    {
-        using var rsa = RSA.Create(4096);
-        using var key = SalesforceSigningKey.FromRsa(rsa);
-
-        var jwt = JwtAssertionBuilder.Build(key, Parameters());
-
-        Assert.True(Jws.Verify(jwt, rsa));
-        Assert.Equal(512, Jws.DecodeSegment(jwt.Split('.')[2]).Length);
     }
 
     [Fact]

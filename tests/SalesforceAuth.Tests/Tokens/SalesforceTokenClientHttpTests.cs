@@ -173,7 +173,7 @@ public sealed class SalesforceTokenClientHttpTests : IDisposable
     [Fact]
     public async Task RequestTokenAsync_AttemptsTimeOut_SurfacesTransientTimeout()
     {
-        _f.Server.Given(_f.TokenRequest()).RespondWith(Json(200, SuccessBody()).WithDelay(TimeSpan.FromSeconds(3)));
+        _f.Server.Given(_f.TokenRequest()).RespondWith(Json(200, SuccessBody()).WithDelay(TimeSpan.FromSeconds(2)));
         var options = _f.Options();
         options.AttemptTimeout = TimeSpan.FromSeconds(20);
         options.MaxRetries = 1;
