@@ -1,5 +1,8 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SalesforceAuth.Internal;
+using SalesforceAuth.Tokens;
 
 namespace SalesforceAuth;
 
@@ -9,25 +12,53 @@ namespace SalesforceAuth;
 /// <c>instance_url</c>. Failures surface as <see cref="SalesforceAuthenticationException"/> types with a diagnosis.
 /// This is the uncached core; the caching handler registered through dependency injection uses it.
 /// </summary>
+/// <remarks>
+/// Give it an <see cref="HttpClient"/> whose handler has automatic redirects off
+/// (<c>new SocketsHttpHandler { AllowAutoRedirect = false }</c>): .NET turns a redirected POST into a GET, which
+/// Salesforce refuses. Redirects (301, 302, 307, 308) are followed here, at most twice, and only to trusted
+/// Salesforce hosts. Transient failures are retried with backoff; the caller's cancellation is never wrapped.
+/// </remarks>
 public sealed class SalesforceTokenClient
 {
+    private readonly TokenEndpointClient _endpoint;
+
     /// <summary>Creates a token client.</summary>
     /// <param name="httpClient">The back-channel client for the token endpoint (automatic redirects must be off).</param>
     /// <param name="options">The connection settings.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> by default.</param>
     /// <param name="loggerFactory">Logging; none by default.</param>
     /// <param name="meterFactory">Metrics; a private meter by default.</param>
+    /// <exception cref="SalesforceConfigurationException">A setting is invalid or the signing key cannot be loaded; names the setting.</exception>
     public SalesforceTokenClient(HttpClient httpClient, SalesforceClientOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(options);
-        throw new NotImplementedException("Issue 2 delivers the token client.");
+        SalesforceClientOptionsValidator.ThrowIfInvalid(options);
+        var time = timeProvider ?? TimeProvider.System;
+        var logger = (ILogger?)loggerFactory?.CreateLogger<SalesforceTokenClient>() ?? NullLogger.Instance;
+        var metrics = meterFactory is null ? SalesforceMetrics.Shared : new SalesforceMetrics(meterFactory);
+        var grant = TokenGrantFactory.Create(options, time, logger);
+        Flow = grant.Flow;
+        _endpoint = new TokenEndpointClient(httpClient, options, grant, time, logger, metrics, new ClockSkewTracker());
     }
+
+    /// <summary>The flow this client uses.</summary>
+    public SalesforceFlow Flow { get; }
+
+    /// <summary>The token endpoint URL (<c>{LoginUrl}/services/oauth2/token</c>).</summary>
+    public Uri TokenEndpoint => _endpoint.TokenEndpoint;
+
+    /// <summary>
+    /// The offset of Salesforce's clock from the local clock (server minus local) measured from the latest token
+    /// endpoint response's <c>Date</c> header; <see langword="null"/> before the first response.
+    /// </summary>
+    public TimeSpan? ClockSkew => _endpoint.ClockSkew.MeasuredSkew;
 
     /// <summary>Requests a new token, with per-request overrides.</summary>
     /// <param name="request">Overrides of the configured principal or tokens; <see langword="null"/> for none.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The token with its <c>instance_url</c>.</returns>
+    /// <exception cref="SalesforceAuthenticationException">Salesforce refused, or could not be reached within the retries and time budget.</exception>
     public Task<SalesforceToken> RequestTokenAsync(SalesforceTokenRequest? request = null, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException("Issue 2 delivers the token client.");
+        _endpoint.RequestTokenAsync(request, cancellationToken);
 }

@@ -1,0 +1,197 @@
+using Microsoft.Extensions.Options;
+using SalesforceAuth.Assertions;
+
+namespace SalesforceAuth.Internal;
+
+/// <summary>
+/// Cross-field validation of <see cref="SalesforceClientOptions"/>. Every message names the setting and shows a right
+/// value. Used by <c>ValidateOnStart</c> through dependency injection and by the <see cref="SalesforceTokenClient"/>
+/// constructor, which throws <see cref="SalesforceConfigurationException"/> for the first failure.
+/// </summary>
+internal sealed class SalesforceClientOptionsValidator : IValidateOptions<SalesforceClientOptions>
+{
+    /// <summary>The shortest assertion lifetime accepted.</summary>
+    public static readonly TimeSpan MinimumAssertionLifetime = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest assertion lifetime accepted.</summary>
+    public static readonly TimeSpan MaximumAssertionLifetime = TimeSpan.FromMinutes(10);
+
+    /// <summary>The most retries accepted.</summary>
+    public const int MaximumRetries = 10;
+
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, SalesforceClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = GetFailures(options);
+        if (failures.Count == 0)
+        {
+            return ValidateOptionsResult.Success;
+        }
+
+        var prefix = string.IsNullOrEmpty(name) ? "Salesforce client" : $"Salesforce client '{name}'";
+        return ValidateOptionsResult.Fail(failures.Select(f => $"{prefix}: {f.Message}"));
+    }
+
+    /// <summary>Throws for the first failure.</summary>
+    /// <param name="options">The settings.</param>
+    /// <exception cref="SalesforceConfigurationException">The settings are invalid; names the setting.</exception>
+    public static void ThrowIfInvalid(SalesforceClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = GetFailures(options);
+        if (failures.Count > 0)
+        {
+            var message = failures.Count == 1
+                ? failures[0].Message
+                : string.Join(" ", failures.Select(f => f.Message));
+            throw new SalesforceConfigurationException(failures[0].Setting, message);
+        }
+    }
+
+    /// <summary>All failures, each with the setting at fault.</summary>
+    /// <param name="options">The settings.</param>
+    /// <returns>The failures; empty when valid.</returns>
+    public static IReadOnlyList<(string Setting, string Message)> GetFailures(SalesforceClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<(string Setting, string Message)>();
+        void Fail(string setting, string message) => failures.Add((setting, message));
+
+        var flow = options.Flow;
+        var login = options.LoginUrl;
+        if (login is null || !login.IsAbsoluteUri)
+        {
+            Fail(nameof(options.LoginUrl), "LoginUrl must be an absolute https URL such as \"https://login.salesforce.com\", \"https://test.salesforce.com\" or \"https://acme.my.salesforce.com\".");
+        }
+        else if (!string.IsNullOrEmpty(login.UserInfo) || !string.IsNullOrEmpty(login.Query) || !string.IsNullOrEmpty(login.Fragment))
+        {
+            Fail(nameof(options.LoginUrl), $"LoginUrl must be a plain base URL without user info, query or fragment, such as \"https://{login.Host}\".");
+        }
+        else if (login.Scheme != Uri.UriSchemeHttps)
+        {
+            var loopback = TrustedHosts.IsLoopback(login);
+            if (login.Scheme != Uri.UriSchemeHttp || !loopback)
+            {
+                Fail(nameof(options.LoginUrl), $"LoginUrl must use https (Salesforce answers 'HTTPS required'), for example \"https://{login.Host}\". Plain http is only allowed on a loopback host with AllowInsecureLoopback = true.");
+            }
+            else if (!options.AllowInsecureLoopback)
+            {
+                Fail(nameof(options.AllowInsecureLoopback), $"LoginUrl \"{login}\" uses http on a loopback host: set AllowInsecureLoopback = true for an emulator or tests, or use https.");
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ClientId))
+        {
+            Fail(nameof(options.ClientId), "ClientId is required: the consumer key of the connected app or External Client App (for example \"3MVG9...\").");
+        }
+
+        var bearer = flow is SalesforceFlow.JwtBearer or SalesforceFlow.SamlBearer;
+        if (bearer)
+        {
+            if (string.IsNullOrWhiteSpace(options.Username))
+            {
+                Fail(nameof(options.Username), $"Username is required for the {flow} flow: the Salesforce username to act as, for example \"integration@acme.com\" (sandbox usernames carry the sandbox suffix, \"integration@acme.com.uat\").");
+            }
+
+            var hasKey = options.SigningKey is not null
+                || !string.IsNullOrWhiteSpace(options.PrivateKeyPath)
+                || !string.IsNullOrWhiteSpace(options.PrivateKeyPem)
+                || !string.IsNullOrWhiteSpace(options.CertificateThumbprint);
+            if (!hasKey)
+            {
+                Fail(nameof(options.PrivateKeyPath), $"A signing key is required for the {flow} flow: set PrivateKeyPath (for example \"/run/secrets/salesforce.key\" or a .pfx), PrivateKeyPem, CertificateThumbprint, or SigningKey in code.");
+            }
+
+            if (options.AssertionLifetime < MinimumAssertionLifetime || options.AssertionLifetime > MaximumAssertionLifetime)
+            {
+                Fail(nameof(options.AssertionLifetime), $"AssertionLifetime is {options.AssertionLifetime}; it must be between 00:00:30 and 00:10:00 (default 00:03:00). Very short lifetimes are a classic cause of 'expired authorization code'.");
+            }
+
+            if (!string.IsNullOrWhiteSpace(options.Audience) && AudienceResolver.GetExplicitAudienceProblem(options.Audience) is { } audienceProblem)
+            {
+                Fail(nameof(options.Audience), audienceProblem);
+            }
+        }
+
+        if (flow == SalesforceFlow.SamlBearer)
+        {
+            var hasCertificate = options.SigningKey?.Certificate is not null
+                || !string.IsNullOrWhiteSpace(options.CertificatePath)
+                || !string.IsNullOrWhiteSpace(options.CertificatePem)
+                || !string.IsNullOrWhiteSpace(options.CertificateThumbprint)
+                || (options.PrivateKeyPath is { } path && (path.EndsWith(".pfx", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".p12", StringComparison.OrdinalIgnoreCase)));
+            if (options.SigningKey is null && !hasCertificate)
+            {
+                Fail(nameof(options.CertificatePath), "The SamlBearer flow needs the certificate uploaded to the app (it goes into the signature's KeyInfo): set CertificatePath (for example \"/run/secrets/salesforce.crt\"), CertificatePem, CertificateThumbprint, or a .pfx PrivateKeyPath.");
+            }
+            else if (options.SigningKey is not null && options.SigningKey.Certificate is null)
+            {
+                Fail(nameof(options.SigningKey), "The SamlBearer flow needs a SigningKey created with its certificate (for example SalesforceSigningKey.FromPem(key, certificatePem: cert)).");
+            }
+        }
+
+        if (flow == SalesforceFlow.ClientCredentials)
+        {
+            if (string.IsNullOrWhiteSpace(options.ClientSecret))
+            {
+                Fail(nameof(options.ClientSecret), "ClientSecret is required for the ClientCredentials flow: the consumer secret of the app.");
+            }
+
+            if (login is { IsAbsoluteUri: true } && (string.Equals(login.Host, "login.salesforce.com", StringComparison.OrdinalIgnoreCase) || string.Equals(login.Host, "test.salesforce.com", StringComparison.OrdinalIgnoreCase)))
+            {
+                Fail(nameof(options.LoginUrl), $"The ClientCredentials flow does not work on {login.Host} (Salesforce answers 'request not supported on this domain'): use your My Domain, LoginUrl = \"https://<name>.my.salesforce.com\".");
+            }
+        }
+
+        if (flow == SalesforceFlow.RefreshToken && string.IsNullOrWhiteSpace(options.RefreshToken))
+        {
+            Fail(nameof(options.RefreshToken), "RefreshToken is required for the RefreshToken flow: the stored refresh token (keep it in a secret store).");
+        }
+
+        if (flow == SalesforceFlow.TokenExchange)
+        {
+            if (string.IsNullOrWhiteSpace(options.SubjectToken))
+            {
+                Fail(nameof(options.SubjectToken), "SubjectToken is required for the TokenExchange flow: the token from the external identity provider.");
+            }
+
+            if (string.IsNullOrWhiteSpace(options.SubjectTokenType))
+            {
+                Fail(nameof(options.SubjectTokenType), "SubjectTokenType is required for the TokenExchange flow, for example \"urn:ietf:params:oauth:token-type:jwt\" or \"urn:ietf:params:oauth:token-type:access_token\".");
+            }
+        }
+
+        if (options.MaxRetries is < 0 or > MaximumRetries)
+        {
+            Fail(nameof(options.MaxRetries), $"MaxRetries is {options.MaxRetries}; it must be between 0 and {MaximumRetries} (default 3).");
+        }
+
+        if (options.AttemptTimeout <= TimeSpan.Zero)
+        {
+            Fail(nameof(options.AttemptTimeout), $"AttemptTimeout is {options.AttemptTimeout}; it must be positive (default 00:00:30).");
+        }
+
+        if (options.TotalTimeout <= TimeSpan.Zero)
+        {
+            Fail(nameof(options.TotalTimeout), $"TotalTimeout is {options.TotalTimeout}; it must be positive (default 00:01:00).");
+        }
+
+        if (options.RetryBaseDelay < TimeSpan.Zero || options.RetryBaseDelay > TimeSpan.FromMinutes(1))
+        {
+            Fail(nameof(options.RetryBaseDelay), $"RetryBaseDelay is {options.RetryBaseDelay}; it must be between 00:00:00 and 00:01:00 (default 00:00:00.500).");
+        }
+
+        if (options.SessionLifetime <= TimeSpan.Zero)
+        {
+            Fail(nameof(options.SessionLifetime), $"SessionLifetime is {options.SessionLifetime}; it must be positive (default 01:50:00).");
+        }
+
+        if (options.TrustedDomains.Any(d => string.IsNullOrWhiteSpace(d) || d.Trim().TrimStart('.').Length == 0 || d.Contains('/', StringComparison.Ordinal)))
+        {
+            Fail(nameof(options.TrustedDomains), "TrustedDomains entries must be domain suffixes such as \"salesforce.com\" or \"acme.com\" (no scheme, path or empty entries).");
+        }
+
+        return failures;
+    }
+}

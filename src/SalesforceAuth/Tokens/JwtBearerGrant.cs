@@ -1,0 +1,72 @@
+using SalesforceAuth.Assertions;
+using SalesforceAuth.Errors;
+
+namespace SalesforceAuth.Tokens;
+
+/// <summary>
+/// The OAuth 2.0 JWT bearer grant (reference §2.1): <c>grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer</c> and
+/// <c>assertion</c>, nothing else (no client id or secret: the JWT's <c>iss</c> and signature identify the app).
+/// </summary>
+internal sealed class JwtBearerGrant : ITokenGrant
+{
+    /// <summary>The grant type URN.</summary>
+    public const string GrantType = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+
+    private readonly SalesforceClientOptions _options;
+    private readonly SalesforceSigningKey _key;
+    private readonly string _audience;
+    private readonly string _audienceRule;
+
+    /// <summary>Creates the grant.</summary>
+    /// <param name="options">The settings.</param>
+    /// <param name="key">The signing key.</param>
+    public JwtBearerGrant(SalesforceClientOptions options, SalesforceSigningKey key)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(key);
+        _options = options;
+        _key = key;
+        (_audience, _audienceRule) = AudienceResolver.Resolve(options);
+    }
+
+    /// <inheritdoc />
+    public SalesforceFlow Flow => SalesforceFlow.JwtBearer;
+
+    /// <summary>The audience sent.</summary>
+    public string Audience => _audience;
+
+    /// <summary>Which rule chose the audience.</summary>
+    public string AudienceRule => _audienceRule;
+
+    /// <inheritdoc />
+    public TokenGrantRequest CreateRequest(TokenGrantContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var subject = context.Request?.Username ?? _options.Username
+            ?? throw new SalesforceConfigurationException(nameof(_options.Username), "Username is required for the JwtBearer flow, for example \"integration@acme.com\".");
+
+        // Integer epoch seconds, computed from UTC (reference §2.5: local-time-as-UTC bugs cause 'expired authorization code').
+        var issuedAt = context.Now;
+        var expiresAt = issuedAt + _options.AssertionLifetime;
+        var parameters = new AssertionParameters(_options.ClientId!, subject, _audience, context.TokenEndpoint, issuedAt, expiresAt);
+        var assertion = JwtAssertionBuilder.Build(_key, parameters);
+        return new TokenGrantRequest(
+        [
+            new("grant_type", GrantType),
+            new("assertion", assertion),
+        ])
+        {
+            Assertion = new AssertionFacts
+            {
+                Issuer = parameters.Issuer,
+                Subject = subject,
+                Audience = _audience,
+                AudienceRule = _audienceRule,
+                IssuedAt = DateTimeOffset.FromUnixTimeSeconds(issuedAt.ToUnixTimeSeconds()),
+                ExpiresAt = DateTimeOffset.FromUnixTimeSeconds(expiresAt.ToUnixTimeSeconds()),
+                AppliedSkewCompensation = context.AppliedSkew,
+                CertificateThumbprint = _key.CertificateThumbprint,
+            },
+        };
+    }
+}

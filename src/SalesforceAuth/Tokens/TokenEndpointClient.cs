@@ -1,0 +1,496 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+using SalesforceAuth.Errors;
+using SalesforceAuth.Internal;
+
+namespace SalesforceAuth.Tokens;
+
+/// <summary>
+/// Sends grant requests to <c>{LoginUrl}/services/oauth2/token</c> and turns the answers into tokens or typed errors:
+/// redirects re-POSTed to trusted hosts only, transient failures retried (Polly, on the injected
+/// <see cref="TimeProvider"/>), the <c>Date</c> header tracked for clock skew, <c>expired authorization code</c>
+/// retried once with a fresh assertion, the response's URLs and <c>signature</c> checked.
+/// </summary>
+internal sealed class TokenEndpointClient
+{
+    private const int MaxRedirects = 2;
+    private static readonly TimeSpan MinimumPollyTimeout = TimeSpan.FromMilliseconds(10);
+    private static readonly ResiliencePropertyKey<AttemptState> StateKey = new("SalesforceAuth.TokenAttempt");
+
+    private readonly HttpClient _httpClient;
+    private readonly SalesforceClientOptions _options;
+    private readonly ITokenGrant _grant;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly SalesforceMetrics _metrics;
+    private readonly ResiliencePipeline<TokenEndpointResponse> _pipeline;
+    private readonly string _host;
+
+    /// <summary>Creates the client.</summary>
+    /// <param name="httpClient">The back channel; automatic redirects must be off (redirects are handled here).</param>
+    /// <param name="options">The validated settings.</param>
+    /// <param name="grant">The grant of the configured flow.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="metrics">The instruments.</param>
+    /// <param name="clockSkew">The skew tracker (shared with whoever reports it).</param>
+    public TokenEndpointClient(HttpClient httpClient, SalesforceClientOptions options, ITokenGrant grant, TimeProvider timeProvider, ILogger logger, SalesforceMetrics metrics, ClockSkewTracker clockSkew)
+    {
+        _httpClient = httpClient;
+        _options = options;
+        _grant = grant;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _metrics = metrics;
+        ClockSkew = clockSkew;
+        TokenEndpoint = GetTokenEndpoint(options.LoginUrl);
+        _host = TokenEndpoint.Authority;
+        _pipeline = BuildPipeline();
+    }
+
+    /// <summary>The token endpoint URL.</summary>
+    public Uri TokenEndpoint { get; }
+
+    /// <summary>The clock skew measured from the endpoint's <c>Date</c> headers.</summary>
+    public ClockSkewTracker ClockSkew { get; }
+
+    /// <summary>The token endpoint for a login URL: <c>{LoginUrl}/services/oauth2/token</c>, keeping a site path prefix.</summary>
+    /// <param name="loginUrl">The login URL.</param>
+    /// <returns>The token endpoint.</returns>
+    public static Uri GetTokenEndpoint(Uri loginUrl)
+    {
+        ArgumentNullException.ThrowIfNull(loginUrl);
+        return new Uri(loginUrl.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/services/oauth2/token", UriKind.Absolute);
+    }
+
+    /// <summary>Requests a token.</summary>
+    /// <param name="request">Per-request overrides.</param>
+    /// <param name="cancellationToken">Cancels the request; its <see cref="OperationCanceledException"/> is never wrapped.</param>
+    /// <returns>The token.</returns>
+    public async Task<SalesforceToken> RequestTokenAsync(SalesforceTokenRequest? request, CancellationToken cancellationToken)
+    {
+        var flow = _grant.Flow;
+        var started = _timeProvider.GetTimestamp();
+        using var activity = SalesforceMetrics.ActivitySource.StartActivity("salesforce.auth.token", ActivityKind.Client);
+        activity?.SetTag("salesforce.flow", flow.ToString());
+        activity?.SetTag("server.address", TokenEndpoint.Host);
+        Log.TokenRequestStarting(_logger, _host, _options.ClientId, flow, request?.Username ?? _options.Username);
+
+        var state = new AttemptState();
+        string outcome = "canceled";
+        try
+        {
+            var token = await AcquireAsync(request, state, cancellationToken).ConfigureAwait(false);
+            outcome = "success";
+            Log.TokenRequestSucceeded(_logger, _host, flow, token.InstanceUrl.Authority, _timeProvider.GetElapsedTime(started).TotalMilliseconds, state.Attempts);
+            return token;
+        }
+        catch (SalesforceAuthenticationException ex)
+        {
+            outcome = ex.Reason.ToString();
+            activity?.SetStatus(ActivityStatusCode.Error, outcome);
+            Log.TokenRequestFailed(_logger, _host, flow, ex.Reason, (int?)ex.StatusCode, _timeProvider.GetElapsedTime(started).TotalMilliseconds, state.Attempts);
+            throw;
+        }
+        finally
+        {
+            activity?.SetTag("salesforce.outcome", outcome);
+            var tags = new TagList { { "salesforce.flow", flow.ToString() }, { "salesforce.outcome", outcome } };
+            _metrics.TokenRequests.Add(1, tags);
+            _metrics.TokenRequestDuration.Record(_timeProvider.GetElapsedTime(started).TotalSeconds, tags);
+        }
+    }
+
+    private async Task<SalesforceToken> AcquireAsync(SalesforceTokenRequest? request, AttemptState state, CancellationToken cancellationToken)
+    {
+        var retriedWithFreshAssertion = false;
+        while (true)
+        {
+            state.Overrides = request;
+            var response = await SendAsync(state, cancellationToken).ConfigureAwait(false);
+            var grantRequest = state.Request!;
+
+            if (response.IsSuccess && !response.IsTransient)
+            {
+                return CreateToken(response, grantRequest);
+            }
+
+            if (!response.IsTransient
+                && !retriedWithFreshAssertion
+                && grantRequest.Assertion is not null
+                && TokenResponseParser.TryParseError(response.Body, out var error, out var description)
+                && error == "invalid_grant"
+                && string.Equals(description, "expired authorization code", StringComparison.OrdinalIgnoreCase))
+            {
+                // Reference §2.5/§11.5: the assertion was already past by Salesforce's clock. The Date header of this
+                // very answer gives the offset, so one fresh, corrected assertion usually succeeds.
+                retriedWithFreshAssertion = true;
+                Log.RetryingWithFreshAssertion(_logger, ClockSkew.GetCompensation(_options.ClockSkewCompensation).TotalSeconds, response.ServerTime, response.LocalTime);
+                continue;
+            }
+
+            throw SalesforceErrorMapper.MapTokenError(CreateErrorContext(response, grantRequest, state, retriedWithFreshAssertion, transportException: null));
+        }
+    }
+
+    private async Task<TokenEndpointResponse> SendAsync(AttemptState state, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(StateKey, state);
+        try
+        {
+            return await _pipeline.ExecuteAsync(
+                static (ctx, self) => self.SendOnceAsync(ctx.Properties.GetValue(StateKey, null!), ctx.CancellationToken),
+                context,
+                this).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsTransportFailure(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            var now = _timeProvider.GetUtcNow();
+            throw SalesforceErrorMapper.MapTokenError(new TokenErrorContext
+            {
+                Flow = _grant.Flow,
+                Endpoint = TokenEndpoint,
+                LocalTime = now,
+                ServerTime = ClockSkew.ServerTime,
+                MeasuredSkew = ClockSkew.MeasuredSkew,
+                Assertion = state.Request?.Assertion,
+                Attempts = state.Attempts,
+                TransportException = ex,
+                HasClientSecret = !string.IsNullOrEmpty(_options.ClientSecret),
+            });
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private async ValueTask<TokenEndpointResponse> SendOnceAsync(AttemptState state, CancellationToken cancellationToken)
+    {
+        state.Attempts++;
+
+        // A fresh request (and so a fresh assertion, with the latest skew correction) for every attempt: a retried
+        // assertion could be close to its expiry after the backoff (reference §2.5). Redirects re-POST the same body.
+        var skew = ClockSkew.GetCompensation(_options.ClockSkewCompensation);
+        var grantRequest = _grant.CreateRequest(new TokenGrantContext(TokenEndpoint, _timeProvider.GetUtcNow() + skew, skew, state.Overrides));
+        state.Request = grantRequest;
+        var target = TokenEndpoint;
+        for (var redirects = 0; ; redirects++)
+        {
+            using var message = new HttpRequestMessage(HttpMethod.Post, target)
+            {
+                Content = new FormUrlEncodedContent(grantRequest.Form),
+            };
+            message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            if (grantRequest.Authorization is not null)
+            {
+                message.Headers.Authorization = grantRequest.Authorization;
+            }
+
+            HttpResponseMessage response;
+            try
+            {
+                response = await _httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // HttpClient.Timeout fired (not the caller, not our attempt timeout): a transient timeout.
+                throw new TimeoutException($"The token endpoint {target.Authority} did not answer within HttpClient.Timeout.", ex);
+            }
+
+            using (response)
+            {
+                var localTime = _timeProvider.GetUtcNow();
+                var serverTime = ClockSkew.Observe(response, localTime);
+                if (serverTime is { } observed)
+                {
+                    Log.ClockSkewMeasured(_logger, (observed - localTime).TotalSeconds, observed, localTime);
+                }
+
+                if (IsRedirect(response.StatusCode))
+                {
+                    target = FollowRedirect(response, target, redirects, grantRequest, localTime, serverTime);
+                    continue;
+                }
+
+                string body;
+                try
+                {
+                    body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"The token endpoint {target.Authority} did not finish its answer within HttpClient.Timeout.", ex);
+                }
+
+                return new TokenEndpointResponse
+                {
+                    StatusCode = response.StatusCode,
+                    MediaType = response.Content.Headers.ContentType?.MediaType,
+                    Body = body,
+                    Endpoint = target,
+                    LocalTime = localTime,
+                    ServerTime = serverTime,
+                    RetryAfter = GetRetryAfter(response, serverTime ?? localTime),
+                };
+            }
+        }
+    }
+
+    private Uri FollowRedirect(HttpResponseMessage response, Uri current, int redirects, TokenGrantRequest grantRequest, DateTimeOffset localTime, DateTimeOffset? serverTime)
+    {
+        var location = response.Headers.Location;
+        var target = location is null ? null : location.IsAbsoluteUri ? location : new Uri(current, location);
+        var status = (int)response.StatusCode;
+        if (target is null)
+        {
+            throw ClientSideError(SalesforceReason.UnexpectedResponse, response.StatusCode, $"The token endpoint {current.Authority} answered {status} without a Location header.", grantRequest, localTime, serverTime);
+        }
+
+        var problem = TrustedHosts.GetProblem(target, _options.TrustedDomains, _options.AllowInsecureLoopback);
+        if (problem is not null)
+        {
+            Log.TokenRedirectRefused(_logger, current.Authority, target.GetLeftPart(UriPartial.Authority), problem);
+            throw ClientSideError(
+                SalesforceReason.UntrustedInstanceUrl,
+                response.StatusCode,
+                $"The token endpoint {current.Authority} redirected ({status}) to {target.GetLeftPart(UriPartial.Authority)}, which is refused because {problem}. The request was not sent there. Point LoginUrl at your My Domain, or add the domain to TrustedDomains if it really is yours.",
+                grantRequest,
+                localTime,
+                serverTime);
+        }
+
+        if (redirects >= MaxRedirects)
+        {
+            throw ClientSideError(SalesforceReason.UnexpectedResponse, response.StatusCode, $"The token endpoint redirected more than {MaxRedirects} times (last from {current.Authority} to {target.Authority}). Set LoginUrl to the final host, normally your My Domain.", grantRequest, localTime, serverTime);
+        }
+
+        // Reference §12: .NET turns a redirected POST into a GET ('must use HTTP POST'), so the same body is re-POSTed here.
+        Log.TokenRedirectFollowed(_logger, current.Authority, status, target.Authority);
+        return target;
+    }
+
+    private SalesforceToken CreateToken(TokenEndpointResponse response, TokenGrantRequest grantRequest)
+    {
+        if (!TokenResponseParser.TryParseSuccess(response.Body, out var parsed, out var problem))
+        {
+            throw ClientSideError(SalesforceReason.UnexpectedResponse, response.StatusCode, $"The token endpoint {response.Endpoint.Authority} answered {(int)response.StatusCode} but {problem}.", grantRequest, response.LocalTime, response.ServerTime);
+        }
+
+        if (!string.IsNullOrEmpty(_options.ClientSecret) && parsed!.Signature is not null
+            && !TokenResponseParser.VerifySignature(parsed, _options.ClientSecret))
+        {
+            Log.ResponseSignatureMismatch(_logger, response.Endpoint.Authority);
+            throw ClientSideError(SalesforceReason.UnexpectedResponse, response.StatusCode, $"The signature of the token response from {response.Endpoint.Authority} does not match HMAC-SHA256(ClientSecret, id + issued_at): the response was altered, or ClientSecret belongs to another app.", grantRequest, response.LocalTime, response.ServerTime);
+        }
+
+        var instanceUrl = RequireTrustedUrl("instance_url", parsed!.InstanceUrl, required: true, response, grantRequest)!;
+        var apiInstanceUrl = RequireTrustedUrl("api_instance_url", parsed.ApiInstanceUrl, required: false, response, grantRequest);
+        Uri? communityUrl = null;
+        if (parsed.CommunityUrl is not null)
+        {
+            // A site may live on a custom domain: keep it only when trusted, but do not fail the token for it.
+            Uri.TryCreate(parsed.CommunityUrl, UriKind.Absolute, out var site);
+            var siteProblem = TrustedHosts.GetProblem(site, _options.TrustedDomains, _options.AllowInsecureLoopback);
+            if (siteProblem is null)
+            {
+                communityUrl = site;
+            }
+            else
+            {
+                Log.ResponseUrlRefused(_logger, "sfdc_community_url", siteProblem);
+            }
+        }
+
+        var obtainedAt = response.LocalTime;
+        return new SalesforceToken(parsed.AccessToken, instanceUrl)
+        {
+            ApiInstanceUrl = apiInstanceUrl,
+            IdentityUrl = Uri.TryCreate(parsed.Id, UriKind.Absolute, out var id) ? id : null,
+            TokenType = string.IsNullOrEmpty(parsed.TokenType) ? "Bearer" : parsed.TokenType,
+            Scope = parsed.Scope,
+            IssuedAt = parsed.IssuedAt,
+            ObtainedAt = obtainedAt,
+            ExpiresAt = obtainedAt + _options.SessionLifetime,
+            RefreshToken = parsed.RefreshToken,
+            CommunityUrl = communityUrl,
+            CommunityId = parsed.CommunityId,
+            Flow = _grant.Flow,
+        };
+    }
+
+    private Uri? RequireTrustedUrl(string field, string? value, bool required, TokenEndpointResponse response, TokenGrantRequest grantRequest)
+    {
+        if (value is null)
+        {
+            if (required)
+            {
+                throw ClientSideError(SalesforceReason.UnexpectedResponse, response.StatusCode, $"The token response from {response.Endpoint.Authority} has no {field}, so there is no host to send the token to.", grantRequest, response.LocalTime, response.ServerTime);
+            }
+
+            return null;
+        }
+
+        Uri.TryCreate(value, UriKind.Absolute, out var uri);
+        var problem = TrustedHosts.GetProblem(uri, _options.TrustedDomains, _options.AllowInsecureLoopback);
+        if (problem is null)
+        {
+            return uri;
+        }
+
+        Log.ResponseUrlRefused(_logger, field, problem);
+        var shown = uri is null ? "(not a URL)" : uri.GetLeftPart(UriPartial.Authority);
+        throw ClientSideError(
+            SalesforceReason.UntrustedInstanceUrl,
+            response.StatusCode,
+            $"The token response's {field} {shown} is refused because {problem}. A response must not be able to send the token elsewhere; the token was discarded. Add the domain to TrustedDomains only if it really is your org's.",
+            grantRequest,
+            response.LocalTime,
+            response.ServerTime);
+    }
+
+    private SalesforceAuthenticationException ClientSideError(SalesforceReason reason, HttpStatusCode statusCode, string message, TokenGrantRequest grantRequest, DateTimeOffset localTime, DateTimeOffset? serverTime)
+    {
+        var facts = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["TokenEndpoint"] = TokenEndpoint.ToString(),
+            ["LocalTime"] = localTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        if (serverTime is { } server)
+        {
+            facts["ServerTime"] = server.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (grantRequest.Assertion is { } assertion)
+        {
+            facts["Audience"] = $"{assertion.Audience} ({assertion.AudienceRule})";
+        }
+
+        return new SalesforceAuthenticationException(message)
+        {
+            Reason = reason,
+            StatusCode = statusCode,
+            Flow = _grant.Flow,
+            IsTransient = false,
+            Diagnosis = new SalesforceDiagnosis(message) { ClockSkew = ClockSkew.MeasuredSkew, Facts = facts },
+        };
+    }
+
+    private TokenErrorContext CreateErrorContext(TokenEndpointResponse response, TokenGrantRequest grantRequest, AttemptState state, bool retriedWithFreshAssertion, Exception? transportException) => new()
+    {
+        Flow = _grant.Flow,
+        Endpoint = response.Endpoint,
+        StatusCode = response.StatusCode,
+        MediaType = response.MediaType,
+        Body = response.Body,
+        LocalTime = response.LocalTime,
+        ServerTime = response.ServerTime,
+        MeasuredSkew = ClockSkew.MeasuredSkew,
+        RetryAfter = response.RetryAfter,
+        Assertion = grantRequest.Assertion,
+        RetriedWithFreshAssertion = retriedWithFreshAssertion,
+        Attempts = state.Attempts,
+        TransportException = transportException,
+        HasClientSecret = !string.IsNullOrEmpty(_options.ClientSecret),
+    };
+
+    private ResiliencePipeline<TokenEndpointResponse> BuildPipeline()
+    {
+        var builder = new ResiliencePipelineBuilder<TokenEndpointResponse> { TimeProvider = _timeProvider };
+        builder.AddTimeout(Max(_options.TotalTimeout, MinimumPollyTimeout));
+        if (_options.MaxRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<TokenEndpointResponse>
+            {
+                MaxRetryAttempts = _options.MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = _options.RetryBaseDelay,
+                MaxDelay = TimeSpan.FromSeconds(30),
+                ShouldHandle = static args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context)),
+                DelayGenerator = args => ValueTask.FromResult(GetRetryAfterDelay(args.Outcome)),
+                OnRetry = args =>
+                {
+                    var cause = DescribeCause(args.Outcome);
+                    _metrics.TokenRetries.Add(1, new KeyValuePair<string, object?>("salesforce.retry.cause", cause));
+                    Log.TokenRequestRetrying(_logger, _host, cause, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds);
+                    return default;
+                },
+            });
+        }
+
+        builder.AddTimeout(Max(_options.AttemptTimeout, MinimumPollyTimeout));
+        return builder.Build();
+    }
+
+    private TimeSpan? GetRetryAfterDelay(Outcome<TokenEndpointResponse> outcome)
+    {
+        if (outcome.Result?.RetryAfter is not { } retryAfter)
+        {
+            return null;
+        }
+
+        // Honour Retry-After, but never past the overall budget (the total timeout would cut the wait anyway).
+        return retryAfter < TimeSpan.Zero ? TimeSpan.Zero : retryAfter > _options.TotalTimeout ? _options.TotalTimeout : retryAfter;
+    }
+
+    private static bool ShouldRetry(Outcome<TokenEndpointResponse> outcome, ResilienceContext context)
+    {
+        if (context.Properties.TryGetValue(StateKey, out var state) && state.Request is { IsRetryable: false })
+        {
+            return false;
+        }
+
+        return outcome.Exception is { } ex ? IsTransportFailure(ex) : outcome.Result is { IsTransient: true };
+    }
+
+    private static bool IsTransportFailure(Exception ex) =>
+        ex is HttpRequestException or TimeoutRejectedException or TimeoutException or IOException;
+
+    private static string DescribeCause(Outcome<TokenEndpointResponse> outcome) => outcome switch
+    {
+        { Exception: TimeoutRejectedException or TimeoutException } => "timeout",
+        { Exception: not null } => "network",
+        { Result: { StatusCode: HttpStatusCode.TooManyRequests } } => "429",
+        { Result: { } r } when (int)r.StatusCode >= 500 => ((int)r.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        _ => "non-json",
+    };
+
+    private static TimeSpan? GetRetryAfter(HttpResponseMessage response, DateTimeOffset now)
+    {
+        var retryAfter = response.Headers.RetryAfter;
+        if (retryAfter?.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        if (retryAfter?.Date is { } date)
+        {
+            var wait = date - now;
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+
+        return null;
+    }
+
+    private static bool IsRedirect(HttpStatusCode status) =>
+        status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    /// <summary>Mutable per-acquisition state shared with the attempt callback (sequential, so no locking).</summary>
+    private sealed class AttemptState
+    {
+        public int Attempts { get; set; }
+
+        public TokenGrantRequest? Request { get; set; }
+
+        public SalesforceTokenRequest? Overrides { get; set; }
+    }
+}
