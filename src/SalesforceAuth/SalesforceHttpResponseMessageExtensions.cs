@@ -31,7 +31,10 @@ public static class SalesforceHttpResponseMessageExtensions
         }
 
         var body = await ReadBoundedAsync(response.Content, cancellationToken).ConfigureAwait(false);
-        var limitInfo = response.Headers.TryGetValues("Sforce-Limit-Info", out var values) ? string.Join(", ", values) : null;
+        var limitInfo = response.Headers.TryGetValues("Sforce-Limit-Info", out var values)
+            || response.Content.Headers.TryGetValues("Sforce-Limit-Info", out values)
+            ? string.Join(", ", values)
+            : null;
         var retryAfter = response.Headers.RetryAfter is { } header
             ? header.Delta ?? (header.Date is { } date && response.Headers.Date is { } now ? date - now : null)
             : null;
