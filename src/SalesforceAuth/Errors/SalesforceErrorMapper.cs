@@ -36,7 +36,10 @@ internal static class SalesforceErrorMapper
 
         if (status == 429 || (wire.Error is not null && string.Equals(wire.Error, "rate_limit_exceeded", StringComparison.Ordinal)))
         {
-            var row = wire.Error is null ? ErrorCatalog.Transport("transport.rate_limited") : ErrorCatalog.FindOAuth(wire.Error, wire.Description, context.Flow)!;
+            // A 429 may carry any (or no) OAuth error: the status decides, the wire values are kept as sent.
+            var row = (wire.Error is null ? null : ErrorCatalog.FindOAuth(wire.Error, wire.Description, context.Flow)) is { Reason: SalesforceReason.RateLimited } rateRow
+                ? rateRow
+                : ErrorCatalog.Transport("transport.rate_limited");
             if (context.RetryAfter is { } retryAfter)
             {
                 facts["retry after"] = FormatDuration(retryAfter);
