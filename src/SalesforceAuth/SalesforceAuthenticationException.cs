@@ -1,4 +1,5 @@
 using System.Net;
+using SalesforceAuth.Errors;
 
 namespace SalesforceAuth;
 
@@ -8,7 +9,11 @@ namespace SalesforceAuth;
 /// whether retrying later can help (<see cref="IsTransient"/>), and a <see cref="Diagnosis"/> that says what happened
 /// and how to fix it. Never contains a token, assertion, secret or key.
 /// </summary>
-/// <remarks>Derived types exist where a caller acts differently; catch this type to handle them all.</remarks>
+/// <remarks>
+/// Derived types exist where a caller acts differently (for example <see cref="SalesforceAssertionExpiredException"/>,
+/// <see cref="SalesforceRateLimitException"/>, <see cref="SalesforceSessionExpiredException"/>); catch this type to
+/// handle them all. Every other reason is thrown as this type with the right <see cref="Reason"/>.
+/// </remarks>
 public class SalesforceAuthenticationException : Exception
 {
     private readonly SalesforceDiagnosis? _diagnosis;
@@ -32,6 +37,23 @@ public class SalesforceAuthenticationException : Exception
     public SalesforceAuthenticationException(string message, Exception? innerException)
         : base(message, innerException)
     {
+    }
+
+    /// <summary>Creates a fully described exception (used by the error mapper).</summary>
+    /// <param name="message">The message; must not contain secrets.</param>
+    /// <param name="innerException">The cause.</param>
+    /// <param name="details">The wire data and diagnosis.</param>
+    internal SalesforceAuthenticationException(string message, Exception? innerException, SalesforceErrorDetails details)
+        : base(message, innerException)
+    {
+        Reason = details.Reason;
+        Error = details.Error;
+        ErrorDescription = details.ErrorDescription;
+        ErrorUri = details.ErrorUri;
+        StatusCode = details.StatusCode;
+        Flow = details.Flow;
+        IsTransient = details.IsTransient;
+        _diagnosis = details.Diagnosis;
     }
 
     /// <summary>The classified reason.</summary>
@@ -66,7 +88,8 @@ public class SalesforceAuthenticationException : Exception
     /// <returns>A multi-line description.</returns>
     public override string ToString()
     {
-        var wire = Error is null ? string.Empty : $" [{Error}: {ErrorDescription}]";
+        // The wire values are rendered through the sanitizer: a mutated or hostile body must not smuggle a token into logs.
+        var wire = Error is null ? string.Empty : $" [{ResponseSanitizer.Excerpt(Error)}: {ResponseSanitizer.Excerpt(ErrorDescription)}]";
         return $"{base.ToString()}{Environment.NewLine}Reason: {Reason}{wire}{Environment.NewLine}{Diagnosis}";
     }
 }

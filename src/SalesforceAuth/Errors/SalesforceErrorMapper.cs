@@ -1,19 +1,632 @@
+using System.Globalization;
+using System.Net;
+
 namespace SalesforceAuth.Errors;
 
-/// <summary>Turns failed token endpoint exchanges into typed exceptions with a diagnosis.</summary>
+/// <summary>
+/// Turns failed Salesforce exchanges into typed exceptions with an evidence-based diagnosis, using the one table in
+/// <see cref="ErrorCatalog"/>. Never throws anything but the exception it returns, whatever the body holds.
+/// </summary>
 internal static class SalesforceErrorMapper
 {
+    private const string RetryNote = "A retry with a fresh, skew-corrected assertion was already made and was refused too.";
+
     /// <summary>Maps a failed token endpoint exchange.</summary>
     /// <param name="context">What is known about the failure.</param>
     /// <returns>The exception to throw.</returns>
     public static SalesforceAuthenticationException MapTokenError(TokenErrorContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new SalesforceAuthenticationException($"Salesforce refused the token request ({(int?)context.StatusCode}).", context.TransportException)
+        var facts = BaseFacts(context);
+
+        if (context.StatusCode is null)
         {
-            StatusCode = context.StatusCode,
-            Flow = context.Flow,
-            IsTransient = context.TransportException is not null,
+            var row = ErrorCatalog.Transport("transport.network");
+            if (context.TransportException is { } transport)
+            {
+                facts["transport failure"] = transport.GetType().Name;
+            }
+
+            return Build(row, context, null, facts, row.Summary, context.TransportException);
+        }
+
+        var status = (int)context.StatusCode.Value;
+        var body = OAuthErrorBody.Read(context.Body, context.MediaType);
+        var wire = body.Kind == OAuthErrorBodyKind.OAuthError ? body : default;
+
+        if (status == 429 || (wire.Error is not null && string.Equals(wire.Error, "rate_limit_exceeded", StringComparison.Ordinal)))
+        {
+            // A 429 may carry any (or no) OAuth error: the status decides, the wire values are kept as sent.
+            var row = (wire.Error is null ? null : ErrorCatalog.FindOAuth(wire.Error, wire.Description, context.Flow)) is { Reason: SalesforceReason.RateLimited } rateRow
+                ? rateRow
+                : ErrorCatalog.Transport("transport.rate_limited");
+            if (context.RetryAfter is { } retryAfter)
+            {
+                facts["retry after"] = FormatDuration(retryAfter);
+            }
+
+            return Build(row, context, wire, facts, row.Summary, context.TransportException);
+        }
+
+        if (status >= 500)
+        {
+            var row = body.Kind == OAuthErrorBodyKind.NotJson ? ErrorCatalog.Transport("transport.not_json") : ErrorCatalog.Transport("transport.server_error");
+            AddExcerpt(facts, context);
+            return Build(row, context, wire, facts, $"{row.Summary} (HTTP {status})", context.TransportException);
+        }
+
+        switch (body.Kind)
+        {
+            case OAuthErrorBodyKind.OAuthError:
+                var entry = ErrorCatalog.FindOAuth(body.Error!, body.Description, context.Flow);
+                if (entry is null)
+                {
+                    var unknown = ErrorCatalog.Transport("transport.unknown");
+                    return Build(unknown, context, wire, facts, unknown.Summary, context.TransportException);
+                }
+
+                return Explain(entry, context, wire, facts);
+
+            case OAuthErrorBodyKind.NotJson:
+                var notJson = ErrorCatalog.Transport("transport.not_json");
+                AddExcerpt(facts, context);
+                return Build(notJson, context, null, facts, $"{notJson.Summary} (HTTP {status}, {Safe(context.MediaType) ?? "no media type"})", context.TransportException);
+
+            default:
+                var unexpected = ErrorCatalog.Transport("transport.unexpected");
+                facts["body"] = body.Kind switch
+                {
+                    OAuthErrorBodyKind.Empty => "empty",
+                    OAuthErrorBodyKind.TooLarge => string.Create(CultureInfo.InvariantCulture, $"too large ({context.Body!.Length} characters)"),
+                    OAuthErrorBodyKind.Malformed => "not valid JSON (truncated or malformed)",
+                    _ => "JSON without a string \"error\"",
+                };
+                AddExcerpt(facts, context);
+                return Build(unexpected, context, null, facts, $"{unexpected.Summary} (HTTP {status}, body {facts["body"]})", context.TransportException);
+        }
+    }
+
+    /// <summary>Maps a token endpoint success response that cannot be used (missing <c>access_token</c>, wrong types).</summary>
+    /// <param name="context">What is known; <see cref="TokenErrorContext.Body"/> is the response body.</param>
+    /// <param name="problem">What is wrong, in words, without values (for example "access_token is missing").</param>
+    /// <returns>An <see cref="SalesforceReason.UnexpectedResponse"/> exception.</returns>
+    public static SalesforceAuthenticationException MapUnusableSuccess(TokenErrorContext context, string problem)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var facts = BaseFacts(context);
+        facts["problem"] = problem;
+        AddExcerpt(facts, context);
+        var row = ErrorCatalog.Transport("transport.unexpected");
+        return Build(row, context, null, facts, $"Salesforce's token response cannot be used: {problem}.", context.TransportException);
+    }
+
+    /// <summary>Maps a refused <c>instance_url</c>, <c>api_instance_url</c> or redirect target.</summary>
+    /// <param name="refused">The URL that was refused; only its host is kept.</param>
+    /// <param name="what">What carried it, for example <c>instance_url</c> or <c>redirect</c>.</param>
+    /// <param name="flow">The flow being used, when known.</param>
+    /// <returns>The exception to throw.</returns>
+    public static SalesforceUntrustedInstanceException UntrustedInstance(Uri refused, string what, SalesforceFlow? flow)
+    {
+        ArgumentNullException.ThrowIfNull(refused);
+        var host = refused.IsAbsoluteUri ? refused.Host : "(relative URL)";
+        var row = ErrorCatalog.Transport("transport.untrusted_instance");
+        var facts = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["refused host"] = host,
+            ["carried by"] = what,
         };
+        var summary = $"The {what} points to {host}, which is not a trusted Salesforce domain; the token was not sent there.";
+        var details = Details(row, flow, null, null, summary, facts, null);
+        return new SalesforceUntrustedInstanceException(summary, null, details) { RefusedHost = host };
+    }
+
+    /// <summary>
+    /// Maps a failed REST API response (used by <see cref="SalesforceHttpResponseMessageExtensions.EnsureSalesforceSuccessAsync"/>,
+    /// and by the caching handler when a session is refused even after one renewal).
+    /// </summary>
+    /// <param name="status">The HTTP status.</param>
+    /// <param name="mediaType">The response media type.</param>
+    /// <param name="body">The response body (possibly truncated).</param>
+    /// <param name="requestUri">The request URL; only its host is kept.</param>
+    /// <param name="retryAfter">The <c>Retry-After</c> delay, when sent.</param>
+    /// <param name="limitInfo">The <c>Sforce-Limit-Info</c> header, when sent.</param>
+    /// <returns>A <see cref="SalesforceAuthenticationException"/> for authentication failures and limits, otherwise a <see cref="SalesforceApiException"/>.</returns>
+    public static Exception MapRestError(HttpStatusCode status, string? mediaType, ReadOnlySpan<byte> body, Uri? requestUri, TimeSpan? retryAfter, string? limitInfo)
+    {
+        var code = (int)status;
+        var info = RestErrorClassifier.Read(body, mediaType);
+        var facts = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["HTTP status"] = code.ToString(CultureInfo.InvariantCulture),
+        };
+        if (requestUri is { IsAbsoluteUri: true })
+        {
+            facts["request host"] = requestUri.Host;
+        }
+
+        if (mediaType is not null)
+        {
+            facts["media type"] = Safe(mediaType)!;
+        }
+
+        if (limitInfo is not null)
+        {
+            facts["Sforce-Limit-Info"] = Safe(limitInfo)!;
+        }
+
+        var row = info.ErrorCode is null ? null : ErrorCatalog.FindRest(info.ErrorCode, info.Message);
+        if (row is null && code == 401)
+        {
+            // A 401 without a recognised body is still a refused session (§9.1).
+            row = ErrorCatalog.FindRest("INVALID_SESSION_ID", null);
+            if (info.ErrorCode is null)
+            {
+                AddExcerpt(facts, body);
+            }
+        }
+
+        if (row is not null)
+        {
+            return MapRestAuthError(row, status, info.ErrorCode, info.Message, facts, retryAfter);
+        }
+
+        string message;
+        if (info.ErrorCode is not null)
+        {
+            message = $"The Salesforce REST API returned HTTP {code} {Safe(info.ErrorCode)}: {Safe(info.Message)}";
+        }
+        else
+        {
+            var excerpt = ExcerptOf(body);
+            message = $"The Salesforce REST API returned HTTP {code} ({Safe(mediaType) ?? "no media type"}){(excerpt.Length > 0 ? ": " + excerpt : string.Empty)}";
+        }
+
+        return new SalesforceApiException(message, null, status)
+        {
+            ErrorCode = info.ErrorCode,
+            ApiMessage = info.Message,
+            Fields = info.Fields,
+            ErrorCount = info.Count,
+        };
+    }
+
+    /// <summary>Builds the exception for a REST error row (used by the REST extension and the caching handler).</summary>
+    internal static SalesforceAuthenticationException MapRestAuthError(ErrorCatalogEntry row, HttpStatusCode status, string? errorCode, string? message, Dictionary<string, string> facts, TimeSpan? retryAfter)
+    {
+        var summary = row.Summary;
+        var wire = $"{Safe(errorCode)}: {Safe(message)}";
+        var details = Details(row, null, status, null, summary, facts, null) with { Error = errorCode, ErrorDescription = message };
+        var text = $"{summary} [HTTP {(int)status} {wire}]";
+        return row.Reason switch
+        {
+            SalesforceReason.SessionExpired => new SalesforceSessionExpiredException(text, null, details),
+            SalesforceReason.RateLimited => new SalesforceRateLimitException(text, null, details) { RetryAfter = retryAfter },
+            _ => new SalesforceAuthenticationException(text, null, details),
+        };
+    }
+
+    private static SalesforceAuthenticationException Explain(ErrorCatalogEntry row, TokenErrorContext context, OAuthErrorBody wire, Dictionary<string, string> facts)
+    {
+        switch (row.Reason)
+        {
+            case SalesforceReason.AssertionExpired:
+                return AssertionExpired(row, context, wire, facts);
+            case SalesforceReason.InvalidAssertion:
+                return InvalidAssertion(row, context, wire, facts);
+            case SalesforceReason.AudienceInvalid:
+                return Audience(row, context, wire, facts);
+            case SalesforceReason.ConsumerNotApproved:
+            case SalesforceReason.AppAccessDenied:
+            case SalesforceReason.AppNotFound:
+                AddPrincipal(facts, context);
+                return Build(row, context, wire, facts, row.Summary, null);
+            case SalesforceReason.WrongDomain:
+                {
+                    var host = context.Endpoint.Host;
+                    var cause = IsSharedLoginHost(host)
+                        ? $"The token request went to {host}, the shared login service; the client credentials flow needs the org's My Domain (https://<MyDomain>.my.salesforce.com)."
+                        : $"The token request went to {host}; if that is a custom domain, use the org's My Domain (https://<MyDomain>.my.salesforce.com) instead.";
+                    return Build(row, context, wire, facts, row.Summary, null, [cause]);
+                }
+
+            case SalesforceReason.ClientCredentialsUserMissing:
+                {
+                    var cause = $"The app reached at {context.Endpoint.Host} has no Run As user in its Client Credentials Flow policy.";
+                    return Build(row, context, wire, facts, row.Summary, null, [cause]);
+                }
+
+            case SalesforceReason.InvalidClientId:
+                AddPrincipal(facts, context);
+                if (IsSharedLoginHost(context.Endpoint.Host))
+                {
+                    var env = IsSandboxHost(context.Endpoint.Host) ? "sandbox" : "production";
+                    return Build(row, context, wire, facts, row.Summary, null, [$"The request went to the {env} login service ({context.Endpoint.Host}); the app must exist in an org of that environment."]);
+                }
+
+                return Build(row, context, wire, facts, row.Summary, null);
+
+            case SalesforceReason.InvalidClientCredentials:
+                facts["client secret configured"] = context.HasClientSecret ? "yes" : "no";
+                return Build(row, context, wire, facts, row.Summary, null,
+                    context.HasClientSecret ? null : ["No client secret is configured (SalesforceClientOptions.ClientSecret), but the app requires one for this flow."]);
+
+            default:
+                return Build(row, context, wire, facts, row.Summary, null);
+        }
+    }
+
+    private static SalesforceAssertionExpiredException AssertionExpired(ErrorCatalogEntry row, TokenErrorContext context, OAuthErrorBody wire, Dictionary<string, string> facts)
+    {
+        var skew = context.MeasuredSkew ?? (context.ServerTime - context.LocalTime);
+        var assertion = context.Assertion;
+        var evidence = new List<string>();
+
+        facts["local time"] = FormatTime(context.LocalTime);
+        if (context.ServerTime is { } server)
+        {
+            facts["server time (Date header)"] = FormatTime(server);
+        }
+
+        if (assertion is not null)
+        {
+            facts["assertion iat"] = FormatTime(assertion.IssuedAt);
+            facts["assertion exp"] = FormatTime(assertion.ExpiresAt);
+            facts["assertion lifetime"] = FormatDuration(assertion.Lifetime);
+            facts["skew compensation applied"] = FormatDuration(assertion.AppliedSkewCompensation);
+        }
+
+        string? skewPhrase = null;
+        if (skew is { } s)
+        {
+            skewPhrase = DescribeSkew(s);
+            facts["measured skew"] = skewPhrase;
+            if (IsWholeHours(s, out var hours))
+            {
+                evidence.Add($"The clock offset ({FormatDuration(s.Duration())}) is within 2 minutes of a whole number of hours ({hours} h): local time is being used as UTC (a time-zone offset applied the wrong way, or a clock set to local time on a host that assumes UTC).");
+            }
+            else if (s > TimeSpan.FromSeconds(5))
+            {
+                evidence.Add($"Your clock is {FormatDuration(s)} behind Salesforce: the assertion's times were already in the past for Salesforce (NTP not running, or a container or VM clock that drifted).");
+            }
+            else if (s < TimeSpan.FromSeconds(-5))
+            {
+                evidence.Add($"Your clock is {FormatDuration(s.Duration())} ahead of Salesforce, which alone would not expire the assertion: its exp was computed wrongly.");
+            }
+        }
+
+        if (assertion is not null && context.ServerTime is { } serverTime)
+        {
+            var expVsServer = assertion.ExpiresAt - serverTime;
+            facts["assertion exp vs server time"] = expVsServer < TimeSpan.Zero
+                ? $"{FormatDuration(expVsServer.Duration())} before"
+                : $"{FormatDuration(expVsServer)} after";
+            var issuedVsServer = assertion.IssuedAt - serverTime;
+            if (IsWholeHours(issuedVsServer, out var issuedHours) && (skew is null || !IsWholeHours(skew.Value, out _)))
+            {
+                evidence.Add($"The assertion's iat is {FormatDuration(issuedVsServer.Duration())} off Salesforce's time, close to a whole number of hours ({issuedHours} h): its times were computed from local time as if it were UTC.");
+            }
+        }
+
+        if (assertion is not null && assertion.Lifetime < TimeSpan.FromSeconds(60))
+        {
+            evidence.Add($"The assertion's validity is only {FormatDuration(assertion.Lifetime)} (under 60 s): network latency and any clock difference use it up (SalesforceClientOptions.AssertionLifetime; 2-3 minutes is right).");
+        }
+
+        if (context.RetriedWithFreshAssertion)
+        {
+            facts["retry with fresh assertion"] = "already made, refused too";
+        }
+
+        var summary = skewPhrase is not null && skew!.Value.Duration() >= TimeSpan.FromSeconds(5)
+            ? $"The assertion had expired by Salesforce's clock: {skewPhrase}."
+            : assertion is not null && assertion.Lifetime < TimeSpan.FromSeconds(60)
+                ? $"The assertion had expired by Salesforce's clock: its validity of {FormatDuration(assertion.Lifetime)} is too short."
+                : row.Summary;
+        if (context.RetriedWithFreshAssertion)
+        {
+            summary = $"{summary} {RetryNote}";
+        }
+
+        var details = Details(row, context.Flow, context.StatusCode, wire, summary, facts, Merge(evidence, row.Causes)) is var d
+            ? d with { Diagnosis = WithSkew(d.Diagnosis, skew) }
+            : null!;
+        return new SalesforceAssertionExpiredException(Message(summary, wire), null, details)
+        {
+            ClockSkew = skew,
+            AssertionExpiresAt = assertion?.ExpiresAt,
+            ServerTime = context.ServerTime,
+            LocalTime = context.LocalTime,
+        };
+    }
+
+    private static SalesforceInvalidAssertionException InvalidAssertion(ErrorCatalogEntry row, TokenErrorContext context, OAuthErrorBody wire, Dictionary<string, string> facts)
+    {
+        var evidence = new List<string>();
+        var assertion = context.Assertion;
+        var host = context.Endpoint.Host;
+        AddPrincipal(facts, context);
+
+        if (wire.ErrorUri is { } validator)
+        {
+            facts["SAML Assertion Validator"] = validator.ToString();
+            evidence.Add($"Salesforce parsed the assertion and recorded why it failed: open the SAML Assertion Validator at {validator} (Setup → Single Sign-On Settings → SAML Assertion Validator).");
+        }
+
+        if (assertion is not null && IsProductionLoginHost(host) && SandboxSuffix(assertion.Subject) is { } suffix)
+        {
+            evidence.Add($"The username {assertion.Subject} ends in what looks like a sandbox suffix (.{suffix}), but the request went to {host}, the production login service: sandbox users exist only in the sandbox. Use https://test.salesforce.com or the sandbox's My Domain.");
+        }
+
+        if (assertion?.CertificateThumbprint is { } thumbprint)
+        {
+            facts["signing certificate thumbprint (SHA-1)"] = thumbprint;
+            evidence.Add($"The private key does not match the certificate uploaded to the app: we signed with the key of the certificate with SHA-1 thumbprint {thumbprint}; compare it with the certificate in the app's settings (\"Use digital signatures\").");
+        }
+        else
+        {
+            evidence.Add("The private key does not match the certificate uploaded to the app (no local certificate was configured, so its thumbprint cannot be shown; set CertificatePath to compare).");
+        }
+
+        if (context.Flow == SalesforceFlow.SamlBearer)
+        {
+            evidence.Add("SAML: the assertion must be base64url-encoded (- and _, no padding, no line breaks); standard base64 (+ /) is corrupted by form encoding. The signature must follow Issuer and the Recipient must be the token endpoint.");
+        }
+
+        var summary = wire.ErrorUri is not null ? $"{row.Summary} The SAML Assertion Validator shows why." : row.Summary;
+        var details = Details(row, context.Flow, context.StatusCode, wire, summary, facts, Merge(evidence, row.Causes));
+        return new SalesforceInvalidAssertionException(Message(summary, wire), null, details);
+    }
+
+    private static SalesforceAudienceException Audience(ErrorCatalogEntry row, TokenErrorContext context, OAuthErrorBody wire, Dictionary<string, string> facts)
+    {
+        var evidence = new List<string>();
+        var assertion = context.Assertion;
+        var host = context.Endpoint.Host;
+        var expected = ExpectedAudience(context.Endpoint);
+        facts["expected audience for this host"] = expected;
+        if (assertion is not null)
+        {
+            facts["audience sent"] = assertion.Audience;
+            facts["audience rule"] = assertion.AudienceRule;
+            var aud = assertion.Audience;
+            if (aud.StartsWith('['))
+            {
+                evidence.Add("The audience sent is an array; Salesforce needs a single string.");
+            }
+            else if (!Uri.TryCreate(aud, UriKind.Absolute, out var audUri))
+            {
+                evidence.Add($"The audience sent ({aud}) is not an absolute URL (a bare host name is refused); use {expected}.");
+            }
+            else
+            {
+                if (aud.EndsWith('/'))
+                {
+                    evidence.Add($"The audience sent ({aud}) ends with a slash; send it without one.");
+                }
+
+                if (IsSandboxHost(host) && string.Equals(audUri.Host, "login.salesforce.com", StringComparison.OrdinalIgnoreCase))
+                {
+                    evidence.Add($"The audience is the production login URL but the request went to the sandbox host {host}: use https://test.salesforce.com (chosen by rule: {assertion.AudienceRule}).");
+                }
+                else if (IsProductionLoginHost(host) && string.Equals(audUri.Host, "test.salesforce.com", StringComparison.OrdinalIgnoreCase))
+                {
+                    evidence.Add($"The audience is the sandbox login URL but the request went to the production host {host}: use https://login.salesforce.com (chosen by rule: {assertion.AudienceRule}).");
+                }
+                else if (!string.Equals(aud.TrimEnd('/'), expected, StringComparison.OrdinalIgnoreCase))
+                {
+                    evidence.Add($"The audience sent ({aud}, chosen by rule: {assertion.AudienceRule}) differs from the usual value for {host} ({expected}).");
+                }
+            }
+        }
+
+        var summary = assertion is null ? row.Summary : $"{row.Summary} We sent {assertion.Audience} ({assertion.AudienceRule}); for {host} use {expected}.";
+        var details = Details(row, context.Flow, context.StatusCode, wire, summary, facts, Merge(evidence, row.Causes));
+        return new SalesforceAudienceException(Message(summary, wire), null, details)
+        {
+            Audience = assertion?.Audience,
+            AudienceRule = assertion?.AudienceRule,
+        };
+    }
+
+    private static SalesforceAuthenticationException Build(ErrorCatalogEntry row, TokenErrorContext context, OAuthErrorBody? wire, Dictionary<string, string> facts, string summary, Exception? inner, IReadOnlyList<string>? evidence = null)
+    {
+        var w = wire ?? default;
+        var causes = evidence is null ? row.Causes : Merge(evidence, row.Causes);
+        var details = Details(row, context.Flow, context.StatusCode, w, summary, facts, causes);
+        var message = Message(summary, w);
+        return row.Reason switch
+        {
+            SalesforceReason.ConsumerNotApproved => new SalesforceConsumerNotApprovedException(message, inner, details),
+            SalesforceReason.RefreshTokenExpired or SalesforceReason.RefreshInProgress => new SalesforceRefreshTokenException(message, inner, details),
+            SalesforceReason.InvalidClientId or SalesforceReason.InvalidClientCredentials => new SalesforceInvalidClientException(message, inner, details),
+            SalesforceReason.RateLimited => new SalesforceRateLimitException(message, inner, details) { RetryAfter = context.RetryAfter },
+            SalesforceReason.ServiceUnavailable => new SalesforceServiceUnavailableException(message, inner, details),
+            SalesforceReason.InvalidAssertion => new SalesforceInvalidAssertionException(message, inner, details),
+            SalesforceReason.AudienceInvalid => new SalesforceAudienceException(message, inner, details),
+            SalesforceReason.AssertionExpired => new SalesforceAssertionExpiredException(message, inner, details),
+            _ => new SalesforceAuthenticationException(message, inner, details),
+        };
+    }
+
+    private static SalesforceErrorDetails Details(ErrorCatalogEntry row, SalesforceFlow? flow, HttpStatusCode? status, OAuthErrorBody? wire, string summary, Dictionary<string, string> facts, IReadOnlyList<string>? causes) => new()
+    {
+        Reason = row.Reason,
+        Error = wire?.Error,
+        ErrorDescription = wire?.Description,
+        ErrorUri = wire?.ErrorUri,
+        StatusCode = status,
+        Flow = flow,
+        IsTransient = row.IsTransient,
+        Diagnosis = new SalesforceDiagnosis(summary, causes ?? row.Causes, row.Remedies, row.Documentation) { Facts = facts },
+    };
+
+    private static SalesforceDiagnosis WithSkew(SalesforceDiagnosis diagnosis, TimeSpan? skew) =>
+        new(diagnosis.Summary, diagnosis.Causes, diagnosis.Remedies, diagnosis.DocumentationUrl) { Facts = diagnosis.Facts, ClockSkew = skew };
+
+    private static string Message(string summary, OAuthErrorBody wire) =>
+        wire.Error is null ? summary : $"{summary} [{Safe(wire.Error)}: {Safe(wire.Description)}]";
+
+    private static string[] Merge(List<string> evidence, IReadOnlyList<string> generic)
+    {
+        // Evidence-backed causes come first; the generic list follows for what the evidence cannot rule out.
+        var merged = new List<string>(evidence.Count + generic.Count);
+        merged.AddRange(evidence);
+        merged.AddRange(generic);
+        return [.. merged];
+    }
+
+    private static string[] Merge(IReadOnlyList<string> evidence, IReadOnlyList<string> generic) => Merge([.. evidence], generic);
+
+    private static Dictionary<string, string> BaseFacts(TokenErrorContext context)
+    {
+        var facts = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["flow"] = context.Flow.ToString(),
+            ["token endpoint host"] = context.Endpoint.IsAbsoluteUri ? context.Endpoint.Host : "(relative)",
+        };
+        if (context.StatusCode is { } status)
+        {
+            facts["HTTP status"] = ((int)status).ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (context.MediaType is not null)
+        {
+            facts["media type"] = Safe(context.MediaType)!;
+        }
+
+        if (context.Attempts > 1)
+        {
+            facts["attempts"] = context.Attempts.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return facts;
+    }
+
+    private static void AddPrincipal(Dictionary<string, string> facts, TokenErrorContext context)
+    {
+        if (context.Assertion is { } assertion)
+        {
+            facts["consumer key (iss)"] = assertion.Issuer;
+            facts["username (sub)"] = assertion.Subject;
+            facts["audience sent"] = assertion.Audience;
+        }
+    }
+
+    private static void AddExcerpt(Dictionary<string, string> facts, TokenErrorContext context)
+    {
+        var excerpt = ResponseSanitizer.Excerpt(context.Body);
+        if (excerpt.Length > 0)
+        {
+            facts["response excerpt"] = excerpt;
+        }
+    }
+
+    private static void AddExcerpt(Dictionary<string, string> facts, ReadOnlySpan<byte> body)
+    {
+        var excerpt = ExcerptOf(body);
+        if (excerpt.Length > 0)
+        {
+            facts["response excerpt"] = excerpt;
+        }
+    }
+
+    private static string ExcerptOf(ReadOnlySpan<byte> body) =>
+        body.IsEmpty ? string.Empty : ResponseSanitizer.Excerpt(System.Text.Encoding.UTF8.GetString(body.Length > 4096 ? body[..4096] : body));
+
+    private static string? Safe(string? wire) => wire is null ? null : ResponseSanitizer.Excerpt(wire);
+
+    internal static string DescribeSkew(TimeSpan skew)
+    {
+        if (skew.Duration() < TimeSpan.FromSeconds(1))
+        {
+            return "your clock agrees with Salesforce (within 1 s)";
+        }
+
+        // Skew is server minus local: positive means the local clock is behind.
+        return skew > TimeSpan.Zero
+            ? $"your clock is {FormatDuration(skew)} behind Salesforce"
+            : $"your clock is {FormatDuration(skew.Duration())} ahead of Salesforce";
+    }
+
+    internal static bool IsWholeHours(TimeSpan offset, out int hours)
+    {
+        var abs = offset.Duration();
+        hours = (int)Math.Round(abs.TotalHours, MidpointRounding.AwayFromZero);
+        return hours >= 1 && (abs - TimeSpan.FromHours(hours)).Duration() <= TimeSpan.FromMinutes(2);
+    }
+
+    internal static string FormatDuration(TimeSpan value)
+    {
+        var sign = value < TimeSpan.Zero ? "-" : string.Empty;
+        var d = value.Duration();
+        var totalHours = (long)d.TotalHours;
+        return totalHours > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{sign}{totalHours} h {d.Minutes} min {d.Seconds} s")
+            : d.Minutes > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"{sign}{d.Minutes} min {d.Seconds} s")
+                : string.Create(CultureInfo.InvariantCulture, $"{sign}{d.Seconds} s");
+    }
+
+    private static string FormatTime(DateTimeOffset value) =>
+        string.Create(CultureInfo.InvariantCulture, $"{value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} ({value.ToUnixTimeSeconds()})");
+
+    internal static bool IsProductionLoginHost(string host) => string.Equals(host, "login.salesforce.com", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsSharedLoginHost(string host) =>
+        IsProductionLoginHost(host) || string.Equals(host, "test.salesforce.com", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsSandboxHost(string host) =>
+        string.Equals(host, "test.salesforce.com", StringComparison.OrdinalIgnoreCase)
+        || host.EndsWith(".sandbox.my.salesforce.com", StringComparison.OrdinalIgnoreCase);
+
+    internal static string ExpectedAudience(Uri endpoint)
+    {
+        var host = endpoint.Host;
+        if (IsSandboxHost(host))
+        {
+            return "https://test.salesforce.com";
+        }
+
+        if (host.EndsWith(".my.site.com", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".force.com", StringComparison.OrdinalIgnoreCase))
+        {
+            // An Experience Cloud site: the site URL (scheme, host and any path prefix before /services).
+            var path = endpoint.AbsolutePath;
+            var index = path.IndexOf("/services/", StringComparison.OrdinalIgnoreCase);
+            var prefix = index > 0 ? path[..index] : string.Empty;
+            return $"{endpoint.Scheme}://{endpoint.Authority}{prefix}";
+        }
+
+        if (host.EndsWith(".my.salesforce.com", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"https://login.salesforce.com (or the My Domain URL https://{host})";
+        }
+
+        return "https://login.salesforce.com";
+    }
+
+    private static readonly string[] GenericTopLevelDomains = ["com", "org", "net", "io", "edu", "gov", "biz", "info", "co"];
+
+    /// <summary>
+    /// The sandbox suffix of a username (<c>user@acme.com.uat</c> → <c>uat</c>): Salesforce appends the sandbox name
+    /// after the production username, so a generic top-level domain followed by one more label is the tell.
+    /// </summary>
+    internal static string? SandboxSuffix(string username)
+    {
+        var at = username.LastIndexOf('@');
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var labels = username[(at + 1)..].Split('.');
+        if (labels.Length < 3)
+        {
+            return null;
+        }
+
+        var last = labels[^1];
+        var beforeLast = labels[^2];
+        var isCountryCode = last.Length == 2 && last.All(char.IsAsciiLetter);
+        return !isCountryCode && last.Length > 0 && GenericTopLevelDomains.Contains(beforeLast, StringComparer.OrdinalIgnoreCase) ? last : null;
     }
 }

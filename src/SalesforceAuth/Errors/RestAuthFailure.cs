@@ -1,0 +1,21 @@
+namespace SalesforceAuth.Errors;
+
+/// <summary>What a REST API response means for the access token that was sent (reference §10.2, §11.5).</summary>
+internal enum RestAuthFailure
+{
+    /// <summary>Not an authentication failure (success, a business error, a rate limit): pass the response on.</summary>
+    None = 0,
+
+    /// <summary>
+    /// The session is expired or invalid (401 <c>INVALID_SESSION_ID</c> "Session expired or invalid", 401
+    /// <c>INVALID_AUTH_HEADER</c> <c>INVALID_JWT_FORMAT</c>, 403 <c>Bad_OAuth_Token</c>): evict the token, get a new one
+    /// (single-flight), rewrite the host to the new <c>instance_url</c> and retry once.
+    /// </summary>
+    SessionExpired,
+
+    /// <summary>
+    /// An authentication failure a new token cannot fix (401 <c>INVALID_SESSION_ID</c> "This session is not valid for use
+    /// with the REST API", <c>INVALID_HEADER_TYPE</c>, <c>INVALID_SCOPES</c>): do not renew; surface it.
+    /// </summary>
+    NotRenewable,
+}
