@@ -1,17 +1,23 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
-using System.Security.Cryptography.Xml;
 using System.Text;
 using System.Xml;
 
 namespace SalesforceAuth.Assertions;
 
 /// <summary>
-/// Builds and signs the SAML 2.0 bearer assertion Salesforce expects (reference §3.2): an enveloped XML-DSig
-/// signature right after <c>Issuer</c>, exclusive C14N, RSA-SHA256 with a SHA-256 digest and the certificate in
-/// <c>KeyInfo</c>. The document is built once, compact (no insignificant whitespace), and never reparsed.
+/// Builds and signs the SAML 2.0 bearer assertion Salesforce expects (reference §3.2): <c>saml:Assertion</c> with
+/// Issuer, an enveloped XML-DSig signature right after it (schema order), Subject with a bearer confirmation, Conditions
+/// and an AuthnStatement; exclusive C14N, RSA-SHA256, a SHA-256 digest and the certificate in <c>KeyInfo</c>.
 /// </summary>
+/// <remarks>
+/// The assertion is written directly in its canonical form (see <see cref="CanonicalXmlWriter"/>): the digest is taken
+/// over the very bytes that are sent, and the canonical SignedInfo is signed with <see cref="SalesforceSigningKey.Sign"/>
+/// — the in-process RSA key or a caller-supplied IdentityModel signer (HSM, KMS, Key Vault) alike. SignedXml would
+/// produce the same digest and signature (the tests check it byte for byte), but it copies and reparses the document
+/// several times while signing (~180 KB and ~3x the RSA time per assertion), which the token core cannot afford on
+/// every refresh. Nothing is parsed here, so there is no DTD or external entity to resolve.
+/// </remarks>
 internal static class SamlAssertionBuilder
 {
     /// <summary>The <c>grant_type</c> that carries a SAML bearer assertion (reference §3.1).</summary>
@@ -20,48 +26,69 @@ internal static class SamlAssertionBuilder
     /// <summary>The SAML 2.0 assertion namespace.</summary>
     public const string SamlNamespace = "urn:oasis:names:tc:SAML:2.0:assertion";
 
-    /// <summary>The XML-DSig namespace.</summary>
-    public const string DsigNamespace = SignedXml.XmlDsigNamespaceUrl;
+    /// <summary>The XML-DSig namespace (the signature uses it as the default namespace, as SignedXml does).</summary>
+    public const string DsigNamespace = "http://www.w3.org/2000/09/xmldsig#";
 
     /// <summary>The <c>Issuer</c> format of the official Salesforce sample (reference §3.2).</summary>
     public const string EntityFormat = "urn:oasis:names:tc:SAML:2.0:nameid-format:entity";
 
-    /// <summary>The only subject confirmation method Salesforce accepts for this grant.</summary>
+    /// <summary>The subject confirmation method of the bearer profile (reference §3.2).</summary>
     public const string BearerMethod = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
 
     /// <summary>The authentication context class of the official sample.</summary>
     public const string UnspecifiedAuthnContext = "urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified";
 
-    private const string Prefix = "saml";
+    /// <summary>Exclusive XML canonicalisation without comments.</summary>
+    public const string ExclusiveC14N = "http://www.w3.org/2001/10/xml-exc-c14n#";
+
+    /// <summary>RSASSA-PKCS1-v1_5 with SHA-256.</summary>
+    public const string RsaSha256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
+
+    /// <summary>The SHA-256 digest method.</summary>
+    public const string Sha256 = "http://www.w3.org/2001/04/xmlenc#sha256";
+
+    /// <summary>The enveloped-signature transform.</summary>
+    public const string EnvelopedSignature = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
+
+    // A signed assertion with a 2048-bit key and a typical certificate is about 3.5 KB.
+    private const int InitialCapacity = 6 * 1024;
+
+    // "yyyy-MM-ddTHH:mm:ssZ".
+    private const int InstantLength = 20;
 
     /// <summary>Builds the signed assertion and base64url-encodes it (RFC 4648 §5, no padding, no line breaks).</summary>
     /// <param name="key">The signing key; it must carry the certificate uploaded to the connected app.</param>
     /// <param name="parameters">The assertion content, times already skew-compensated.</param>
     /// <returns>The value of the <c>assertion</c> form field for <see cref="GrantType"/>.</returns>
-    /// <exception cref="SalesforceConfigurationException">The key has no certificate.</exception>
+    /// <exception cref="SalesforceConfigurationException">The key has no certificate, or a value cannot be carried in XML.</exception>
     public static string Build(SalesforceSigningKey key, AssertionParameters parameters)
     {
-        var document = BuildDocument(key, parameters);
+        using var output = new CanonicalXmlWriter(InitialCapacity);
+        Write(key, parameters, output);
 
         // Salesforce wants base64url: a '+' from standard base64 would arrive as a space after form decoding (§3.1).
-        return ToBase64Url(Encoding.UTF8.GetBytes(document.OuterXml));
+        return ToBase64Url(output.WrittenSpan);
     }
 
-    /// <summary>Builds the signed assertion XML (no XML declaration, no insignificant whitespace).</summary>
+    /// <summary>Builds the signed assertion XML: UTF-8 text in canonical form, no XML declaration, no whitespace.</summary>
     /// <param name="key">The signing key; it must carry the certificate uploaded to the connected app.</param>
     /// <param name="parameters">The assertion content, times already skew-compensated.</param>
     /// <returns>The signed <c>saml:Assertion</c> element as text.</returns>
-    /// <exception cref="SalesforceConfigurationException">The key has no certificate.</exception>
-    public static string BuildXml(SalesforceSigningKey key, AssertionParameters parameters) =>
-        BuildDocument(key, parameters).OuterXml;
+    /// <exception cref="SalesforceConfigurationException">The key has no certificate, or a value cannot be carried in XML.</exception>
+    public static string BuildXml(SalesforceSigningKey key, AssertionParameters parameters)
+    {
+        using var output = new CanonicalXmlWriter(InitialCapacity);
+        Write(key, parameters, output);
+        return Encoding.UTF8.GetString(output.WrittenSpan);
+    }
 
-    private static XmlDocument BuildDocument(SalesforceSigningKey key, AssertionParameters parameters)
+    private static void Write(SalesforceSigningKey key, AssertionParameters parameters, CanonicalXmlWriter output)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(parameters);
 
-        // Salesforce verifies the signature with the certificate uploaded to the app and the assertion must carry it
-        // in KeyInfo (§3.2), so a bare key that works for JWT is not enough here.
+        // Salesforce verifies the signature with the certificate uploaded to the app, and the assertion carries it in
+        // KeyInfo (§3.2): a bare key that is enough for JWT is not enough here.
         var certificate = key.Certificate ?? throw new SalesforceConfigurationException(
             "CertificatePath",
             "The SAML bearer flow needs the X.509 certificate that matches the private key (the one uploaded to the connected app under 'Use digital signatures'): it goes into the assertion's KeyInfo. Set CertificatePath or CertificatePem, or load the key from a PFX or a certificate store entry that carries the certificate.");
@@ -71,156 +98,135 @@ internal static class SamlAssertionBuilder
             throw new ArgumentException("ExpiresAt must be after IssuedAt.", nameof(parameters));
         }
 
-        var id = NewId();
-        var issueInstant = FormatInstant(parameters.IssuedAt);
-        var notOnOrAfter = FormatInstant(parameters.ExpiresAt);
+        EnsureXmlChars(parameters.Issuer, "ClientId");
+        EnsureXmlChars(parameters.Subject, "Username");
+        EnsureXmlChars(parameters.Audience, "Audience");
+        EnsureXmlChars(parameters.NameIdFormat, "SamlNameIdFormat");
+        var recipient = parameters.TokenEndpoint.AbsoluteUri;
 
-        // PreserveWhitespace = true both while signing and when serialising: the document has no whitespace nodes, and
-        // OuterXml then writes exactly the bytes that were canonicalised and digested.
-        var document = new XmlDocument { PreserveWhitespace = true, XmlResolver = null };
-        var assertion = document.CreateElement(Prefix, "Assertion", SamlNamespace);
-        assertion.SetAttribute("ID", id);
-        assertion.SetAttribute("IssueInstant", issueInstant);
-        assertion.SetAttribute("Version", "2.0");
-        document.AppendChild(assertion);
+        Span<byte> id = stackalloc byte[33];
+        NewId(id);
+        Span<byte> issueInstant = stackalloc byte[InstantLength];
+        Span<byte> notOnOrAfter = stackalloc byte[InstantLength];
+        FormatInstant(parameters.IssuedAt, issueInstant);
+        FormatInstant(parameters.ExpiresAt, notOnOrAfter);
 
-        var issuer = AppendSaml(assertion, "Issuer", parameters.Issuer);
-        issuer.SetAttribute("Format", EntityFormat);
+        // 1. The assertion without its signature, in canonical form: exactly what a verifier digests after the
+        //    enveloped-signature and exclusive C14N transforms. Attributes are in C14N order (by name).
+        using var assertion = new CanonicalXmlWriter(InitialCapacity);
+        assertion.WriteRaw("<saml:Assertion xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\""u8);
+        assertion.WriteRaw(id);
+        assertion.WriteRaw("\" IssueInstant=\""u8);
+        assertion.WriteRaw(issueInstant);
+        assertion.WriteRaw("\" Version=\"2.0\"><saml:Issuer Format=\"urn:oasis:names:tc:SAML:2.0:nameid-format:entity\">"u8);
+        assertion.WriteText(parameters.Issuer);
+        assertion.WriteRaw("</saml:Issuer>"u8);
+        var signatureOffset = assertion.Length;
 
-        var subject = AppendSaml(assertion, "Subject");
-        AppendSaml(subject, "NameID", parameters.Subject).SetAttribute("Format", parameters.NameIdFormat);
-        var confirmation = AppendSaml(subject, "SubjectConfirmation");
-        confirmation.SetAttribute("Method", BearerMethod);
-        var confirmationData = AppendSaml(confirmation, "SubjectConfirmationData");
-        confirmationData.SetAttribute("NotOnOrAfter", notOnOrAfter);
-        confirmationData.SetAttribute("Recipient", parameters.TokenEndpoint.AbsoluteUri);
+        assertion.WriteRaw("<saml:Subject><saml:NameID Format=\""u8);
+        assertion.WriteAttributeValue(parameters.NameIdFormat);
+        assertion.WriteRaw("\">"u8);
+        assertion.WriteText(parameters.Subject);
+        assertion.WriteRaw("</saml:NameID><saml:SubjectConfirmation Method=\"urn:oasis:names:tc:SAML:2.0:cm:bearer\"><saml:SubjectConfirmationData NotOnOrAfter=\""u8);
+        assertion.WriteRaw(notOnOrAfter);
+        assertion.WriteRaw("\" Recipient=\""u8);
+        assertion.WriteAttributeValue(recipient);
+        assertion.WriteRaw("\"></saml:SubjectConfirmationData></saml:SubjectConfirmation></saml:Subject><saml:Conditions NotBefore=\""u8);
+        assertion.WriteRaw(issueInstant);
+        assertion.WriteRaw("\" NotOnOrAfter=\""u8);
+        assertion.WriteRaw(notOnOrAfter);
+        assertion.WriteRaw("\"><saml:AudienceRestriction><saml:Audience>"u8);
+        assertion.WriteText(parameters.Audience);
+        assertion.WriteRaw("</saml:Audience></saml:AudienceRestriction></saml:Conditions><saml:AuthnStatement AuthnInstant=\""u8);
+        assertion.WriteRaw(issueInstant);
+        assertion.WriteRaw("\"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement></saml:Assertion>"u8);
 
-        var conditions = AppendSaml(assertion, "Conditions");
-        conditions.SetAttribute("NotBefore", issueInstant);
-        conditions.SetAttribute("NotOnOrAfter", notOnOrAfter);
-        AppendSaml(AppendSaml(conditions, "AudienceRestriction"), "Audience", parameters.Audience);
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(assertion.WrittenSpan, digest);
 
-        var authnStatement = AppendSaml(assertion, "AuthnStatement");
-        authnStatement.SetAttribute("AuthnInstant", issueInstant);
-        AppendSaml(AppendSaml(authnStatement, "AuthnContext"), "AuthnContextClassRef", UnspecifiedAuthnContext);
+        // 2. SignedInfo in canonical form. As the apex of exclusive C14N it declares the default namespace it uses;
+        //    inside Signature that declaration is inherited, so only the inner part is shared with the output.
+        using var signedInfo = new CanonicalXmlWriter(1024);
+        signedInfo.WriteRaw("<SignedInfo xmlns=\"http://www.w3.org/2000/09/xmldsig#\">"u8);
+        var signedInfoInnerOffset = signedInfo.Length;
+        signedInfo.WriteRaw("<CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"></CanonicalizationMethod><SignatureMethod Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#rsa-sha256\"></SignatureMethod><Reference URI=\"#"u8);
+        signedInfo.WriteRaw(id);
+        signedInfo.WriteRaw("\"><Transforms><Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"></Transform><Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"></Transform></Transforms><DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"></DigestMethod><DigestValue>"u8);
+        signedInfo.WriteBase64(digest);
+        signedInfo.WriteRaw("</DigestValue></Reference>"u8);
+        var signedInfoInnerLength = signedInfo.Length - signedInfoInnerOffset;
+        signedInfo.WriteRaw("</SignedInfo>"u8);
 
-        var signature = key.Rsa is { } rsa
-            ? SignInProcess(document, assertion, id, rsa, certificate)
-            : SignWithProvider(document, assertion, id, key, certificate);
+        // 3. Sign (XML-DSig §3.1.2: the signature is over the canonical SignedInfo).
+        Span<byte> signatureBuffer = stackalloc byte[512];
+        ReadOnlySpan<byte> signature = key.TrySign(signedInfo.WrittenSpan, signatureBuffer, out var signatureLength)
+            ? signatureBuffer[..signatureLength]
+            : key.Sign(signedInfo.WrittenSpan.ToArray());
 
-        // Schema order (and Salesforce's sample, §3.2): the signature sits right after Issuer, not at the end.
-        assertion.InsertAfter(signature, issuer);
-        return document;
-    }
-
-    private static XmlElement SignInProcess(XmlDocument document, XmlElement assertion, string id, RSA rsa, X509Certificate2 certificate)
-    {
-        var signedXml = new SignedXml(assertion) { SigningKey = rsa };
-        signedXml.SignedInfo!.CanonicalizationMethod = SignedXml.XmlDsigExcC14NTransformUrl;
-        signedXml.SignedInfo.SignatureMethod = SignedXml.XmlDsigRSASHA256Url;
-
-        var reference = new Reference("#" + id) { DigestMethod = SignedXml.XmlDsigSHA256Url };
-        reference.AddTransform(new XmlDsigEnvelopedSignatureTransform());
-        reference.AddTransform(new XmlDsigExcC14NTransform());
-        signedXml.AddReference(reference);
-
-        var keyInfo = new KeyInfo();
-        keyInfo.AddClause(new KeyInfoX509Data(certificate));
-        signedXml.KeyInfo = keyInfo;
-
-        signedXml.ComputeSignature();
-        return (XmlElement)document.ImportNode(signedXml.GetXml(), deep: true);
+        // 4. The output: the signature goes right after Issuer, as the schema orders it (not appended at the end).
+        var canonicalAssertion = assertion.WrittenSpan;
+        output.WriteRaw(canonicalAssertion[..signatureOffset]);
+        output.WriteRaw("<Signature xmlns=\"http://www.w3.org/2000/09/xmldsig#\"><SignedInfo>"u8);
+        output.WriteRaw(signedInfo.WrittenSpan.Slice(signedInfoInnerOffset, signedInfoInnerLength));
+        output.WriteRaw("</SignedInfo><SignatureValue>"u8);
+        output.WriteBase64(signature);
+        output.WriteRaw("</SignatureValue><KeyInfo><X509Data><X509Certificate>"u8);
+        output.WriteBase64(certificate.RawDataMemory.Span);
+        output.WriteRaw("</X509Certificate></X509Data></KeyInfo></Signature>"u8);
+        output.WriteRaw(canonicalAssertion[signatureOffset..]);
     }
 
     /// <summary>
-    /// Signs with a caller-supplied signer (HSM, KMS, Key Vault) that only exposes "sign these bytes with RS256":
-    /// SignedXml needs an in-process <see cref="AsymmetricAlgorithm"/>, so the reference digest and the canonical
-    /// SignedInfo are computed here and the signer signs the canonical SignedInfo, as XML-DSig §3.1.2 prescribes.
+    /// XML 1.0 cannot carry most control characters or unpaired surrogates, not even escaped. Tabs and line breaks it
+    /// can, but a verifier that reserialises the assertion before digesting (SignedXml does) turns an escaped CR in text
+    /// or TAB in an attribute into a different character and then rejects a correct signature. None of them belongs in
+    /// a consumer key, username, audience or format, so refuse them here, naming the setting, rather than send an
+    /// assertion that can only earn <c>invalid assertion</c>.
     /// </summary>
-    private static XmlElement SignWithProvider(XmlDocument document, XmlElement assertion, string id, SalesforceSigningKey key, X509Certificate2 certificate)
+    private static void EnsureXmlChars(string value, string setting)
     {
-        // The signature is not in the document yet, so the enveloped-signature transform would remove nothing: the
-        // digest is that of the exclusive canonical form of the assertion as it stands.
-        var referenceTransform = new XmlDsigExcC14NTransform();
-        referenceTransform.LoadInput(document);
-        byte[] digest;
-        using (var sha256 = SHA256.Create())
+        ArgumentNullException.ThrowIfNull(value, setting);
+        try
         {
-            digest = referenceTransform.GetDigestedOutput(sha256);
+            if (value.AsSpan().IndexOfAnyInRange('\0', '\u001F') >= 0)
+            {
+                throw new XmlException("A control character was found.");
+            }
+
+            XmlConvert.VerifyXmlChars(value);
         }
-
-        var signature = document.CreateElement("Signature", DsigNamespace);
-        var signedInfo = AppendDsig(signature, "SignedInfo");
-        AppendDsig(signedInfo, "CanonicalizationMethod").SetAttribute("Algorithm", SignedXml.XmlDsigExcC14NTransformUrl);
-        AppendDsig(signedInfo, "SignatureMethod").SetAttribute("Algorithm", SignedXml.XmlDsigRSASHA256Url);
-        var reference = AppendDsig(signedInfo, "Reference");
-        reference.SetAttribute("URI", "#" + id);
-        var transforms = AppendDsig(reference, "Transforms");
-        AppendDsig(transforms, "Transform").SetAttribute("Algorithm", SignedXml.XmlDsigEnvelopedSignatureTransformUrl);
-        AppendDsig(transforms, "Transform").SetAttribute("Algorithm", SignedXml.XmlDsigExcC14NTransformUrl);
-        AppendDsig(reference, "DigestMethod").SetAttribute("Algorithm", SignedXml.XmlDsigSHA256Url);
-        AppendDsig(reference, "DigestValue", Convert.ToBase64String(digest));
-
-        // Exclusive C14N renders only the namespaces SignedInfo uses, so canonicalising it on its own gives the bytes
-        // a verifier computes in place.
-        var signedInfoDocument = new XmlDocument { PreserveWhitespace = true, XmlResolver = null };
-        signedInfoDocument.AppendChild(signedInfoDocument.ImportNode(signedInfo, deep: true));
-        var signedInfoTransform = new XmlDsigExcC14NTransform();
-        signedInfoTransform.LoadInput(signedInfoDocument);
-        byte[] canonicalSignedInfo;
-        using (var output = (Stream)signedInfoTransform.GetOutput(typeof(Stream)))
-        using (var buffer = new MemoryStream())
+        catch (XmlException ex)
         {
-            output.CopyTo(buffer);
-            canonicalSignedInfo = buffer.ToArray();
+            throw new SalesforceConfigurationException(setting, $"{setting} contains a control character (a tab, a line break or another character below U+0020) or an unpaired surrogate, which cannot go into a SAML assertion. Remove it from the setting.", ex);
         }
-
-        AppendDsig(signature, "SignatureValue", Convert.ToBase64String(key.Sign(canonicalSignedInfo)));
-        var x509Data = AppendDsig(AppendDsig(signature, "KeyInfo"), "X509Data");
-        AppendDsig(x509Data, "X509Certificate", Convert.ToBase64String(certificate.RawData));
-        return signature;
     }
 
-    private static XmlElement AppendSaml(XmlElement parent, string localName, string? text = null)
-    {
-        var element = parent.OwnerDocument.CreateElement(Prefix, localName, SamlNamespace);
-        if (text is not null)
-        {
-            element.AppendChild(parent.OwnerDocument.CreateTextNode(text));
-        }
-
-        parent.AppendChild(element);
-        return element;
-    }
-
-    private static XmlElement AppendDsig(XmlElement parent, string localName, string? text = null)
-    {
-        var element = parent.OwnerDocument.CreateElement(localName, DsigNamespace);
-        if (text is not null)
-        {
-            element.AppendChild(parent.OwnerDocument.CreateTextNode(text));
-        }
-
-        parent.AppendChild(element);
-        return element;
-    }
-
-    /// <summary>A fresh xs:ID ("_" + 32 hex digits, 128 random bits): an ID must not start with a digit.</summary>
-    private static string NewId()
+    /// <summary>A fresh xs:ID: "_" and 32 hex digits of 128 random bits (an ID must not start with a digit).</summary>
+    private static void NewId(Span<byte> destination)
     {
         Span<byte> random = stackalloc byte[16];
         RandomNumberGenerator.Fill(random);
-        return string.Concat("_", Convert.ToHexString(random));
+        destination[0] = (byte)'_';
+        for (var i = 0; i < random.Length; i++)
+        {
+            destination[1 + (2 * i)] = (byte)"0123456789abcdef"[random[i] >> 4];
+            destination[2 + (2 * i)] = (byte)"0123456789abcdef"[random[i] & 0xF];
+        }
     }
 
     /// <summary>
-    /// UTC, whole seconds, <c>Z</c> suffix. Sub-second parts are dropped, which moves NotBefore and NotOnOrAfter
-    /// earlier, never later, like the JWT flow's epoch seconds.
+    /// UTC, whole seconds, <c>Z</c> suffix (xs:dateTime). Sub-second parts are dropped, which moves NotBefore and
+    /// NotOnOrAfter earlier, never later, like the JWT flow's epoch seconds.
     /// </summary>
-    private static string FormatInstant(DateTimeOffset instant) =>
-        instant.UtcDateTime.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'Z'", CultureInfo.InvariantCulture);
+    private static void FormatInstant(DateTimeOffset instant, Span<byte> destination)
+    {
+        if (!instant.UtcDateTime.TryFormat(destination, out var written, "yyyy'-'MM'-'dd'T'HH':'mm':'ss'Z'", CultureInfo.InvariantCulture) || written != InstantLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(instant), "The instant must fall in years 0001-9999.");
+        }
+    }
 
-    private static string ToBase64Url(byte[] bytes)
+    private static string ToBase64Url(ReadOnlySpan<byte> bytes)
     {
 #if NET9_0_OR_GREATER
         return System.Buffers.Text.Base64Url.EncodeToString(bytes);

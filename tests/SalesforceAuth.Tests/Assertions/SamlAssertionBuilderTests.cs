@@ -65,6 +65,118 @@ public sealed class SamlAssertionBuilderTests
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void BuildXml_SameContent_HasTheDigestAndSignatureSignedXmlComputes(bool customSigner)
+    {
+        var (rsa, certificate) = CreateKeyPair();
+        using (rsa)
+        using (certificate)
+        {
+            using var key = customSigner ? VaultKey(rsa, certificate, new VaultCryptoProviderFactory(rsa)) : SalesforceSigningKey.FromRsa(rsa, certificate);
+            var xml = SamlAssertionBuilder.BuildXml(key, Parameters(Start, TimeSpan.FromMinutes(3)));
+
+            // RSASSA-PKCS1-v1_5 is deterministic: equal SignatureValues mean equal canonical SignedInfo bytes, and equal
+            // DigestValues mean equal canonical assertion bytes.
+            var reference = ResignWithSignedXml(xml, rsa, certificate);
+            var ours = Parse(xml);
+
+            Assert.Equal(reference.GetElementsByTagName("DigestValue", Ds)[0]!.InnerText, ours.GetElementsByTagName("DigestValue", Ds)[0]!.InnerText);
+            Assert.Equal(reference.GetElementsByTagName("SignatureValue", Ds)[0]!.InnerText, ours.GetElementsByTagName("SignatureValue", Ds)[0]!.InnerText);
+            Assert.Equal(ExclusiveCanonicalForm(reference), ExclusiveCanonicalForm(ours));
+        }
+    }
+
+    [Fact]
+    public void BuildXml_Output_IsAlreadyInExclusiveCanonicalForm()
+    {
+        var (rsa, certificate) = CreateKeyPair();
+        using (rsa)
+        using (certificate)
+        using (var key = SalesforceSigningKey.FromRsa(rsa, certificate))
+        {
+            var parameters = Parameters(Start, TimeSpan.FromMinutes(3)) with { Subject = "a&b<c>\"d'@acme.example.com" };
+            var xml = SamlAssertionBuilder.BuildXml(key, parameters);
+
+            Assert.Equal(xml, ExclusiveCanonicalForm(Parse(xml)));
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task BuildXml_MarkupAndNonAsciiInValues_AreEscapedExactlyAndStillVerify(bool customSigner)
+    {
+        var (rsa, certificate) = CreateKeyPair();
+        using (rsa)
+        using (certificate)
+        {
+            using var key = customSigner ? VaultKey(rsa, certificate, new VaultCryptoProviderFactory(rsa)) : SalesforceSigningKey.FromRsa(rsa, certificate);
+            const string Subject = "o'brien&<co>\"x\"]]>é漢😀@acme.example.com";
+            const string Format = "urn:x:&<>\"'é:format";
+            var parameters = Parameters(Start, TimeSpan.FromMinutes(3)) with { Subject = Subject, NameIdFormat = Format };
+
+            var xml = SamlAssertionBuilder.BuildXml(key, parameters);
+
+            var nameId = (XmlElement)Parse(xml).GetElementsByTagName("NameID", Saml)[0]!;
+            Assert.Equal(Subject, nameId.InnerText);
+            Assert.Equal(Format, nameId.GetAttribute("Format"));
+            Assert.True(CheckWithSignedXml(xml, certificate));
+            var (exitCode, output) = await VerifyWithXmlSec1Async(xml, certificate);
+            Assert.True(exitCode == 0, $"xmlsec1 rejected the assertion: {output}");
+        }
+    }
+
+    [Fact]
+    public void BuildXml_ValuesLargerThanTheInitialBuffer_StillVerify()
+    {
+        var (rsa, certificate) = CreateKeyPair();
+        using (rsa)
+        using (certificate)
+        using (var key = SalesforceSigningKey.FromRsa(rsa, certificate))
+        {
+            var subject = new string('u', 20_000) + "&" + new string('v', 20_000) + "@acme.example.com";
+
+            var xml = SamlAssertionBuilder.BuildXml(key, Parameters(Start, TimeSpan.FromMinutes(3)) with { Subject = subject });
+
+            Assert.Equal(subject, Parse(xml).GetElementsByTagName("NameID", Saml)[0]!.InnerText);
+            Assert.True(CheckWithSignedXml(xml, certificate));
+        }
+    }
+
+    [Theory]
+    [InlineData("Subject", "Username")]
+    [InlineData("Issuer", "ClientId")]
+    [InlineData("Audience", "Audience")]
+    [InlineData("NameIdFormat", "SamlNameIdFormat")]
+    [InlineData("SubjectTab", "Username")]
+    [InlineData("SubjectLineBreak", "Username")]
+    public void BuildXml_CharacterXmlCannotCarry_ThrowsConfigurationExceptionNamingTheSetting(string field, string setting)
+    {
+        var (rsa, certificate) = CreateKeyPair();
+        using (rsa)
+        using (certificate)
+        using (var key = SalesforceSigningKey.FromRsa(rsa, certificate))
+        {
+            var valid = Parameters(Start, TimeSpan.FromMinutes(3));
+            var parameters = field switch
+            {
+                "Subject" => valid with { Subject = "user\u0001@acme.example.com" },
+                "SubjectTab" => valid with { Subject = "user\t@acme.example.com" },
+                "SubjectLineBreak" => valid with { Subject = "user@acme.example.com\r\n" },
+                "Issuer" => valid with { Issuer = "3MVG9\uD800" },
+                "Audience" => valid with { Audience = "https://login.salesforce.com\u0000" },
+                _ => valid with { NameIdFormat = "urn:\u001B" },
+            };
+
+            var exception = Assert.Throws<SalesforceConfigurationException>(() => SamlAssertionBuilder.BuildXml(key, parameters));
+
+            Assert.Equal(setting, exception.Setting);
+            Assert.Contains(setting, exception.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
     [InlineData("NameID", "attacker@acme.example.com", false)]
     [InlineData("Audience", "https://test.salesforce.com", false)]
     [InlineData("NameID", "attacker@acme.example.com", true)]
@@ -288,23 +400,18 @@ public sealed class SamlAssertionBuilderTests
     }
 
     [Fact]
-    public void BuildXml_ConfiguredNameIdFormatAndMarkupInValues_AreCarriedEscapedAndSigned()
+    public void BuildXml_ConfiguredNameIdFormat_IsCarried()
     {
         var (rsa, certificate) = CreateKeyPair();
         using (rsa)
         using (certificate)
         using (var key = SalesforceSigningKey.FromRsa(rsa, certificate))
         {
-            var parameters = Parameters(Start, TimeSpan.FromMinutes(3)) with
-            {
-                Subject = "o'brien&<co>@acme.example.com",
-                NameIdFormat = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress",
-            };
+            var parameters = Parameters(Start, TimeSpan.FromMinutes(3)) with { NameIdFormat = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress" };
 
             var xml = SamlAssertionBuilder.BuildXml(key, parameters);
-            var nameId = (XmlElement)Parse(xml).GetElementsByTagName("NameID", Saml)[0]!;
 
-            Assert.Equal("o'brien&<co>@acme.example.com", nameId.InnerText);
+            var nameId = (XmlElement)Parse(xml).GetElementsByTagName("NameID", Saml)[0]!;
             Assert.Equal("urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress", nameId.GetAttribute("Format"));
             Assert.True(CheckWithSignedXml(xml, certificate));
         }

@@ -64,6 +64,44 @@ internal static class SamlTestSupport
         return signedXml.CheckSignature(publicKey);
     }
 
+    /// <summary>
+    /// The reference implementation: re-signs the content of <paramref name="xml"/> (its own signature removed) with
+    /// SignedXml configured as reference §3.2 prescribes, the signature inserted after Issuer.
+    /// </summary>
+    public static XmlDocument ResignWithSignedXml(string xml, RSA rsa, X509Certificate2 certificate)
+    {
+        var document = Parse(xml);
+        var assertion = document.DocumentElement!;
+        var ownSignature = document.GetElementsByTagName("Signature", SignedXml.XmlDsigNamespaceUrl)[0]!;
+        assertion.RemoveChild(ownSignature);
+
+        var signedXml = new SignedXml(assertion) { SigningKey = rsa };
+        signedXml.SignedInfo!.CanonicalizationMethod = SignedXml.XmlDsigExcC14NTransformUrl;
+        signedXml.SignedInfo.SignatureMethod = SignedXml.XmlDsigRSASHA256Url;
+        var reference = new Reference("#" + assertion.GetAttribute("ID")) { DigestMethod = SignedXml.XmlDsigSHA256Url };
+        reference.AddTransform(new XmlDsigEnvelopedSignatureTransform());
+        reference.AddTransform(new XmlDsigExcC14NTransform());
+        signedXml.AddReference(reference);
+        var keyInfo = new KeyInfo();
+        keyInfo.AddClause(new KeyInfoX509Data(certificate));
+        signedXml.KeyInfo = keyInfo;
+        signedXml.ComputeSignature();
+
+        var issuer = assertion.GetElementsByTagName("Issuer", SamlAssertionBuilder.SamlNamespace)[0]!;
+        assertion.InsertAfter(document.ImportNode(signedXml.GetXml(), deep: true), issuer);
+        return document;
+    }
+
+    /// <summary>The exclusive canonical form (without comments) of a whole document, as a verifier computes it.</summary>
+    public static string ExclusiveCanonicalForm(XmlDocument document)
+    {
+        var transform = new XmlDsigExcC14NTransform();
+        transform.LoadInput(document);
+        using var output = (Stream)transform.GetOutput(typeof(Stream));
+        using var reader = new StreamReader(output, new UTF8Encoding(false));
+        return reader.ReadToEnd();
+    }
+
     /// <summary>Runs xmlsec1 --verify with the certificate as the only key; returns null when xmlsec1 is absent (after skipping).</summary>
     public static async Task<(int ExitCode, string Output)> VerifyWithXmlSec1Async(string xml, X509Certificate2 certificate)
     {
