@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -102,6 +104,11 @@ internal static class SamlAssertionBuilder
         EnsureXmlChars(parameters.Subject, "Username");
         EnsureXmlChars(parameters.Audience, "Audience");
         EnsureXmlChars(parameters.NameIdFormat, "SamlNameIdFormat");
+        if (!parameters.TokenEndpoint.IsAbsoluteUri)
+        {
+            throw new ArgumentException("TokenEndpoint must be an absolute URL: it is the SAML Recipient.", nameof(parameters));
+        }
+
         var recipient = parameters.TokenEndpoint.AbsoluteUri;
 
         Span<byte> id = stackalloc byte[33];
@@ -228,28 +235,18 @@ internal static class SamlAssertionBuilder
 
     private static string ToBase64Url(ReadOnlySpan<byte> bytes)
     {
-#if NET9_0_OR_GREATER
-        return System.Buffers.Text.Base64Url.EncodeToString(bytes);
-#else
-        var base64 = Convert.ToBase64String(bytes);
-        var length = base64.Length;
-        while (length > 0 && base64[length - 1] == '=')
+        var buffer = ArrayPool<byte>.Shared.Rent(Base64.GetMaxEncodedToUtf8Length(bytes.Length));
+        try
         {
-            length--;
+            Base64.EncodeToUtf8(bytes, buffer, out _, out var written);
+            var encoded = buffer.AsSpan(0, written).TrimEnd((byte)'=');
+            encoded.Replace((byte)'+', (byte)'-');
+            encoded.Replace((byte)'/', (byte)'_');
+            return Encoding.ASCII.GetString(encoded);
         }
-
-        return string.Create(length, base64, static (span, source) =>
+        finally
         {
-            for (var i = 0; i < span.Length; i++)
-            {
-                span[i] = source[i] switch
-                {
-                    '+' => '-',
-                    '/' => '_',
-                    var c => c,
-                };
-            }
-        });
-#endif
+            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+        }
     }
 }
