@@ -21,7 +21,7 @@ internal sealed class SalesforceTokenManager : IDisposable
     private readonly SalesforceMetrics _metrics;
     private readonly ITokenSecondLevel? _secondLevel;
     private readonly CancellationTokenSource _lifetime = new();
-    private readonly KeyValuePair<string, object?> _flowTag;
+    private int _disposed;
 
     /// <summary>Creates the manager.</summary>
     /// <param name="name">The connection name.</param>
@@ -51,7 +51,6 @@ internal sealed class SalesforceTokenManager : IDisposable
         _logger = logger;
         _metrics = metrics;
         _secondLevel = secondLevel;
-        _flowTag = new("salesforce.flow", options.Flow.ToString());
         DefaultEntry = cache.GetEntry(TokenCacheKey.Create(options, null), null);
     }
 
@@ -163,8 +162,12 @@ internal sealed class SalesforceTokenManager : IDisposable
     /// <summary>Stops background work and abandons acquisitions in flight.</summary>
     public void Dispose()
     {
-        _lifetime.Cancel();
-        _lifetime.Dispose();
+        // The provider is reachable through two service registrations, so the container may dispose it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            // Cancelled, not disposed: late background work may still read the token and must see it cancelled.
+            _lifetime.Cancel();
+        }
     }
 
     private static bool IsSame(SalesforceToken a, SalesforceToken b) =>
