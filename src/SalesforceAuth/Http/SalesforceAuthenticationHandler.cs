@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.Logging;
+using SalesforceAuth.Internal;
+using SalesforceAuth.Tokens;
+
+namespace SalesforceAuth.Http;
+
+/// <summary>
+/// Sends each request to the <c>instance_url</c> of its token with the bearer header, renews the session once on
+/// <c>401 INVALID_SESSION_ID</c>, and refuses to send the token anywhere else (reference §8.3, §10.2, §12).
+/// </summary>
+/// <remarks>
+/// Relative URIs and URIs on <see cref="PlaceholderBaseAddress"/> are rewritten to the token's instance (path and query
+/// kept). Any other absolute URI must already be the token's <c>instance_url</c> or <c>api_instance_url</c> (same
+/// scheme, host and port), or the request fails with <see cref="SalesforceReason.UntrustedInstanceUrl"/> and nothing is
+/// sent. The handler keeps no per-request state; tokens live in the singleton <see cref="SalesforceTokenManager"/>.
+/// </remarks>
+internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
+{
+    /// <summary>
+    /// The base address given to Salesforce clients so callers can write relative URIs: <c>.invalid</c> never resolves
+    /// (RFC 2606), so a request that somehow bypasses the rewrite cannot reach a real host.
+    /// </summary>
+    public static readonly Uri PlaceholderBaseAddress = new("https://salesforce.invalid/");
+
+    private const string PlaceholderHost = "salesforce.invalid";
+
+    private readonly SalesforceTokenManager _manager;
+    private readonly SalesforceMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly KeyValuePair<string, object?> _flowTag;
+
+    /// <summary>Creates the handler.</summary>
+    /// <param name="manager">The token provider of the connection.</param>
+    /// <param name="metrics">The instruments.</param>
+    /// <param name="logger">The logger.</param>
+    public SalesforceAuthenticationHandler(SalesforceTokenManager manager, SalesforceMetrics metrics, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(manager);
+        _manager = manager;
+        _metrics = metrics;
+        _logger = logger;
+        _flowTag = new("salesforce.flow", manager.Options.Flow.ToString());
+    }
+
+    /// <inheritdoc />
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var entry = ResolveEntry(request);
+        var original = request.RequestUri;
+        var tokenTask = _manager.GetAsync(entry, cancellationToken);
+        if (!tokenTask.IsCompletedSuccessfully)
+        {
+            return SendAfterTokenAsync(request, entry, original, tokenTask, cancellationToken);
+        }
+
+        // The hot path: a cached token and (with an in-memory or synchronously completing inner handler) no await.
+        var token = tokenTask.Result;
+        Prepare(request, original, token);
+        var send = base.SendAsync(request, cancellationToken);
+        if (send.IsCompletedSuccessfully && !MayBeSessionError(send.Result))
+        {
+            return send;
+        }
+
+        return CompleteAsync(request, entry, original, token, send, cancellationToken);
+    }
+
+    /// <summary>Whether a request body can be sent a second time.</summary>
+    /// <param name="content">The content.</param>
+    /// <returns><see langword="true"/> for no body and buffered bodies; <see langword="false"/> for streams and unknown types.</returns>
+    internal static bool IsReplayable(HttpContent? content) => content switch
+    {
+        null => true,
+        ByteArrayContent => true,
+        ReadOnlyMemoryContent => true,
+        JsonContent => true,
+        MultipartContent multipart => multipart.All(IsReplayable),
+        _ => false,
+    };
+
+    private static bool MayBeSessionError(HttpResponseMessage response) =>
+        response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden;
+
+    private static bool SameOrigin(Uri a, Uri b) =>
+        a.Port == b.Port
+        && string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase);
+
+    private TokenCacheEntry ResolveEntry(HttpRequestMessage request) =>
+        request.Options.TryGetValue(SalesforceRequestOptions.Username, out var username) && !string.IsNullOrEmpty(username)
+            ? _manager.GetEntry(new SalesforceTokenRequest { Username = username })
+            : _manager.DefaultEntry;
+
+    private async Task<HttpResponseMessage> SendAfterTokenAsync(HttpRequestMessage request, TokenCacheEntry entry, Uri? original, ValueTask<CachedToken> tokenTask, CancellationToken cancellationToken)
+    {
+        var token = await tokenTask.ConfigureAwait(false);
+        Prepare(request, original, token);
+        return await CompleteAsync(request, entry, original, token, base.SendAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<HttpResponseMessage> CompleteAsync(HttpRequestMessage request, TokenCacheEntry entry, Uri? original, CachedToken token, Task<HttpResponseMessage> send, CancellationToken cancellationToken)
+    {
+        var response = await send.ConfigureAwait(false);
+        if (!MayBeSessionError(response))
+        {
+            return response;
+        }
+
+        var failure = await RestAuthErrorClassifier.ClassifyAsync(response, cancellationToken).ConfigureAwait(false);
+        if (failure == RestAuthFailure.SessionNotValidForApi)
+        {
+            Log.SessionNotValidForApi(_logger, _manager.Name, token.Token.InstanceUrl.Host);
+            return response;
+        }
+
+        if (failure != RestAuthFailure.SessionExpired)
+        {
+            return response;
+        }
+
+        if (!IsReplayable(request.Content))
+        {
+            // The caller gets the 401; the next request gets a new token.
+            _manager.Invalidate(entry, token.Token);
+            Log.SessionExpiredNotReplayable(_logger, _manager.Name);
+            return response;
+        }
+
+        Log.SessionExpiredRenewing(_logger, _manager.Name, token.Token.InstanceUrl.Host);
+        CachedToken renewed;
+        using (var activity = SalesforceMetrics.ActivitySource.StartActivity("SalesforceAuth.RenewSession", ActivityKind.Internal))
+        {
+            activity?.SetTag("salesforce.client", _manager.Name);
+            activity?.SetTag("salesforce.flow", _manager.Options.Flow.ToString());
+            renewed = await _manager.RenewAsync(entry, token.Token, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag("salesforce.instance.changed", !string.Equals(renewed.InstanceBase, token.InstanceBase, StringComparison.OrdinalIgnoreCase));
+        }
+
+        _metrics.SessionRenewals.Add(1, _flowTag);
+        response.Dispose();
+
+        // Rebuild for the possibly new instance_url (§8.3, jsforce #196): a retry to the old host fails the same way.
+        Prepare(request, original, renewed);
+        var retry = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (MayBeSessionError(retry)
+            && await RestAuthErrorClassifier.ClassifyAsync(retry, cancellationToken).ConfigureAwait(false) == RestAuthFailure.SessionExpired)
+        {
+            // Exactly one renewal per request: never loop (§10.2 "If it fails again, stop").
+            Log.SessionExpiredAfterRenewal(_logger, _manager.Name, renewed.Token.InstanceUrl.Host);
+            retry.Dispose();
+            throw HandlerErrors.SessionExpired(renewed.Token);
+        }
+
+        return retry;
+    }
+
+    private void Prepare(HttpRequestMessage request, Uri? original, CachedToken cached)
+    {
+        var token = cached.Token;
+        Uri target;
+        if (original is null)
+        {
+            target = token.InstanceUrl;
+        }
+        else if (!original.IsAbsoluteUri)
+        {
+            var relative = original.OriginalString;
+            target = new Uri(relative.StartsWith('/') ? cached.InstanceBase + relative : cached.InstanceBase + "/" + relative);
+        }
+        else if (string.Equals(original.IdnHost, PlaceholderHost, StringComparison.OrdinalIgnoreCase))
+        {
+            target = new Uri(cached.InstanceBase + original.PathAndQuery);
+        }
+        else if (SameOrigin(original, token.InstanceUrl) || (token.ApiInstanceUrl is { } api && SameOrigin(original, api)))
+        {
+            target = original;
+        }
+        else
+        {
+            _metrics.ForeignHostRefusals.Add(1, _flowTag);
+            Log.ForeignHostRefused(_logger, _manager.Name, original.GetLeftPart(UriPartial.Authority), token.InstanceUrl.Host);
+            throw HandlerErrors.UntrustedTarget(original, token);
+        }
+
+        if (!string.Equals(target.Scheme, Uri.UriSchemeHttps, StringComparison.OrdinalIgnoreCase)
+            && !(string.Equals(target.Scheme, Uri.UriSchemeHttp, StringComparison.OrdinalIgnoreCase) && target.IsLoopback && _manager.Options.AllowInsecureLoopback))
+        {
+            _metrics.ForeignHostRefusals.Add(1, _flowTag);
+            throw HandlerErrors.InsecureInstance(token);
+        }
+
+        if (!ReferenceEquals(target, original))
+        {
+            request.RequestUri = target;
+        }
+
+        request.Headers.Authorization = token.AuthorizationHeader;
+    }
+}

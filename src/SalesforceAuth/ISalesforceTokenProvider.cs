@@ -1,0 +1,25 @@
+namespace SalesforceAuth;
+
+/// <summary>
+/// Cached Salesforce tokens of the connections registered with <c>AddSalesforceClient</c>, for code that calls
+/// Salesforce without the HTTP handler (for example a SOAP or Bulk client). One token request per connection and
+/// principal at a time; tokens are renewed in the background before they go stale.
+/// </summary>
+public interface ISalesforceTokenProvider
+{
+    /// <summary>Gets a token: cached when possible, otherwise from the token endpoint.</summary>
+    /// <param name="clientName">The name given to <c>AddSalesforceClient</c>.</param>
+    /// <param name="request">Per-request overrides (another username), or <see langword="null"/>.</param>
+    /// <param name="forceRefresh">Replace the cached token with a new one (for example after Salesforce rejected it).</param>
+    /// <param name="cancellationToken">Stops waiting; a token request shared with other callers continues.</param>
+    /// <returns>The token with its <c>instance_url</c>; send it only there.</returns>
+    /// <exception cref="SalesforceAuthenticationException">No token could be obtained; the exception says why.</exception>
+    ValueTask<SalesforceToken> GetTokenAsync(string clientName, SalesforceTokenRequest? request = null, bool forceRefresh = false, CancellationToken cancellationToken = default);
+
+    /// <summary>Evicts <paramref name="token"/> if it is still the cached token (a newer one is kept).</summary>
+    /// <param name="clientName">The name given to <c>AddSalesforceClient</c>.</param>
+    /// <param name="token">The token Salesforce rejected.</param>
+    /// <param name="request">The overrides the token was obtained with, or <see langword="null"/>.</param>
+    /// <returns><see langword="true"/> when the token was evicted.</returns>
+    bool InvalidateToken(string clientName, SalesforceToken token, SalesforceTokenRequest? request = null);
+}

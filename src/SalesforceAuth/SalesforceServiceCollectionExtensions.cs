@@ -1,0 +1,116 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using SalesforceAuth;
+using SalesforceAuth.Http;
+using SalesforceAuth.Internal;
+using SalesforceAuth.Tokens;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers Salesforce connections and their authenticated <see cref="HttpClient"/>s.</summary>
+public static class SalesforceServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers a named Salesforce connection. Its settings are bound from <c>Salesforce:Clients:&lt;name&gt;</c> when an
+    /// <see cref="IConfiguration"/> is registered, then <paramref name="configure"/> runs, and they are validated when
+    /// the host starts. Chain <see cref="AddHttpClient(ISalesforceClientBuilder)"/> for an authenticated client, or use
+    /// <see cref="ISalesforceTokenProvider"/> for tokens.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="name">The connection name.</param>
+    /// <param name="configure">Settings in code (run after configuration binding), or <see langword="null"/>.</param>
+    /// <returns>A builder for the connection.</returns>
+    public static ISalesforceClientBuilder AddSalesforceClient(this IServiceCollection services, string name, Action<SalesforceClientOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        AddCore(services);
+        services.Configure<SalesforceClientRegistry>(r => r.Names.Add(name));
+        services.AddSingleton<IConfigureOptions<SalesforceClientOptions>>(sp => new BindSalesforceClientOptions(name, sp.GetService<IConfiguration>()));
+        var options = services.AddOptions<SalesforceClientOptions>(name);
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        return new SalesforceClientBuilder(name, services);
+    }
+
+    /// <summary>
+    /// Registers a named <see cref="HttpClient"/> (named like the connection) that authenticates as the connection and
+    /// sends requests to its token's <c>instance_url</c>: <c>client.GetAsync("/services/data/v62.0/limits")</c>.
+    /// </summary>
+    /// <param name="builder">The connection.</param>
+    /// <returns>The HTTP client builder, to add more handlers (for example resilience).</returns>
+    public static IHttpClientBuilder AddHttpClient(this ISalesforceClientBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.Services.AddHttpClient(builder.Name).AddSalesforceAuthentication(builder.Name);
+    }
+
+    /// <summary>Registers a typed client whose <see cref="HttpClient"/> authenticates as the connection.</summary>
+    /// <typeparam name="TClient">The typed client; it receives an <see cref="HttpClient"/> in its constructor.</typeparam>
+    /// <param name="builder">The connection.</param>
+    /// <returns>The HTTP client builder.</returns>
+    public static IHttpClientBuilder AddHttpClient<TClient>(this ISalesforceClientBuilder builder)
+        where TClient : class
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.Services.AddHttpClient<TClient>().AddSalesforceAuthentication(builder.Name);
+    }
+
+    /// <summary>
+    /// Adds Salesforce authentication to any <see cref="HttpClient"/> (named or typed): the bearer token of the
+    /// connection <paramref name="clientName"/>, requests rewritten to its <c>instance_url</c>, one session renewal on
+    /// <c>401 INVALID_SESSION_ID</c>, and requests to any other host refused. A client without a base address gets a
+    /// placeholder (<c>https://salesforce.invalid/</c>) so relative URIs work; it is always replaced before sending.
+    /// </summary>
+    /// <param name="builder">The HTTP client builder.</param>
+    /// <param name="clientName">The name given to <see cref="AddSalesforceClient"/>.</param>
+    /// <returns>The same builder.</returns>
+    public static IHttpClientBuilder AddSalesforceAuthentication(this IHttpClientBuilder builder, string clientName)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(clientName);
+        AddCore(builder.Services);
+        builder.ConfigureHttpClient(client => client.BaseAddress ??= SalesforceAuthenticationHandler.PlaceholderBaseAddress);
+
+        // A new handler per factory call (handlers are pooled and rotated); all state lives in the singleton provider.
+        builder.AddHttpMessageHandler(sp => new SalesforceAuthenticationHandler(
+            sp.GetRequiredService<SalesforceTokenProvider>().GetManager(clientName),
+            sp.GetRequiredService<SalesforceMetrics>(),
+            (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger("SalesforceAuth.Http")));
+        return builder;
+    }
+
+    private static void AddCore(IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(SalesforceTokenProvider)))
+        {
+            return;
+        }
+
+        services.AddOptions();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SalesforceTokenCache>();
+        services.TryAddSingleton(sp => new SalesforceMetrics(sp.GetService<IMeterFactory>()));
+        services.TryAddSingleton<ISalesforceTokenSourceFactory, DefaultTokenSourceFactory>();
+        services.TryAddSingleton<SalesforceTokenProvider>();
+        services.TryAddSingleton<ISalesforceTokenProvider>(sp => sp.GetRequiredService<SalesforceTokenProvider>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SalesforceClientOptions>, HandlerOptionsValidator>());
+
+        services.AddHttpClient(DefaultTokenSourceFactory.BackchannelClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+
+                // The token client lives as long as its connection: recycle connections so DNS changes are seen.
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            });
+    }
+}

@@ -1,0 +1,64 @@
+namespace SalesforceAuth.Tokens;
+
+/// <summary>
+/// A token as the cache holds it: the token, when to renew it in the background, when it stops being usable, and what
+/// the handler needs on every request (the instance base, precomputed so the hot path does not allocate it).
+/// </summary>
+internal sealed class CachedToken
+{
+    /// <summary>Creates the cache value.</summary>
+    /// <param name="token">The token.</param>
+    /// <param name="refreshAt">From this time on the token is stale: it still serves while a background refresh runs.</param>
+    /// <param name="hardExpiry">From this time on the token is not served; <see langword="null"/> when only a 401 can tell (reference §9.1).</param>
+    public CachedToken(SalesforceToken token, DateTimeOffset refreshAt, DateTimeOffset? hardExpiry)
+    {
+        Token = token;
+        RefreshAt = refreshAt;
+        HardExpiry = hardExpiry;
+        InstanceBase = token.InstanceUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
+    }
+
+    /// <summary>The token.</summary>
+    public SalesforceToken Token { get; }
+
+    /// <summary>The soft expiry (with jitter).</summary>
+    public DateTimeOffset RefreshAt { get; }
+
+    /// <summary>The hard expiry, when one is known.</summary>
+    public DateTimeOffset? HardExpiry { get; }
+
+    /// <summary>The <c>instance_url</c> without a trailing slash: requests are rewritten to <c>InstanceBase + path + query</c> (§8.1: don't double the slash).</summary>
+    public string InstanceBase { get; }
+
+    /// <summary>
+    /// Computes the soft and hard expiry of a new token. Salesforce sends no <c>expires_in</c> (§8.1, §9.1): a known
+    /// <see cref="SalesforceToken.ExpiresAt"/> (introspection) is a hard limit and the token is renewed a margin before
+    /// it; otherwise the configured session lifetime only schedules a background renewal and a <c>401</c> is the
+    /// authority. The jitter spreads the renewals of a fleet that obtained its tokens at the same moment.
+    /// </summary>
+    /// <param name="token">The token.</param>
+    /// <param name="sessionLifetime">The configured session lifetime.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="jitter">A random number in [0, 1).</param>
+    /// <returns>The cache value.</returns>
+    public static CachedToken Create(SalesforceToken token, TimeSpan sessionLifetime, DateTimeOffset now, double jitter)
+    {
+        var obtained = token.ObtainedAt == default ? now : token.ObtainedAt;
+        if (sessionLifetime <= TimeSpan.Zero)
+        {
+            sessionLifetime = TimeSpan.FromMinutes(110);
+        }
+
+        // Up to 10% of the lifetime, at most 5 minutes, earlier than the nominal time.
+        var spread = TimeSpan.FromTicks(Math.Min(sessionLifetime.Ticks / 10, TimeSpan.FromMinutes(5).Ticks));
+        var early = TimeSpan.FromTicks((long)(spread.Ticks * jitter));
+        if (token.ExpiresAt is { } expires)
+        {
+            var lifetime = expires - obtained;
+            var margin = TimeSpan.FromTicks(Math.Max(0, Math.Min(lifetime.Ticks / 10, TimeSpan.FromMinutes(5).Ticks)));
+            return new CachedToken(token, expires - margin - early, expires);
+        }
+
+        return new CachedToken(token, obtained + sessionLifetime - early, null);
+    }
+}

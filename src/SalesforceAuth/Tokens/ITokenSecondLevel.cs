@@ -1,0 +1,37 @@
+namespace SalesforceAuth.Tokens;
+
+/// <summary>
+/// A cache level shared by several processes (the distributed cache). Every member degrades instead of failing: an
+/// outage, a foreign or corrupt entry reads as a miss, a failed write is logged and forgotten.
+/// </summary>
+internal interface ITokenSecondLevel
+{
+    /// <summary>Reads a token; <see langword="null"/> on a miss, an outage, or an entry that does not decrypt for this key.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The token, or <see langword="null"/>.</returns>
+    ValueTask<SalesforceToken?> TryGetAsync(TokenCacheKey key, CancellationToken cancellationToken);
+
+    /// <summary>Stores a token; never throws.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="token">The token.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task.</returns>
+    ValueTask SetAsync(TokenCacheKey key, SalesforceToken token, CancellationToken cancellationToken);
+
+    /// <summary>Removes the stored token only if it is <paramref name="token"/> (compare-and-evict); never throws.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="token">The token to evict.</param>
+    /// <param name="cancellationToken">Cancels the removal.</param>
+    /// <returns>A task.</returns>
+    ValueTask RemoveAsync(TokenCacheKey key, SalesforceToken token, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes the fleet-wide acquisition lock for a key when one is configured, so a cold fleet makes one token request.
+    /// Returns <see langword="null"/> when there is no lock or it could not be taken in time (then the caller proceeds).
+    /// </summary>
+    /// <param name="key">The key.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The lock to dispose, or <see langword="null"/>.</returns>
+    ValueTask<IAsyncDisposable?> TryLockAsync(TokenCacheKey key, CancellationToken cancellationToken);
+}

@@ -1,0 +1,348 @@
+using Microsoft.Extensions.Logging;
+using SalesforceAuth.Internal;
+
+namespace SalesforceAuth.Tokens;
+
+/// <summary>
+/// The cached token provider of one named connection: serves tokens from the cache without locks or allocations, runs
+/// one acquisition per key at a time (single-flight), renews stale tokens in the background while they keep serving,
+/// and evicts a token only if it is still the cached one. Acquisitions run under the manager's own lifetime, never a
+/// caller's: a caller that gives up stops waiting, and the others still get the token.
+/// </summary>
+internal sealed class SalesforceTokenManager : IDisposable
+{
+    /// <summary>How long to wait before retrying a failed background refresh (the current token keeps serving meanwhile).</summary>
+    internal static readonly TimeSpan FailedRefreshRetryDelay = TimeSpan.FromSeconds(30);
+
+    private readonly ISalesforceTokenSource _source;
+    private readonly SalesforceTokenCache _cache;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly SalesforceMetrics _metrics;
+    private readonly ITokenSecondLevel? _secondLevel;
+    private readonly CancellationTokenSource _lifetime = new();
+    private int _disposed;
+
+    /// <summary>Creates the manager.</summary>
+    /// <param name="name">The connection name.</param>
+    /// <param name="options">The connection settings.</param>
+    /// <param name="source">Where new tokens come from.</param>
+    /// <param name="cache">The process-wide first level.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="metrics">The instruments.</param>
+    /// <param name="secondLevel">The distributed level, or <see langword="null"/>.</param>
+    public SalesforceTokenManager(
+        string name,
+        SalesforceClientOptions options,
+        ISalesforceTokenSource source,
+        SalesforceTokenCache cache,
+        TimeProvider timeProvider,
+        ILogger logger,
+        SalesforceMetrics metrics,
+        ITokenSecondLevel? secondLevel = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Name = name;
+        Options = options;
+        _source = source;
+        _cache = cache;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _metrics = metrics;
+        _secondLevel = secondLevel;
+        DefaultEntry = cache.GetEntry(TokenCacheKey.Create(options, null), null);
+    }
+
+    /// <summary>The connection name.</summary>
+    public string Name { get; }
+
+    /// <summary>The connection settings.</summary>
+    public SalesforceClientOptions Options { get; }
+
+    /// <summary>The slot of the configured principal, resolved once so the hot path needs no dictionary lookup.</summary>
+    public TokenCacheEntry DefaultEntry { get; }
+
+    /// <summary>The slot for a request with overrides.</summary>
+    /// <param name="request">The overrides, or <see langword="null"/> for the configured principal.</param>
+    /// <returns>The slot.</returns>
+    public TokenCacheEntry GetEntry(SalesforceTokenRequest? request) =>
+        request is null ? DefaultEntry : _cache.GetEntry(TokenCacheKey.Create(Options, request), request);
+
+    /// <summary>Gets a usable token: from the cache when fresh or stale-but-valid, otherwise from the one acquisition in flight.</summary>
+    /// <param name="entry">The slot.</param>
+    /// <param name="cancellationToken">Stops this caller's wait (never the shared acquisition).</param>
+    /// <returns>The token.</returns>
+    public ValueTask<CachedToken> GetAsync(TokenCacheEntry entry, CancellationToken cancellationToken)
+    {
+        var current = entry.Current;
+        if (current is not null)
+        {
+            var now = _timeProvider.GetUtcNow();
+            if (now < current.RefreshAt)
+            {
+                _metrics.CacheLookups.Add(1, new("salesforce.cache.result", "hit"), new("salesforce.cache.level", "memory"));
+                return new ValueTask<CachedToken>(current);
+            }
+
+            if (current.HardExpiry is not { } hard || now < hard)
+            {
+                _metrics.CacheLookups.Add(1, new("salesforce.cache.result", "stale"), new("salesforce.cache.level", "memory"));
+                TryStartBackgroundRefresh(entry, now);
+                return new ValueTask<CachedToken>(current);
+            }
+        }
+
+        _metrics.CacheLookups.Add(1, new("salesforce.cache.result", "miss"), new("salesforce.cache.level", "memory"));
+        return new ValueTask<CachedToken>(JoinOrStart(entry, reject: null).WaitAsync(cancellationToken));
+    }
+
+    /// <summary>
+    /// Replaces a token Salesforce rejected: evicts <paramref name="rejected"/> if it is still the cached token, and
+    /// returns the token that replaces it — one already obtained by a concurrent renewal, the one in flight, or a new one.
+    /// </summary>
+    /// <param name="entry">The slot.</param>
+    /// <param name="rejected">The token Salesforce rejected.</param>
+    /// <param name="cancellationToken">Stops this caller's wait.</param>
+    /// <returns>The replacement.</returns>
+    public Task<CachedToken> RenewAsync(TokenCacheEntry entry, SalesforceToken rejected, CancellationToken cancellationToken)
+    {
+        Task<CachedToken> task;
+        lock (entry.Gate)
+        {
+            var current = entry.Current;
+            if (current is not null && !IsSame(current.Token, rejected))
+            {
+                // A concurrent request already renewed the session: use its token, make no request.
+                return Task.FromResult(current);
+            }
+
+            if (current is not null)
+            {
+                entry.Current = null;
+                Log.TokenEvicted(_logger, Name);
+            }
+
+            task = entry.Inflight ?? StartLocked(entry, rejected);
+        }
+
+        return task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Evicts <paramref name="token"/> if it is still the cached token of the slot (compare-and-evict).</summary>
+    /// <param name="entry">The slot.</param>
+    /// <param name="token">The token to evict.</param>
+    /// <returns><see langword="true"/> when it was evicted.</returns>
+    public bool Invalidate(TokenCacheEntry entry, SalesforceToken token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        bool evicted;
+        lock (entry.Gate)
+        {
+            evicted = entry.Current is { } current && IsSame(current.Token, token);
+            if (evicted)
+            {
+                entry.Current = null;
+            }
+        }
+
+        if (_secondLevel is not null)
+        {
+            _ = _secondLevel.RemoveAsync(entry.Key, token, _lifetime.Token).AsTask();
+        }
+
+        if (evicted)
+        {
+            Log.TokenEvicted(_logger, Name);
+        }
+
+        return evicted;
+    }
+
+    /// <summary>Stops background work and abandons acquisitions in flight.</summary>
+    public void Dispose()
+    {
+        // The provider is reachable through two service registrations, so the container may dispose it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            // Cancelled, not disposed: late background work may still read the token and must see it cancelled.
+            _lifetime.Cancel();
+        }
+    }
+
+    private static bool IsSame(SalesforceToken a, SalesforceToken b) =>
+        ReferenceEquals(a, b) || string.Equals(a.AccessToken, b.AccessToken, StringComparison.Ordinal);
+
+    private Task<CachedToken> JoinOrStart(TokenCacheEntry entry, SalesforceToken? reject)
+    {
+        lock (entry.Gate)
+        {
+            if (entry.Inflight is { } running)
+            {
+                return running;
+            }
+
+            // A concurrent caller may have finished an acquisition between our cache read and the lock.
+            if (reject is null && entry.Current is { } current && (current.HardExpiry is not { } hard || _timeProvider.GetUtcNow() < hard))
+            {
+                return Task.FromResult(current);
+            }
+
+            return StartLocked(entry, reject);
+        }
+    }
+
+    private void TryStartBackgroundRefresh(TokenCacheEntry entry, DateTimeOffset now)
+    {
+        if (now.UtcTicks < entry.NextBackgroundAttemptTicks || entry.Inflight is not null)
+        {
+            return;
+        }
+
+        Task<CachedToken> task;
+        lock (entry.Gate)
+        {
+            if (entry.Inflight is not null || now.UtcTicks < entry.NextBackgroundAttemptTicks)
+            {
+                return;
+            }
+
+            entry.NextBackgroundAttemptTicks = (now + FailedRefreshRetryDelay).UtcTicks;
+            task = StartLocked(entry, reject: null);
+        }
+
+        Log.BackgroundRefreshStarted(_logger, Name);
+        _ = ObserveBackgroundRefreshAsync(task);
+    }
+
+    private async Task ObserveBackgroundRefreshAsync(Task<CachedToken> task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A failed background refresh must never escape: the current token keeps serving.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.BackgroundRefreshFailed(_logger, Name, FailedRefreshRetryDelay, ex);
+        }
+    }
+
+    private Task<CachedToken> StartLocked(TokenCacheEntry entry, SalesforceToken? reject)
+    {
+        var completion = new TaskCompletionSource<CachedToken>(TaskCreationOptions.RunContinuationsAsynchronously);
+        entry.Inflight = completion.Task;
+
+        // Run outside the caller's lock and context; the acquisition completes the shared task.
+        _ = Task.Run(() => AcquireAsync(entry, reject, completion));
+        return completion.Task;
+    }
+
+    private async Task AcquireAsync(TokenCacheEntry entry, SalesforceToken? reject, TaskCompletionSource<CachedToken> completion)
+    {
+        var cancellationToken = _lifetime.Token;
+        IAsyncDisposable? fleetLock = null;
+        try
+        {
+            SalesforceToken? token = null;
+            if (_secondLevel is not null)
+            {
+                token = await TryReadSecondLevelAsync(entry.Key, reject, cancellationToken).ConfigureAwait(false);
+                if (token is null)
+                {
+                    fleetLock = await _secondLevel.TryLockAsync(entry.Key, cancellationToken).ConfigureAwait(false);
+                    if (fleetLock is not null)
+                    {
+                        // Another instance may have stored a token while we waited for the lock.
+                        token = await TryReadSecondLevelAsync(entry.Key, reject, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+
+            var fromSource = token is null;
+            if (token is null)
+            {
+                var started = _timeProvider.GetTimestamp();
+                token = await _source.RequestTokenAsync(entry.Request, cancellationToken).ConfigureAwait(false);
+                Log.TokenAcquired(_logger, Name, token.InstanceUrl.Host, _timeProvider.GetElapsedTime(started));
+                if (token.ObtainedAt == default)
+                {
+                    token = CopyWithObtainedAt(token, _timeProvider.GetUtcNow());
+                }
+            }
+
+            var cached = CachedToken.Create(token, Options.SessionLifetime, _timeProvider.GetUtcNow(), Random.Shared.NextDouble());
+            lock (entry.Gate)
+            {
+                entry.Current = cached;
+                entry.Inflight = null;
+                entry.NextBackgroundAttemptTicks = 0;
+            }
+
+            completion.TrySetResult(cached);
+
+            if (fromSource && _secondLevel is not null)
+            {
+                await _secondLevel.SetAsync(entry.Key, token, cancellationToken).ConfigureAwait(false);
+            }
+        }
+#pragma warning disable CA1031 // The failure is handed to every waiter through the shared task.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            lock (entry.Gate)
+            {
+                entry.Inflight = null;
+            }
+
+            completion.TrySetException(ex);
+        }
+        finally
+        {
+            if (fleetLock is not null)
+            {
+                await fleetLock.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<SalesforceToken?> TryReadSecondLevelAsync(TokenCacheKey key, SalesforceToken? reject, CancellationToken cancellationToken)
+    {
+        var token = await _secondLevel!.TryGetAsync(key, cancellationToken).ConfigureAwait(false);
+        if (token is null)
+        {
+            _metrics.CacheLookups.Add(1, new("salesforce.cache.result", "miss"), new("salesforce.cache.level", "distributed"));
+            return null;
+        }
+
+        // A token another instance stored is only useful if it is not the one Salesforce just rejected, and not already
+        // due for renewal (then this instance renews it, and shares the result).
+        var now = _timeProvider.GetUtcNow();
+        var cached = CachedToken.Create(token, Options.SessionLifetime, now, 0);
+        if ((reject is not null && IsSame(token, reject)) || now >= cached.RefreshAt)
+        {
+            _metrics.CacheLookups.Add(1, new("salesforce.cache.result", "stale"), new("salesforce.cache.level", "distributed"));
+            return null;
+        }
+
+        _metrics.CacheLookups.Add(1, new("salesforce.cache.result", "hit"), new("salesforce.cache.level", "distributed"));
+        return token;
+    }
+
+    private static SalesforceToken CopyWithObtainedAt(SalesforceToken token, DateTimeOffset obtainedAt) =>
+        new(token.AccessToken, token.InstanceUrl)
+        {
+            ApiInstanceUrl = token.ApiInstanceUrl,
+            IdentityUrl = token.IdentityUrl,
+            TokenType = token.TokenType,
+            Scope = token.Scope,
+            IssuedAt = token.IssuedAt,
+            ObtainedAt = obtainedAt,
+            ExpiresAt = token.ExpiresAt,
+            RefreshToken = token.RefreshToken,
+            CommunityUrl = token.CommunityUrl,
+            CommunityId = token.CommunityId,
+            Flow = token.Flow,
+        };
+}

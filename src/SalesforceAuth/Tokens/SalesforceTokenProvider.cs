@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using SalesforceAuth.Internal;
+
+namespace SalesforceAuth.Tokens;
+
+/// <summary>The singleton behind <see cref="ISalesforceTokenProvider"/> and the handlers: one manager per registered connection.</summary>
+internal sealed class SalesforceTokenProvider : ISalesforceTokenProvider, IDisposable
+{
+    private readonly ConcurrentDictionary<string, Lazy<SalesforceTokenManager>> _managers = new(StringComparer.Ordinal);
+    private readonly IOptionsMonitor<SalesforceClientOptions> _options;
+    private readonly SalesforceClientRegistry _registry;
+    private readonly ISalesforceTokenSourceFactory _sources;
+    private readonly SalesforceTokenCache _cache;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly SalesforceMetrics _metrics;
+    private readonly ITokenSecondLevel? _secondLevel;
+
+    /// <summary>Creates the provider.</summary>
+    /// <param name="options">The connection settings.</param>
+    /// <param name="registry">The registered names.</param>
+    /// <param name="sources">Creates token sources.</param>
+    /// <param name="cache">The first level.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="metrics">The instruments.</param>
+    /// <param name="loggerFactory">Logging, when registered.</param>
+    /// <param name="secondLevel">The distributed level, when configured.</param>
+    public SalesforceTokenProvider(
+        IOptionsMonitor<SalesforceClientOptions> options,
+        IOptions<SalesforceClientRegistry> registry,
+        ISalesforceTokenSourceFactory sources,
+        SalesforceTokenCache cache,
+        TimeProvider timeProvider,
+        SalesforceMetrics metrics,
+        ILoggerFactory? loggerFactory = null,
+        ITokenSecondLevel? secondLevel = null)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        _options = options;
+        _registry = registry.Value;
+        _sources = sources;
+        _cache = cache;
+        _timeProvider = timeProvider;
+        _metrics = metrics;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _secondLevel = secondLevel;
+    }
+
+    /// <summary>Gets the manager of a registered connection.</summary>
+    /// <param name="clientName">The connection name.</param>
+    /// <returns>The manager.</returns>
+    /// <exception cref="InvalidOperationException">No connection has that name.</exception>
+    public SalesforceTokenManager GetManager(string clientName)
+    {
+        ArgumentNullException.ThrowIfNull(clientName);
+        if (_managers.TryGetValue(clientName, out var existing))
+        {
+            return existing.Value;
+        }
+
+        if (!_registry.Names.Contains(clientName))
+        {
+            throw new InvalidOperationException($"No Salesforce client named '{clientName}' is registered. Call services.AddSalesforceClient(\"{clientName}\") first.");
+        }
+
+        return _managers.GetOrAdd(clientName, name => new Lazy<SalesforceTokenManager>(() => CreateManager(name))).Value;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<SalesforceToken> GetTokenAsync(string clientName, SalesforceTokenRequest? request = null, bool forceRefresh = false, CancellationToken cancellationToken = default)
+    {
+        var manager = GetManager(clientName);
+        var entry = manager.GetEntry(request);
+        if (forceRefresh && entry.Current is { } current)
+        {
+            return (await manager.RenewAsync(entry, current.Token, cancellationToken).ConfigureAwait(false)).Token;
+        }
+
+        return (await manager.GetAsync(entry, cancellationToken).ConfigureAwait(false)).Token;
+    }
+
+    /// <inheritdoc />
+    public bool InvalidateToken(string clientName, SalesforceToken token, SalesforceTokenRequest? request = null)
+    {
+        var manager = GetManager(clientName);
+        return manager.Invalidate(manager.GetEntry(request), token);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var manager in _managers.Values)
+        {
+            if (manager.IsValueCreated)
+            {
+                manager.Value.Dispose();
+            }
+        }
+    }
+
+    private SalesforceTokenManager CreateManager(string name)
+    {
+        var options = _options.Get(name);
+        return new SalesforceTokenManager(
+            name,
+            options,
+            new LazyTokenSource(() => _sources.Create(name, options)),
+            _cache,
+            _timeProvider,
+            _loggerFactory.CreateLogger("SalesforceAuth.Tokens"),
+            _metrics,
+            _secondLevel);
+    }
+}

@@ -1,0 +1,51 @@
+namespace SalesforceAuth.Tokens;
+
+/// <summary>
+/// The cache slot of one <see cref="TokenCacheKey"/>: the current token and the one acquisition in flight. Readers take
+/// <see cref="Current"/> without a lock; every state change happens under <see cref="Gate"/>.
+/// </summary>
+internal sealed class TokenCacheEntry
+{
+    private CachedToken? _current;
+    private long _nextBackgroundAttemptTicks;
+    private Task<CachedToken>? _inflight;
+
+    /// <summary>Creates an empty slot.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="request">The overrides acquisitions for this key use (the per-request principal), or <see langword="null"/>.</param>
+    public TokenCacheEntry(TokenCacheKey key, SalesforceTokenRequest? request)
+    {
+        Key = key;
+        Request = request;
+    }
+
+    /// <summary>The key.</summary>
+    public TokenCacheKey Key { get; }
+
+    /// <summary>The overrides used by every acquisition for this key.</summary>
+    public SalesforceTokenRequest? Request { get; }
+
+    /// <summary>Guards <see cref="Inflight"/>, writes of <see cref="Current"/> and the background schedule.</summary>
+    public object Gate { get; } = new();
+
+    /// <summary>The current token, or <see langword="null"/>.</summary>
+    public CachedToken? Current
+    {
+        get => Volatile.Read(ref _current);
+        set => Volatile.Write(ref _current, value);
+    }
+
+    /// <summary>The acquisition in flight, shared by every caller; written under <see cref="Gate"/>.</summary>
+    public Task<CachedToken>? Inflight
+    {
+        get => Volatile.Read(ref _inflight);
+        set => Volatile.Write(ref _inflight, value);
+    }
+
+    /// <summary>Background refreshes are not started before this time (UTC ticks): a failed one waits before the next try.</summary>
+    public long NextBackgroundAttemptTicks
+    {
+        get => Volatile.Read(ref _nextBackgroundAttemptTicks);
+        set => Volatile.Write(ref _nextBackgroundAttemptTicks, value);
+    }
+}

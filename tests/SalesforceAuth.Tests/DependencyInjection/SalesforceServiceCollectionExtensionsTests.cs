@@ -1,0 +1,211 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http;
+using Microsoft.Extensions.Options;
+using SalesforceAuth.Http;
+using SalesforceAuth.Tests.Http;
+using SalesforceAuth.Tests.Tokens;
+using SalesforceAuth.Tokens;
+
+namespace SalesforceAuth.Tests.DependencyInjection;
+
+public sealed class SalesforceServiceCollectionExtensionsTests
+{
+    [Fact]
+    public void AddSalesforceClient_BindsNamedOptionsFromConfigurationThenCode()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Salesforce:Clients:crm:ClientId"] = "3MVG9fromconfig",
+            ["Salesforce:Clients:crm:Username"] = "integration@acme.com",
+            ["Salesforce:Clients:crm:LoginUrl"] = "https://acme.my.salesforce.com",
+            ["Salesforce:Clients:crm:SessionLifetime"] = "00:50:00",
+            ["Salesforce:Clients:crm:Flow"] = "ClientCredentials",
+            ["Salesforce:Clients:other:ClientId"] = "3MVG9other",
+        }).Build());
+        services.AddSalesforceClient("crm", o => o.Username = "override@acme.com");
+        services.AddSalesforceClient("other");
+        using var provider = services.BuildServiceProvider();
+
+        var monitor = provider.GetRequiredService<IOptionsMonitor<SalesforceClientOptions>>();
+        var crm = monitor.Get("crm");
+        var other = monitor.Get("other");
+
+        Assert.Equal("3MVG9fromconfig", crm.ClientId);
+        Assert.Equal("override@acme.com", crm.Username);
+        Assert.Equal(new Uri("https://acme.my.salesforce.com"), crm.LoginUrl);
+        Assert.Equal(TimeSpan.FromMinutes(50), crm.SessionLifetime);
+        Assert.Equal(SalesforceFlow.ClientCredentials, crm.Flow);
+        Assert.Equal("3MVG9other", other.ClientId);
+    }
+
+    [Fact]
+    public async Task AddHttpClient_NamedClient_AuthenticatesAndRewritesRelativeUris()
+    {
+        var (provider, source, terminal) = Build(services => services.AddSalesforceClient("crm", Configure).AddHttpClient());
+        using (provider)
+        {
+            var client = provider.GetRequiredService<IHttpClientFactory>().CreateClient("crm");
+
+            using var response = await client.GetAsync("/services/data/v62.0/sobjects/Account", TestContext.Current.CancellationToken);
+
+            var (uri, auth) = Assert.Single(terminal.Sent);
+            Assert.Equal("https://pod1.my.salesforce.com/services/data/v62.0/sobjects/Account", uri.AbsoluteUri);
+            Assert.Equal(FakeTokenSource.TokenValue(1), auth?.Parameter);
+            Assert.Equal(1, source.Calls);
+        }
+    }
+
+    [Fact]
+    public async Task AddHttpClient_TypedClient_Authenticates()
+    {
+        var (provider, _, terminal) = Build(services => services.AddSalesforceClient("crm", Configure).AddHttpClient<AccountsClient>());
+        using (provider)
+        {
+            var accounts = provider.GetRequiredService<AccountsClient>();
+
+            var status = await accounts.GetAsync(TestContext.Current.CancellationToken);
+
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal("pod1.my.salesforce.com", Assert.Single(terminal.Sent).Uri.Host);
+        }
+    }
+
+    [Fact]
+    public async Task AddSalesforceAuthentication_OnOwnClient_SharesTheConnectionToken()
+    {
+        var (provider, source, terminal) = Build(services =>
+        {
+            services.AddSalesforceClient("crm", Configure).AddHttpClient();
+            services.AddHttpClient("mine").AddSalesforceAuthentication("crm");
+        });
+        using (provider)
+        {
+            var factory = provider.GetRequiredService<IHttpClientFactory>();
+            using var a = await factory.CreateClient("crm").GetAsync("/a", TestContext.Current.CancellationToken);
+            using var b = await factory.CreateClient("mine").GetAsync("/b", TestContext.Current.CancellationToken);
+
+            Assert.Equal(2, terminal.Sent.Count);
+            Assert.Equal(1, source.Calls);
+        }
+    }
+
+    [Fact]
+    public async Task TokenProvider_GetTokenAsync_CachesAndForceRefreshRenews()
+    {
+        var (provider, source, _) = Build(services => services.AddSalesforceClient("crm", Configure));
+        using (provider)
+        {
+            var tokens = provider.GetRequiredService<ISalesforceTokenProvider>();
+
+            var first = await tokens.GetTokenAsync("crm", cancellationToken: TestContext.Current.CancellationToken);
+            var cached = await tokens.GetTokenAsync("crm", cancellationToken: TestContext.Current.CancellationToken);
+            var renewed = await tokens.GetTokenAsync("crm", forceRefresh: true, cancellationToken: TestContext.Current.CancellationToken);
+
+            Assert.Same(first, cached);
+            Assert.Equal(FakeTokenSource.TokenValue(2), renewed.AccessToken);
+            Assert.False(tokens.InvalidateToken("crm", first));
+            Assert.True(tokens.InvalidateToken("crm", renewed));
+            await Assert.ThrowsAsync<InvalidOperationException>(async () => await tokens.GetTokenAsync("nope", cancellationToken: TestContext.Current.CancellationToken));
+        }
+    }
+
+    [Fact]
+    public void Backchannel_HasNoSalesforceHandlerAndNoAutomaticRedirects()
+    {
+        var services = new ServiceCollection();
+        services.AddSalesforceClient("crm", Configure).AddHttpClient();
+        using var provider = services.BuildServiceProvider();
+
+        var handler = provider.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(DefaultTokenSourceFactory.BackchannelClientName);
+        var chain = new List<HttpMessageHandler>();
+        for (HttpMessageHandler? h = handler; h is not null; h = (h as DelegatingHandler)?.InnerHandler)
+        {
+            chain.Add(h);
+        }
+
+        Assert.DoesNotContain(chain, h => h is SalesforceAuthenticationHandler);
+        Assert.False(Assert.IsType<SocketsHttpHandler>(chain[^1]).AllowAutoRedirect);
+        var crmChain = provider.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler("crm");
+        Assert.Contains(Walk(crmChain), h => h is SalesforceAuthenticationHandler);
+    }
+
+    [Fact]
+    public async Task ValidateOnStart_MissingClientId_HostFailsWithTheSettingName()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Salesforce:Clients:crm:SessionLifetime"] = "00:00:10" });
+        builder.Services.AddSalesforceClient("crm");
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains("Salesforce:Clients:crm:ClientId is missing", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Salesforce:Clients:crm:SessionLifetime must be between", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ValidateOnStart_InsecureLoginUrl_HostFails()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSalesforceClient("crm", o =>
+        {
+            o.ClientId = "3MVG9x";
+            o.LoginUrl = new Uri("http://login.salesforce.com");
+        });
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains("Salesforce:Clients:crm:LoginUrl must be an absolute HTTPS URL", error.Message, StringComparison.Ordinal);
+    }
+
+    private static IEnumerable<HttpMessageHandler> Walk(HttpMessageHandler handler)
+    {
+        for (HttpMessageHandler? h = handler; h is not null; h = (h as DelegatingHandler)?.InnerHandler)
+        {
+            yield return h;
+        }
+    }
+
+    private static void Configure(SalesforceClientOptions o)
+    {
+        o.ClientId = "3MVG9test";
+        o.Username = "integration@acme.com";
+        o.LoginUrl = new Uri("https://acme.my.salesforce.com");
+    }
+
+    private static (ServiceProvider Provider, FakeTokenSource Source, RecordingHandler Terminal) Build(Action<IServiceCollection> register)
+    {
+        var source = new FakeTokenSource();
+        var terminal = new RecordingHandler();
+        var services = new ServiceCollection();
+        services.AddSingleton<ISalesforceTokenSourceFactory>(new FakeSourceFactory(source));
+        register(services);
+        services.ConfigureAll<HttpClientFactoryOptions>(o => o.HttpMessageHandlerBuilderActions.Add(b =>
+        {
+            if (b.Name != DefaultTokenSourceFactory.BackchannelClientName)
+            {
+                b.PrimaryHandler = terminal;
+            }
+        }));
+        return (services.BuildServiceProvider(), source, terminal);
+    }
+
+    private sealed class FakeSourceFactory(FakeTokenSource source) : ISalesforceTokenSourceFactory
+    {
+        public ISalesforceTokenSource Create(string name, SalesforceClientOptions options) => source;
+    }
+
+    public sealed class AccountsClient(HttpClient client)
+    {
+        public async Task<HttpStatusCode> GetAsync(CancellationToken cancellationToken)
+        {
+            using var response = await client.GetAsync("/services/data/v62.0/sobjects/Account", cancellationToken);
+            return response.StatusCode;
+        }
+    }
+}

@@ -1,0 +1,250 @@
+using System.Net;
+using Microsoft.Extensions.Logging.Abstractions;
+using SalesforceAuth.Http;
+using SalesforceAuth.Internal;
+using SalesforceAuth.Tests.Tokens;
+using SalesforceAuth.Tokens;
+
+namespace SalesforceAuth.Tests.Http;
+
+public sealed class SalesforceAuthenticationHandlerTests
+{
+    private static readonly Uri Pod1 = new("https://pod1.my.salesforce.com");
+    private static readonly Uri Pod2 = new("https://pod2.my.salesforce.com");
+
+    [Fact]
+    public async Task SendAsync_RelativeUri_RewrittenToInstanceKeepingPathAndQuery()
+    {
+        var (client, terminal, source, _) = Create();
+
+        using var response = await client.GetAsync("/services/data/v62.0/query?q=SELECT+Id+FROM+Account", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var (uri, auth) = Assert.Single(terminal.Sent);
+        Assert.Equal("https://pod1.my.salesforce.com/services/data/v62.0/query?q=SELECT+Id+FROM+Account", uri.AbsoluteUri);
+        Assert.Equal("Bearer", auth?.Scheme);
+        Assert.Equal(FakeTokenSource.TokenValue(1), auth?.Parameter);
+        Assert.Equal(1, source.Calls);
+    }
+
+    [Fact]
+    public async Task SendAsync_RelativeUriWithoutBaseAddress_RewrittenToInstance()
+    {
+        var (client, terminal, _, handler) = Create();
+        using var invoker = new HttpMessageInvoker(handler, disposeHandler: false);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("services/data/v62.0/sobjects/Account", UriKind.Relative));
+
+        using var response = await invoker.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal("https://pod1.my.salesforce.com/services/data/v62.0/sobjects/Account", Assert.Single(terminal.Sent).Uri.AbsoluteUri);
+        GC.KeepAlive(client);
+    }
+
+    [Fact]
+    public async Task SendAsync_AbsoluteInstanceUri_SentWithToken()
+    {
+        var (client, terminal, _, _) = Create();
+
+        using var response = await client.GetAsync(new Uri(Pod1, "/services/data/v62.0/limits"), TestContext.Current.CancellationToken);
+
+        Assert.NotNull(Assert.Single(terminal.Sent).Authorization);
+    }
+
+    [Fact]
+    public async Task SendAsync_ApiInstanceUri_SentWithToken()
+    {
+        var (client, terminal, source, _) = Create();
+        var api = new Uri("https://api.salesforce.com");
+        var manager = TestManagers.Create(source);
+        manager.DefaultEntry.Current = CachedToken.Create(new SalesforceToken("00D000000000001!x", Pod1) { ApiInstanceUrl = api, ObtainedAt = DateTimeOffset.UnixEpoch.AddYears(60) }, TimeSpan.FromDays(365 * 100), DateTimeOffset.UnixEpoch.AddYears(60), 0);
+        using var apiClient = new HttpClient(new SalesforceAuthenticationHandler(manager, new SalesforceMetrics(null), NullLogger.Instance) { InnerHandler = terminal });
+
+        using var response = await apiClient.GetAsync(new Uri(api, "/einstein/platform/v1/models"), TestContext.Current.CancellationToken);
+
+        Assert.Equal("api.salesforce.com", Assert.Single(terminal.Sent).Uri.Host);
+        GC.KeepAlive(client);
+    }
+
+    [Theory]
+    [InlineData("https://evil.example.com/services/data")]
+    [InlineData("https://pod1.my.salesforce.com:8443/services/data")]
+    [InlineData("http://pod1.my.salesforce.com/services/data")]
+    [InlineData("https://pod2.my.salesforce.com/services/data")]
+    public async Task SendAsync_AbsoluteForeignUri_FailsClosedAndSendsNothing(string target)
+    {
+        var (client, terminal, _, _) = Create();
+
+        var error = await Assert.ThrowsAnyAsync<SalesforceAuthenticationException>(() => client.GetAsync(new Uri(target), TestContext.Current.CancellationToken));
+
+        Assert.Equal(SalesforceReason.UntrustedInstanceUrl, error.Reason);
+        Assert.Empty(terminal.Sent);
+        Assert.DoesNotContain("token1", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SendAsync_HttpInstanceNotLoopback_Refused()
+    {
+        var (client, terminal, source, _) = Create();
+        source.Instance = _ => new Uri("http://pod1.my.salesforce.com");
+
+        var error = await Assert.ThrowsAnyAsync<SalesforceAuthenticationException>(() => client.GetAsync("/services/data", TestContext.Current.CancellationToken));
+
+        Assert.Equal(SalesforceReason.UntrustedInstanceUrl, error.Reason);
+        Assert.Empty(terminal.Sent);
+    }
+
+    [Fact]
+    public async Task SendAsync_SessionExpired_RenewsOnceAndRetriesOnNewInstance()
+    {
+        var (client, terminal, source, _) = Create();
+        source.Instance = n => n == 1 ? Pod1 : Pod2;
+        terminal.Respond = r => r.RequestUri!.Host == Pod1.Host ? RecordingHandler.SessionExpired() : new HttpResponseMessage(HttpStatusCode.OK);
+
+        using var response = await client.PostAsync("/services/data/v62.0/sobjects/Account?x=1", new StringContent("{\"Name\":\"Acme\"}"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, source.Calls);
+        Assert.Collection(
+            terminal.Sent,
+            first => Assert.Equal("https://pod1.my.salesforce.com/services/data/v62.0/sobjects/Account?x=1", first.Uri.AbsoluteUri),
+            second =>
+            {
+                Assert.Equal("https://pod2.my.salesforce.com/services/data/v62.0/sobjects/Account?x=1", second.Uri.AbsoluteUri);
+                Assert.Equal(FakeTokenSource.TokenValue(2), second.Authorization?.Parameter);
+            });
+    }
+
+    [Fact]
+    public async Task SendAsync_SessionExpiredTwice_ThrowsSessionExpiredWithoutLooping()
+    {
+        var (client, terminal, source, _) = Create();
+        terminal.Respond = _ => RecordingHandler.SessionExpired();
+
+        var error = await Assert.ThrowsAnyAsync<SalesforceAuthenticationException>(() => client.GetAsync("/services/data", TestContext.Current.CancellationToken));
+
+        Assert.Equal(SalesforceReason.SessionExpired, error.Reason);
+        Assert.Equal(2, source.Calls);
+        Assert.Equal(2, terminal.Sent.Count);
+    }
+
+    [Fact]
+    public async Task SendAsync_SessionNotValidForRestApi_ReturnedWithoutRenewal()
+    {
+        var (client, terminal, source, _) = Create();
+        terminal.Respond = _ => RecordingHandler.NotValidForApi();
+
+        using var response = await client.GetAsync("/services/data", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("not valid for use", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.Equal(1, source.Calls);
+        Assert.Single(terminal.Sent);
+    }
+
+    [Fact]
+    public async Task SendAsync_SessionExpiredWithStreamBody_NotRetriedAndTokenEvicted()
+    {
+        var (client, terminal, source, _) = Create();
+        terminal.Respond = _ => RecordingHandler.SessionExpired();
+        using var body = new StreamContent(new MemoryStream([1, 2, 3]));
+
+        using var response = await client.PostAsync("/services/data/v62.0/sobjects/ContentVersion", body, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Single(terminal.Sent);
+        Assert.Equal(1, source.Calls);
+
+        terminal.Respond = _ => new HttpResponseMessage(HttpStatusCode.OK);
+        using var next = await client.GetAsync("/services/data", TestContext.Current.CancellationToken);
+        Assert.Equal(2, source.Calls);
+        Assert.Equal(FakeTokenSource.TokenValue(2), terminal.Sent[^1].Authorization?.Parameter);
+    }
+
+    [Fact]
+    public async Task SendAsync_ConcurrentExpiriesOfSameToken_OneRenewal()
+    {
+        var (client, terminal, source, _) = Create();
+        source.Instance = n => n == 1 ? Pod1 : Pod2;
+        using var warm = await client.GetAsync("/warm", TestContext.Current.CancellationToken);
+        var allOnPod1 = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var onPod1 = 0;
+        terminal.RespondAsync = async r =>
+        {
+            if (r.RequestUri!.Host != Pod1.Host)
+            {
+                return new HttpResponseMessage(HttpStatusCode.OK);
+            }
+
+            // Hold every request until all 20 were sent with the first token, then expire them together.
+            if (Interlocked.Increment(ref onPod1) == 20)
+            {
+                allOnPod1.SetResult();
+            }
+
+            await allOnPod1.Task;
+            return RecordingHandler.SessionExpired();
+        };
+
+        var calls = Enumerable.Range(0, 20).Select(_ => client.GetAsync("/services/data", TestContext.Current.CancellationToken)).ToArray();
+        var responses = await Task.WhenAll(calls);
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(2, source.Calls);
+        Assert.Equal(41, terminal.Sent.Count);
+    }
+
+    [Fact]
+    public async Task SendAsync_PerRequestUsername_UsesThatPrincipalsToken()
+    {
+        var (client, terminal, source, _) = Create();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/services/data").SetSalesforceUsername("jane@acme.com");
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal("jane@acme.com", Assert.Single(source.Requests)?.Username);
+        Assert.Single(terminal.Sent);
+    }
+
+    [Fact]
+    public async Task SendAsync_NoTokenObtainable_TypedExceptionPropagatesAndNothingSent()
+    {
+        var (client, terminal, source, _) = Create();
+        source.Failure = _ => new SalesforceAuthenticationException("consumer not approved") { Reason = SalesforceReason.ConsumerNotApproved };
+
+        var error = await Assert.ThrowsAsync<SalesforceAuthenticationException>(() => client.GetAsync("/services/data", TestContext.Current.CancellationToken));
+
+        Assert.Equal(SalesforceReason.ConsumerNotApproved, error.Reason);
+        Assert.Empty(terminal.Sent);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.Unauthorized, """[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]""", 1)]
+    [InlineData(HttpStatusCode.Unauthorized, """[{"message":"INVALID_JWT_FORMAT","errorCode":"INVALID_AUTH_HEADER"}]""", 1)]
+    [InlineData(HttpStatusCode.Forbidden, "Bad_OAuth_Token", 1)]
+    [InlineData(HttpStatusCode.Unauthorized, """[{"message":"This session is not valid for use with the REST API","errorCode":"INVALID_SESSION_ID"}]""", 2)]
+    [InlineData(HttpStatusCode.Unauthorized, """[{"message":"INVALID_HEADER_TYPE","errorCode":"INVALID_AUTH_HEADER"}]""", 0)]
+    [InlineData(HttpStatusCode.Forbidden, """[{"message":"TotalRequests Limit exceeded.","errorCode":"REQUEST_LIMIT_EXCEEDED"}]""", 0)]
+    [InlineData(HttpStatusCode.Unauthorized, "<html>nope</html>", 0)]
+    [InlineData(HttpStatusCode.Unauthorized, "[not json", 0)]
+    public void Classify_RestErrorBodies(HttpStatusCode status, string body, int expected) =>
+        Assert.Equal((RestAuthFailure)expected, RestAuthErrorClassifier.Classify(status, body));
+
+    [Fact]
+    public void IsReplayable_BufferedYes_StreamNo()
+    {
+        Assert.True(SalesforceAuthenticationHandler.IsReplayable(null));
+        Assert.True(SalesforceAuthenticationHandler.IsReplayable(new StringContent("x")));
+        Assert.True(SalesforceAuthenticationHandler.IsReplayable(new FormUrlEncodedContent([])));
+        Assert.False(SalesforceAuthenticationHandler.IsReplayable(new StreamContent(Stream.Null)));
+        Assert.False(SalesforceAuthenticationHandler.IsReplayable(new MultipartContent { new StringContent("a"), new StreamContent(Stream.Null) }));
+    }
+
+    private static (HttpClient Client, RecordingHandler Terminal, FakeTokenSource Source, SalesforceAuthenticationHandler Handler) Create()
+    {
+        var source = new FakeTokenSource();
+        var terminal = new RecordingHandler();
+        var handler = new SalesforceAuthenticationHandler(TestManagers.Create(source), new SalesforceMetrics(null), NullLogger.Instance) { InnerHandler = terminal };
+        var client = new HttpClient(handler) { BaseAddress = SalesforceAuthenticationHandler.PlaceholderBaseAddress };
+        return (client, terminal, source, handler);
+    }
+}
