@@ -83,7 +83,7 @@ public sealed class SalesforceTokenClientHttpTests : IDisposable
     {
         _f.Respond(WireMock.ResponseBuilders.Response.Create().WithStatusCode(302).WithHeader("Location", "https://login.evil.example/services/oauth2/token"));
 
-        var ex = await Assert.ThrowsAsync<SalesforceAuthenticationException>(() => _f.Client().RequestTokenAsync(cancellationToken: Ct));
+        var ex = await Assert.ThrowsAnyAsync<SalesforceAuthenticationException>(() => _f.Client().RequestTokenAsync(cancellationToken: Ct));
 
         Assert.Equal(SalesforceReason.UntrustedInstanceUrl, ex.Reason);
         Assert.Contains("login.evil.example", ex.Message, StringComparison.Ordinal);
@@ -98,7 +98,7 @@ public sealed class SalesforceTokenClientHttpTests : IDisposable
         _f.Respond(WireMock.ResponseBuilders.Response.Create().WithStatusCode(307).WithHeader("Location", new Uri(_f.BaseUrl, "/c" + TokenPath).ToString()), "/b" + TokenPath);
         _f.Respond(Json(200, SuccessBody()), "/c" + TokenPath);
 
-        var ex = await Assert.ThrowsAsync<SalesforceAuthenticationException>(() => _f.Client().RequestTokenAsync(cancellationToken: Ct));
+        var ex = await Assert.ThrowsAnyAsync<SalesforceAuthenticationException>(() => _f.Client().RequestTokenAsync(cancellationToken: Ct));
 
         Assert.Equal(SalesforceReason.UnexpectedResponse, ex.Reason);
         Assert.Equal(3, _f.Requests.Count);
@@ -150,7 +150,7 @@ public sealed class SalesforceTokenClientHttpTests : IDisposable
     {
         _f.Respond(Json(400, """{"error":"invalid_grant","error_description":"user hasn't approved this consumer"}"""));
 
-        var ex = await Assert.ThrowsAsync<SalesforceAuthenticationException>(() => _f.Client().RequestTokenAsync(cancellationToken: Ct));
+        var ex = await Assert.ThrowsAnyAsync<SalesforceAuthenticationException>(() => _f.Client().RequestTokenAsync(cancellationToken: Ct));
 
         Assert.Equal(HttpStatusCode.BadRequest, ex.StatusCode);
         Assert.Single(_f.Requests);
@@ -164,7 +164,7 @@ public sealed class SalesforceTokenClientHttpTests : IDisposable
         var options = _f.Options();
         options.MaxRetries = 2;
 
-        var ex = await Assert.ThrowsAsync<SalesforceAuthenticationException>(() => _f.Client(options).RequestTokenAsync(cancellationToken: Ct));
+        var ex = await Assert.ThrowsAnyAsync<SalesforceAuthenticationException>(() => _f.Client(options).RequestTokenAsync(cancellationToken: Ct));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ex.StatusCode);
         Assert.Equal(3, _f.Requests.Count);
@@ -178,7 +178,7 @@ public sealed class SalesforceTokenClientHttpTests : IDisposable
         options.AttemptTimeout = TimeSpan.FromSeconds(20);
         options.MaxRetries = 1;
 
-        var ex = await Assert.ThrowsAsync<SalesforceAuthenticationException>(() => _f.Client(options).RequestTokenAsync(cancellationToken: Ct));
+        var ex = await Assert.ThrowsAnyAsync<SalesforceAuthenticationException>(() => _f.Client(options).RequestTokenAsync(cancellationToken: Ct));
 
         Assert.True(ex.IsTransient);
         Assert.IsType<TimeoutRejectedException>(ex.InnerException);
@@ -265,7 +265,7 @@ public sealed class SalesforceTokenClientHttpTests : IDisposable
     {
         _f.Respond(Json(400, """{"error":"invalid_grant","error_description":"expired authorization code"}"""));
 
-        var ex = await Assert.ThrowsAsync<SalesforceAuthenticationException>(() => _f.Client().RequestTokenAsync(cancellationToken: Ct));
+        var ex = await Assert.ThrowsAnyAsync<SalesforceAuthenticationException>(() => _f.Client().RequestTokenAsync(cancellationToken: Ct));
 
         Assert.Equal(HttpStatusCode.BadRequest, ex.StatusCode);
         Assert.Equal(2, _f.Requests.Count);
@@ -294,7 +294,7 @@ public sealed class SalesforceTokenClientHttpTests : IDisposable
         var options = _f.Options();
         options.ClientSecret = "consumer-secret";
 
-        var ex = await Assert.ThrowsAsync<SalesforceAuthenticationException>(() => _f.Client(options).RequestTokenAsync(cancellationToken: Ct));
+        var ex = await Assert.ThrowsAnyAsync<SalesforceAuthenticationException>(() => _f.Client(options).RequestTokenAsync(cancellationToken: Ct));
 
         Assert.Equal(SalesforceReason.UnexpectedResponse, ex.Reason);
         Assert.DoesNotContain(wrong, ex.ToString(), StringComparison.Ordinal);
@@ -312,7 +312,7 @@ public sealed class SalesforceTokenClientHttpTests : IDisposable
     {
         _f.Respond(Json(200, SuccessBody(instanceUrl)));
 
-        var ex = await Assert.ThrowsAsync<SalesforceAuthenticationException>(() => _f.Client().RequestTokenAsync(cancellationToken: Ct));
+        var ex = await Assert.ThrowsAnyAsync<SalesforceAuthenticationException>(() => _f.Client().RequestTokenAsync(cancellationToken: Ct));
 
         Assert.Equal(SalesforceReason.UntrustedInstanceUrl, ex.Reason);
         Assert.DoesNotContain(AccessToken, ex.ToString(), StringComparison.Ordinal);
@@ -323,7 +323,7 @@ public sealed class SalesforceTokenClientHttpTests : IDisposable
     {
         _f.Respond(Json(200, SuccessBody(extra: ""","api_instance_url":"https://api.evil.example" """)));
 
-        var ex = await Assert.ThrowsAsync<SalesforceAuthenticationException>(() => _f.Client().RequestTokenAsync(cancellationToken: Ct));
+        var ex = await Assert.ThrowsAnyAsync<SalesforceAuthenticationException>(() => _f.Client().RequestTokenAsync(cancellationToken: Ct));
 
         Assert.Equal(SalesforceReason.UntrustedInstanceUrl, ex.Reason);
     }
@@ -337,7 +337,7 @@ public sealed class SalesforceTokenClientHttpTests : IDisposable
     {
         _f.Respond(Json(200, body));
 
-        var ex = await Assert.ThrowsAsync<SalesforceAuthenticationException>(() => _f.Client().RequestTokenAsync(cancellationToken: Ct));
+        var ex = await Assert.ThrowsAnyAsync<SalesforceAuthenticationException>(() => _f.Client().RequestTokenAsync(cancellationToken: Ct));
 
         Assert.Equal(SalesforceReason.UnexpectedResponse, ex.Reason);
         Assert.Single(_f.Requests);
