@@ -31,27 +31,6 @@ internal static class SamlAssertionBuilder
     /// <summary>The XML-DSig namespace (the signature uses it as the default namespace, as SignedXml does).</summary>
     public const string DsigNamespace = "http://www.w3.org/2000/09/xmldsig#";
 
-    /// <summary>The <c>Issuer</c> format of the official Salesforce sample (reference §3.2).</summary>
-    public const string EntityFormat = "urn:oasis:names:tc:SAML:2.0:nameid-format:entity";
-
-    /// <summary>The subject confirmation method of the bearer profile (reference §3.2).</summary>
-    public const string BearerMethod = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
-
-    /// <summary>The authentication context class of the official sample.</summary>
-    public const string UnspecifiedAuthnContext = "urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified";
-
-    /// <summary>Exclusive XML canonicalisation without comments.</summary>
-    public const string ExclusiveC14N = "http://www.w3.org/2001/10/xml-exc-c14n#";
-
-    /// <summary>RSASSA-PKCS1-v1_5 with SHA-256.</summary>
-    public const string RsaSha256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
-
-    /// <summary>The SHA-256 digest method.</summary>
-    public const string Sha256 = "http://www.w3.org/2001/04/xmlenc#sha256";
-
-    /// <summary>The enveloped-signature transform.</summary>
-    public const string EnvelopedSignature = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
-
     // A signed assertion with a 2048-bit key and a typical certificate is about 3.5 KB.
     private const int InitialCapacity = 6 * 1024;
 
@@ -193,18 +172,21 @@ internal static class SamlAssertionBuilder
     private static void EnsureXmlChars(string value, string setting)
     {
         ArgumentNullException.ThrowIfNull(value, setting);
-        try
+        for (var i = 0; i < value.Length; i++)
         {
-            if (value.AsSpan().IndexOfAnyInRange('\0', '\u001F') >= 0)
+            var c = value[i];
+            if (c >= ' ' && XmlConvert.IsXmlChar(c))
             {
-                throw new XmlException("A control character was found.");
+                continue;
             }
 
-            XmlConvert.VerifyXmlChars(value);
-        }
-        catch (XmlException ex)
-        {
-            throw new SalesforceConfigurationException(setting, $"{setting} contains a control character (a tab, a line break or another character below U+0020) or an unpaired surrogate, which cannot go into a SAML assertion. Remove it from the setting.", ex);
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && XmlConvert.IsXmlSurrogatePair(value[i + 1], c))
+            {
+                i++;
+                continue;
+            }
+
+            throw new SalesforceConfigurationException(setting, $"{setting} contains a control character (a tab, a line break or another character below U+0020) or an unpaired surrogate, which cannot go into a SAML assertion. Remove it from the setting.");
         }
     }
 
