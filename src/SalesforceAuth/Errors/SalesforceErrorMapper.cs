@@ -250,6 +250,20 @@ internal static class SalesforceErrorMapper
                 return Build(row, context, wire, facts, row.Summary, null,
                     context.HasClientSecret ? null : ["No client secret is configured (SalesforceClientOptions.ClientSecret), but the app requires one for this flow."]);
 
+            case SalesforceReason.UnsupportedGrantType:
+                {
+                    // The library always sends a well-formed form body, so a disabled flow is the likely cause (§4.2, §13).
+                    var setting = context.Flow switch
+                    {
+                        SalesforceFlow.ClientCredentials => "\"Enable Client Credentials Flow\" is off on the app (External Client App: Settings → OAuth Settings → Flow Enablement → Enable Client Credentials Flow).",
+                        SalesforceFlow.JwtBearer => "The JWT bearer flow is not enabled on the app (External Client App: Settings → OAuth Settings → Flow Enablement → Enable JWT Bearer Flow).",
+                        SalesforceFlow.TokenExchange => "Token exchange is not enabled on the app (Enable Token Exchange Flow, API 60.0+), or no Apex token exchange handler is assigned.",
+                        SalesforceFlow.RefreshToken => "The app does not allow the refresh token flow (the refresh_token, offline_access scope is not selected).",
+                        _ => $"The {context.Flow} flow is not enabled on the app.",
+                    };
+                    return Build(row, context, wire, facts, row.Summary, null, [setting]);
+                }
+
             default:
                 return Build(row, context, wire, facts, row.Summary, null);
         }
