@@ -297,7 +297,15 @@ internal static class SalesforceErrorMapper
         {
             skewPhrase = DescribeSkew(s);
             facts["measured skew"] = skewPhrase;
-            if (IsWholeHours(s, out var hours))
+            var applied = assertion?.AppliedSkewCompensation ?? TimeSpan.Zero;
+            if (applied != TimeSpan.Zero && (s - applied).Duration() < TimeSpan.FromSeconds(5))
+            {
+                // The token client already shifted the assertion's times by the measured skew (§2.5), so the clock
+                // difference itself is not what Salesforce refused.
+                evidence.Add($"The assertion's times were already corrected by {FormatDuration(applied)} for the measured clock difference, so the clock alone does not explain the refusal: the validity is too short, the request took too long, or Salesforce's clock moved.");
+                covered.Add(0);
+            }
+            else if (IsWholeHours(s, out var hours))
             {
                 evidence.Add($"The clock offset ({FormatDuration(s.Duration())}) is within 2 minutes of a whole number of hours ({hours} h): local time is being used as UTC (a time-zone offset applied the wrong way, or a clock set to local time on a host that assumes UTC).");
                 covered.UnionWith([0, 1]);

@@ -92,6 +92,20 @@ public sealed class ClockSkewDiagnosisTests
         Assert.Equal("already made, refused too", exception.Diagnosis.Facts["retry with fresh assertion"]);
     }
 
+    [Fact]
+    public void MapTokenError_SkewAlreadyCompensated_SaysTheClockAloneDoesNotExplainIt()
+    {
+        var time = new FakeTimeProvider(Start);
+        var context = Context(time, TimeSpan.FromMinutes(7), Start.AddMinutes(7), TimeSpan.FromMinutes(3));
+        context = context with { Assertion = context.Assertion! with { AppliedSkewCompensation = TimeSpan.FromMinutes(7) }, RetriedWithFreshAssertion = true };
+
+        var exception = SalesforceErrorMapper.MapTokenError(context);
+
+        Assert.Contains("already corrected by 7 min 0 s", exception.Diagnosis.Causes[0], StringComparison.Ordinal);
+        Assert.DoesNotContain(exception.Diagnosis.Causes, c => c.Contains("clock is behind", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal("7 min 0 s", exception.Diagnosis.Facts["skew compensation applied"]);
+    }
+
     [Theory]
     [InlineData(432, "7 min 12 s")]
     [InlineData(45, "45 s")]
