@@ -554,7 +554,9 @@ public sealed class FakeSalesforce : IAsyncDisposable
                 };
             case FakeFaultKind.RateLimitExceeded:
                 var limited = Reply.OAuthError("rate_limit_exceeded", "number of logins exceeded");
-                return new Reply { StatusCode = fault.StatusCode, ContentType = limited.ContentType, Body = limited.Body, Error = limited.Error, ErrorDescription = limited.ErrorDescription };
+                var rateLimited = new Reply { StatusCode = fault.StatusCode, ContentType = limited.ContentType, Body = limited.Body, Error = limited.Error, ErrorDescription = limited.ErrorDescription };
+                rateLimited.AddNoCacheHeaders();
+                return rateLimited;
             case FakeFaultKind.Redirect:
                 var redirect = new Reply { StatusCode = fault.StatusCode, Error = "redirect" };
                 redirect.Headers["Location"] = fault.Location!.AbsoluteUri;
