@@ -463,10 +463,17 @@ public sealed class FakeSalesforce : IAsyncDisposable
         var isPod = listener.Kind == ListenerKind.Pod;
         if (!isPod && request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
-            foreach (var pair in form)
+            try
             {
-                parameters[pair.Key] = pair.Value.ToString();
+                var form = await request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+                foreach (var pair in form)
+                {
+                    parameters[pair.Key] = pair.Value.ToString();
+                }
+            }
+            catch (InvalidDataException)
+            {
+                // A malformed form is treated like a missing one: no grant_type is found (reference §1.3).
             }
         }
 

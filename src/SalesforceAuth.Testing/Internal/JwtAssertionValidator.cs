@@ -55,8 +55,7 @@ internal sealed class JwtAssertionValidator(FakeSalesforce owner)
 
         // A single string equal to an accepted audience: no arrays, no bare hosts, no trailing slash (reference §2.4).
         var audience = claims.TryGetProperty("aud", out var aud) && aud.ValueKind == JsonValueKind.String ? aud.GetString()! : null;
-        var endpoints = new OAuthEndpoints(owner);
-        if (audience is null || !endpoints.Audiences(listener).Contains(audience, StringComparer.Ordinal))
+        if (audience is null || !OAuthEndpoints.Audiences(owner, listener).Contains(audience, StringComparer.Ordinal))
         {
             throw OAuthFailure.InvalidGrant(owner.Options.JwtAudienceErrorDescription);
         }

@@ -128,7 +128,7 @@ internal sealed class OAuthEndpoints(FakeSalesforce owner)
     };
 
     /// <summary>The audiences a JWT or SAML assertion may name when posted to this host (reference §2.4).</summary>
-    public IEnumerable<string> Audiences(Listener listener) => listener.Kind switch
+    public static IEnumerable<string> Audiences(FakeSalesforce owner, Listener listener) => listener.Kind switch
     {
         ListenerKind.Login => [ProductionAudience, .. owner.MyDomainOrigins(sandbox: false)],
         ListenerKind.Sandbox => [SandboxAudience, .. owner.MyDomainOrigins(sandbox: true)],

@@ -59,7 +59,7 @@ internal sealed class SamlAssertionValidator(FakeSalesforce owner)
         }
 
         var audiences = root.SelectNodes("saml:Conditions/saml:AudienceRestriction/saml:Audience", ns)!.Cast<XmlNode>().Select(n => n.InnerText.Trim());
-        var accepted = new OAuthEndpoints(owner).Audiences(listener).ToHashSet(StringComparer.Ordinal);
+        var accepted = OAuthEndpoints.Audiences(owner, listener).ToHashSet(StringComparer.Ordinal);
         if (!audiences.Any(accepted.Contains))
         {
             throw OAuthFailure.InvalidGrant(owner.Options.SamlAudienceErrorDescription);
