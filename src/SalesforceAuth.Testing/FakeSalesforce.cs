@@ -43,6 +43,10 @@ public sealed class FakeSalesforce : IAsyncDisposable
         _rest = new RestApi(this);
     }
 
+    /// <summary>Raised when a request arrives, before any fault or validation, with its redacted log entry (whose outcome
+    /// properties are filled in later). Handlers run on the request's thread and must not block.</summary>
+    public event EventHandler<FakeRequestLogEntry>? RequestReceived;
+
     /// <summary>Raised after each request is answered (on the request's thread), with its redacted log entry.</summary>
     public event EventHandler<FakeRequestLogEntry>? RequestCompleted;
 
@@ -484,6 +488,7 @@ public sealed class FakeSalesforce : IAsyncDisposable
             entry.GrantType = parameters.GetValueOrDefault("grant_type") ?? "";
         }
 
+        RequestReceived?.Invoke(this, entry);
         Reply? reply = null;
         try
         {

@@ -110,6 +110,8 @@ public sealed class FaultsAndCountersEmulatorTests
     {
         await using var kit = await EmulatorKit.StartAsync();
         var seen = new List<FakeRequestLogEntry>();
+        var received = 0;
+        kit.Fake.RequestReceived += (_, entry) => Interlocked.Increment(ref received);
         kit.Fake.RequestCompleted += (_, entry) => { lock (seen) { seen.Add(entry); } };
         var assertion = kit.Jwt();
         var rt = kit.Fake.IssueRefreshToken(kit.App, kit.User);
@@ -120,6 +122,7 @@ public sealed class FaultsAndCountersEmulatorTests
         var log = kit.Fake.RequestLog;
         Assert.Equal(3, log.Count);
         Assert.Equal(3, seen.Count);
+        Assert.Equal(3, received);
         var text = string.Join("\n", log.Select(e => e + " " + string.Join(",", e.Parameters.Select(p => p.Key + "=" + p.Value))));
         Assert.DoesNotContain(assertion, text);
         Assert.DoesNotContain(rt, text);
