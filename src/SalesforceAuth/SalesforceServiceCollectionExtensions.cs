@@ -88,6 +88,31 @@ public static class SalesforceServiceCollectionExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Shares tokens between the instances of a service through the registered <c>IDistributedCache</c> (register one
+    /// first, for example with <c>AddStackExchangeRedisCache</c>, or use <c>AddSalesforceRedis</c>). Entries are
+    /// encrypted with AES-256-GCM under <see cref="SalesforceDistributedCacheOptions.EncryptionKey"/>; settings are bound
+    /// from <c>Salesforce:DistributedCache</c> when an <see cref="IConfiguration"/> is registered. An outage of the cache
+    /// falls back to the in-process cache and never fails a call.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Settings in code, or <see langword="null"/>.</param>
+    /// <returns>The same services.</returns>
+    public static IServiceCollection AddSalesforceDistributedCache(this IServiceCollection services, Action<SalesforceDistributedCacheOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        AddCore(services);
+        services.AddSingleton<IConfigureOptions<SalesforceDistributedCacheOptions>>(sp => new ConfigureOptions<SalesforceDistributedCacheOptions>(
+            o => sp.GetService<IConfiguration>()?.GetSection("Salesforce:DistributedCache").Bind(o)));
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        services.TryAddSingleton<ITokenSecondLevel, DistributedTokenStore>();
+        return services;
+    }
+
     private static void AddCore(IServiceCollection services)
     {
         if (services.Any(d => d.ServiceType == typeof(SalesforceTokenProvider)))
