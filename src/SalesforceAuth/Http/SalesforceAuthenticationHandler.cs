@@ -59,7 +59,16 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
 
         // The hot path: a cached token and (with an in-memory or synchronously completing inner handler) no await.
         var token = tokenTask.Result;
-        Prepare(request, original, token);
+        try
+        {
+            Prepare(request, original, token);
+        }
+        catch (SalesforceAuthenticationException ex)
+        {
+            // Same shape as every other failure of SendAsync: a faulted task, not a synchronous throw.
+            return Task.FromException<HttpResponseMessage>(ex);
+        }
+
         var send = base.SendAsync(request, cancellationToken);
         if (send.IsCompletedSuccessfully && !MayBeSessionError(send.Result))
         {
