@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using SalesforceAuth.Internal;
 using SalesforceAuth.Tokens;
@@ -26,6 +27,8 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
     public static readonly Uri PlaceholderBaseAddress = new("https://salesforce.invalid/");
 
     private const string PlaceholderHost = "salesforce.invalid";
+
+    private static bool _optionsFieldMissing;
 
     private readonly SalesforceTokenManager _manager;
     private readonly SalesforceMetrics _metrics;
@@ -97,12 +100,40 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
     private static bool SameOrigin(Uri a, Uri b) =>
         a.Port == b.Port
         && string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase)
-        && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase);
+        && string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase);
 
-    private TokenCacheEntry ResolveEntry(HttpRequestMessage request) =>
-        request.Options.TryGetValue(SalesforceRequestOptions.Username, out var username) && !string.IsNullOrEmpty(username)
+    private TokenCacheEntry ResolveEntry(HttpRequestMessage request)
+    {
+        var options = OptionsIfCreated(request);
+        return options is not null && options.TryGetValue(SalesforceRequestOptions.Username, out var username) && !string.IsNullOrEmpty(username)
             ? _manager.GetEntry(new SalesforceTokenRequest { Username = username })
             : _manager.DefaultEntry;
+    }
+
+    /// <summary>
+    /// The request's options without creating them: <see cref="HttpRequestMessage.Options"/> allocates a dictionary on
+    /// first access, which would be the only allocation of this handler on the hot path. Falls back to the public
+    /// property if the runtime's private field is ever renamed.
+    /// </summary>
+    private static HttpRequestOptions? OptionsIfCreated(HttpRequestMessage request)
+    {
+        if (!_optionsFieldMissing)
+        {
+            try
+            {
+                return OptionsField(request);
+            }
+            catch (MissingFieldException)
+            {
+                _optionsFieldMissing = true;
+            }
+        }
+
+        return request.Options;
+    }
+
+    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_options")]
+    private static extern ref HttpRequestOptions? OptionsField(HttpRequestMessage request);
 
     private async Task<HttpResponseMessage> SendAfterTokenAsync(HttpRequestMessage request, TokenCacheEntry entry, Uri? original, ValueTask<CachedToken> tokenTask, CancellationToken cancellationToken)
     {
@@ -180,7 +211,7 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
             var relative = original.OriginalString;
             target = new Uri(relative.StartsWith('/') ? cached.InstanceBase + relative : cached.InstanceBase + "/" + relative);
         }
-        else if (string.Equals(original.IdnHost, PlaceholderHost, StringComparison.OrdinalIgnoreCase))
+        else if (string.Equals(original.Host, PlaceholderHost, StringComparison.OrdinalIgnoreCase))
         {
             target = new Uri(cached.InstanceBase + original.PathAndQuery);
         }
