@@ -104,11 +104,16 @@ public static class SalesforceServiceCollectionExtensions
         AddCore(services);
         services.AddSingleton<IConfigureOptions<SalesforceDistributedCacheOptions>>(sp => new ConfigureOptions<SalesforceDistributedCacheOptions>(
             o => sp.GetService<IConfiguration>()?.GetSection("Salesforce:DistributedCache").Bind(o)));
+        var options = services.AddOptions<SalesforceDistributedCacheOptions>();
         if (configure is not null)
         {
-            services.Configure(configure);
+            options.Configure(configure);
         }
 
+        options.Validate(
+                o => DistributedTokenStore.IsValidKey(o.EncryptionKey),
+                "Salesforce:DistributedCache:EncryptionKey must be 32 random bytes in Base64 (for example the output of 'openssl rand -base64 32'), the same on every instance.")
+            .ValidateOnStart();
         services.TryAddSingleton<ITokenSecondLevel, DistributedTokenStore>();
         return services;
     }

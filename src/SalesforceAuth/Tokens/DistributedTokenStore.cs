@@ -182,6 +182,15 @@ internal sealed class DistributedTokenStore : ITokenSecondLevel
         }
     }
 
+    /// <summary>Whether a configured key is usable (32 bytes of Base64).</summary>
+    /// <param name="encryptionKey">The configured key.</param>
+    /// <returns><see langword="true"/> when usable.</returns>
+    internal static bool IsValidKey(string? encryptionKey)
+    {
+        var buffer = new byte[48];
+        return encryptionKey is not null && Convert.TryFromBase64String(encryptionKey, buffer, out var written) && written == 32;
+    }
+
     private static byte[] ParseKey(string? encryptionKey)
     {
         byte[]? key = null;

@@ -209,3 +209,19 @@ public sealed class SalesforceServiceCollectionExtensionsTests
         }
     }
 }
+
+public sealed class SalesforceDistributedCacheRegistrationTests
+{
+    [Fact]
+    public async Task ValidateOnStart_BadEncryptionKey_HostFailsNamingTheSetting()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSalesforceClient("crm", o => o.ClientId = "3MVG9x");
+        builder.Services.AddSalesforceDistributedCache(o => o.EncryptionKey = "c2hvcnQ=");
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains("Salesforce:DistributedCache:EncryptionKey must be 32 random bytes", error.Message, StringComparison.Ordinal);
+    }
+}
