@@ -54,7 +54,6 @@ public sealed class SalesforceTokenManagerTests
 
         Assert.All(calls, c => Assert.True(c.IsCompletedSuccessfully));
         Assert.All(calls, c => Assert.Same(first, c.Result));
-        Assert.Equal(2, source.Calls);
         var refresh = manager.DefaultEntry.Inflight;
         Assert.NotNull(refresh);
 
@@ -85,9 +84,13 @@ public sealed class SalesforceTokenManagerTests
         Assert.Same(first, await again);
         Assert.Equal(2, source.Calls);
 
+        source.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         clock.Advance(SalesforceTokenManager.FailedRefreshRetryDelay);
         Assert.Same(first, await manager.GetAsync(manager.DefaultEntry, CancellationToken.None));
-        var retried = await manager.DefaultEntry.Inflight!;
+        var retry = manager.DefaultEntry.Inflight;
+        Assert.NotNull(retry);
+        source.Gate.SetResult();
+        var retried = await retry;
         Assert.Equal(3, source.Calls);
         Assert.Equal(FakeTokenSource.TokenValue(3), retried.Token.AccessToken);
     }
