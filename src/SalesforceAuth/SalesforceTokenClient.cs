@@ -125,14 +125,13 @@ public sealed class SalesforceTokenClient
         _lifecycle.RevokeAsync(token, cancellationToken);
 
     /// <summary>
-    /// Reads the OpenID Connect claims of the user a token acts as (<c>GET {token.InstanceUrl}/services/oauth2/userinfo</c>,
-    /// reference §9.4): the token is sent only to its own instance, and only when that host is trusted.
+    /// Reads the OpenID Connect claims of the user a token acts as (<c>GET {LoginUrl}/services/oauth2/userinfo</c> with
+    /// the token as Bearer, reference §9.4). Also a cheap check that a token is still valid.
     /// </summary>
     /// <param name="token">The token.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The claims.</returns>
     /// <exception cref="SalesforceSessionExpiredException">The token is expired or revoked (<c>403 Bad_OAuth_Token</c>).</exception>
-    /// <exception cref="SalesforceUntrustedInstanceException">The token's instance URL is not a trusted Salesforce host.</exception>
     /// <exception cref="SalesforceAuthenticationException">Another refusal, or Salesforce could not be reached.</exception>
     public Task<SalesforceUserInfo> GetUserInfoAsync(SalesforceToken token, CancellationToken cancellationToken = default) =>
         _lifecycle.GetUserInfoAsync(token, cancellationToken);

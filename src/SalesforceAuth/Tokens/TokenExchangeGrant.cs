@@ -41,7 +41,7 @@ internal sealed class TokenExchangeGrant : ITokenGrant
     /// <inheritdoc />
     public SalesforceFlow Flow => SalesforceFlow.TokenExchange;
 
-    /// <summary>The subject token type sent, as configured (validated against <see cref="TokenTypes"/>).</summary>
+    /// <summary>The subject token type sent: the configured value in the spelling of <see cref="TokenTypes"/> (Salesforce's own, reference §6).</summary>
     public string SubjectTokenType { get; }
 
     /// <summary>The actor token type sent, when an actor token is configured.</summary>
@@ -96,6 +96,7 @@ internal sealed class TokenExchangeGrant : ITokenGrant
             return null;
         }
 
-        return Find(value) is null ? throw new SalesforceConfigurationException(setting, $"{setting} \"{value.Trim()}\" is not a token type Salesforce's token exchange accepts; use one of: {string.Join(", ", TokenTypes)}.") : value.Trim();
+        // Sent in Salesforce's spelling: RFC 8693 writes the JWT type "jwt", Salesforce's list "JWT" (reference §6).
+        return Find(value) ?? throw new SalesforceConfigurationException(setting, $"{setting} \"{value.Trim()}\" is not a token type Salesforce's token exchange accepts; use one of: {string.Join(", ", TokenTypes)}.");
     }
 }

@@ -39,6 +39,7 @@ internal sealed class TokenLifecycleClient
         var baseUrl = options.LoginUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
         IntrospectionEndpoint = new Uri(baseUrl + "/services/oauth2/introspect", UriKind.Absolute);
         RevocationEndpoint = new Uri(baseUrl + "/services/oauth2/revoke", UriKind.Absolute);
+        UserInfoEndpoint = new Uri(baseUrl + "/services/oauth2/userinfo", UriKind.Absolute);
     }
 
     /// <summary><c>{LoginUrl}/services/oauth2/introspect</c>.</summary>
@@ -46,6 +47,9 @@ internal sealed class TokenLifecycleClient
 
     /// <summary><c>{LoginUrl}/services/oauth2/revoke</c>.</summary>
     public Uri RevocationEndpoint { get; }
+
+    /// <summary><c>{LoginUrl}/services/oauth2/userinfo</c>.</summary>
+    public Uri UserInfoEndpoint { get; }
 
     /// <summary>Whether introspection can be used (it needs the consumer secret, §9.2).</summary>
     public bool CanIntrospect => !string.IsNullOrEmpty(_options.ClientSecret);
@@ -99,7 +103,7 @@ internal sealed class TokenLifecycleClient
         Log.TokenRevoked(_logger, response.Endpoint.Authority);
     }
 
-    /// <summary>Reads the userinfo of the user a token acts as, from the token's own instance (§9.4).</summary>
+    /// <summary>Reads the userinfo of the user a token acts as (§9.4).</summary>
     /// <param name="token">The token.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The claims.</returns>
@@ -107,14 +111,9 @@ internal sealed class TokenLifecycleClient
     {
         ArgumentNullException.ThrowIfNull(token);
 
-        // The token goes only to its own org's host (§8.3), and only if that host is trusted: a SalesforceToken can be
-        // built by anyone, and the userinfo call must not become a way to send a token elsewhere.
-        if (TrustedHosts.GetProblem(token.InstanceUrl, _options.TrustedDomains, _options.AllowInsecureLoopback) is { } problem)
-        {
-            throw SalesforceErrorMapper.UntrustedInstance(token.InstanceUrl, "token's instance_url", _options.Flow);
-        }
-
-        var uri = new Uri(token.InstanceUrl.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/services/oauth2/userinfo", UriKind.Absolute);
+        // The userinfo endpoint lives on the login host or My Domain the token came from (§9.4), like the identity URL;
+        // the token is sent to the configured, validated LoginUrl and nowhere a response could name.
+        var uri = UserInfoEndpoint;
         using var timeout = new CancellationTokenSource(_options.AttemptTimeout, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         using var message = new HttpRequestMessage(HttpMethod.Get, uri);
