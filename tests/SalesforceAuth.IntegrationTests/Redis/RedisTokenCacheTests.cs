@@ -122,7 +122,8 @@ public sealed class RedisTokenCacheTests
         services.AddSalesforceClient("crm", o =>
         {
             o.ClientId = "3MVG9redis";
-            o.Username = "integration@acme.com";
+            o.Flow = SalesforceFlow.ClientCredentials;
+            o.ClientSecret = "not-a-real-secret";
             o.LoginUrl = new Uri("https://acme.my.salesforce.com");
         });
         services.AddSalesforceRedis(redis.Configuration, o =>
