@@ -241,6 +241,46 @@ public sealed class RefreshAndLifecycleFlowTests
         Assert.Same(tokens.GetClient("acme"), tokens.GetClient("acme"));
     }
 
+    [Fact]
+    public async Task TokenProvider_RefreshStoreRegisteredForTheClient_ReceivesTheRotatedToken()
+    {
+        await using var kit = await FlowKit.StartAsync();
+        kit.App.RefreshTokenRotation = true;
+        var original = kit.Fake.IssueRefreshToken(kit.App, kit.User);
+        var store = new RecordingStore();
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(kit.Time);
+        services.AddSalesforceClient("acme", o =>
+            {
+                o.Flow = SalesforceFlow.RefreshToken;
+                o.LoginUrl = kit.Fake.LoginUrl;
+                o.AllowInsecureLoopback = true;
+                o.ClientId = kit.App.ConsumerKey;
+                o.ClientSecret = kit.App.ConsumerSecret;
+                o.RefreshToken = original;
+                o.MaxRetries = 0;
+            })
+            .AddRefreshTokenStore(_ => store);
+        services.AddSalesforceClient("other", o =>
+        {
+            o.Flow = SalesforceFlow.RefreshToken;
+            o.LoginUrl = kit.Fake.LoginUrl;
+            o.AllowInsecureLoopback = true;
+            o.ClientId = kit.App.ConsumerKey;
+            o.ClientSecret = kit.App.ConsumerSecret;
+            o.RefreshToken = kit.Fake.IssueRefreshToken(kit.App, kit.User);
+            o.MaxRetries = 0;
+        });
+        await using var provider = services.BuildServiceProvider();
+        var tokens = provider.GetRequiredService<ISalesforceTokenProvider>();
+
+        var token = await tokens.GetTokenAsync("acme", cancellationToken: Ct);
+        await tokens.GetTokenAsync("other", cancellationToken: Ct);
+
+        Assert.Equal([token.RefreshToken!], store.Saved);
+        Assert.Equal(HttpStatusCode.OK, (await kit.ApiAsync(token)).StatusCode);
+    }
+
     private sealed class RecordingStore : ISalesforceRefreshTokenStore
     {
         private string? _current;
