@@ -77,10 +77,10 @@ public sealed class SalesforceTokenClient
         _grant = TokenGrantFactory.Create(options, _timeProvider, _logger);
         Flow = _grant.Flow;
         _endpoint = new TokenEndpointClient(httpClient, options, _grant, _timeProvider, _logger, metrics, new ClockSkewTracker());
-        _lifecycle = new TokenLifecycleClient(httpClient, options, _endpoint, _timeProvider, _logger);
+        _lifecycle = new TokenLifecycleClient(httpClient, options, _endpoint, _timeProvider, _logger, metrics);
         if (Flow == SalesforceFlow.RefreshToken)
         {
-            _refresh = new RefreshTokenLifecycle(options, refreshTokenStore ?? new InMemoryRefreshTokenStore(options.RefreshToken), _endpoint.RequestTokenAsync, _timeProvider, _logger);
+            _refresh = new RefreshTokenLifecycle(options, refreshTokenStore ?? new InMemoryRefreshTokenStore(options.RefreshToken), _endpoint.RequestTokenAsync, _timeProvider, _logger, metrics);
         }
     }
 

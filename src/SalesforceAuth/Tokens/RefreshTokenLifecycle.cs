@@ -20,6 +20,7 @@ internal sealed class RefreshTokenLifecycle
     private readonly Func<SalesforceTokenRequest, CancellationToken, Task<SalesforceToken>> _send;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly SalesforceMetrics _metrics;
     private readonly object _gate = new();
     private readonly Dictionary<string, Task<SalesforceToken>> _inflight = new(StringComparer.Ordinal);
 
@@ -35,13 +36,15 @@ internal sealed class RefreshTokenLifecycle
     /// <param name="send">Sends one refresh request (no blind retries) and returns the token.</param>
     /// <param name="timeProvider">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public RefreshTokenLifecycle(SalesforceClientOptions options, ISalesforceRefreshTokenStore store, Func<SalesforceTokenRequest, CancellationToken, Task<SalesforceToken>> send, TimeProvider timeProvider, ILogger logger)
+    /// <param name="metrics">The instruments.</param>
+    public RefreshTokenLifecycle(SalesforceClientOptions options, ISalesforceRefreshTokenStore store, Func<SalesforceTokenRequest, CancellationToken, Task<SalesforceToken>> send, TimeProvider timeProvider, ILogger logger, SalesforceMetrics metrics)
     {
         _options = options;
         _store = store;
         _send = send;
         _timeProvider = timeProvider;
         _logger = logger;
+        _metrics = metrics;
     }
 
     /// <summary>The store.</summary>
@@ -163,6 +166,7 @@ internal sealed class RefreshTokenLifecycle
             if (saveToStore)
             {
                 await SaveOrKeepPendingAsync(rotated, refreshToken, token).ConfigureAwait(false);
+                _metrics.RefreshTokenRotations.Add(1, new KeyValuePair<string, object?>("salesforce.outcome", "saved"));
                 Log.RefreshTokenRotated(_logger, _options.ClientId);
             }
         }
@@ -181,6 +185,7 @@ internal sealed class RefreshTokenLifecycle
 #pragma warning restore CA1031
         {
             Volatile.Write(ref _pending, new PendingSave(rotated, previous, token));
+            _metrics.RefreshTokenRotations.Add(1, new KeyValuePair<string, object?>("salesforce.outcome", "save_failed"));
             Log.RefreshTokenSaveFailed(_logger, _options.ClientId, ex);
             throw StoreFailure(ex);
         }

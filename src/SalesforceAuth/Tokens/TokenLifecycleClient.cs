@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -22,6 +23,7 @@ internal sealed class TokenLifecycleClient
     private readonly TokenEndpointClient _endpoint;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly SalesforceMetrics _metrics;
 
     /// <summary>Creates the client.</summary>
     /// <param name="httpClient">The back channel (automatic redirects off).</param>
@@ -29,13 +31,15 @@ internal sealed class TokenLifecycleClient
     /// <param name="endpoint">The token endpoint client (form posts, redirects, clock skew).</param>
     /// <param name="timeProvider">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public TokenLifecycleClient(HttpClient httpClient, SalesforceClientOptions options, TokenEndpointClient endpoint, TimeProvider timeProvider, ILogger logger)
+    /// <param name="metrics">The instruments.</param>
+    public TokenLifecycleClient(HttpClient httpClient, SalesforceClientOptions options, TokenEndpointClient endpoint, TimeProvider timeProvider, ILogger logger, SalesforceMetrics metrics)
     {
         _httpClient = httpClient;
         _options = options;
         _endpoint = endpoint;
         _timeProvider = timeProvider;
         _logger = logger;
+        _metrics = metrics;
         var baseUrl = options.LoginUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
         IntrospectionEndpoint = new Uri(baseUrl + "/services/oauth2/introspect", UriKind.Absolute);
         RevocationEndpoint = new Uri(baseUrl + "/services/oauth2/revoke", UriKind.Absolute);
@@ -58,7 +62,28 @@ internal sealed class TokenLifecycleClient
     /// <param name="token">The access or refresh token.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>What Salesforce says about the token.</returns>
-    public async Task<SalesforceTokenIntrospection> IntrospectAsync(string token, CancellationToken cancellationToken)
+    public Task<SalesforceTokenIntrospection> IntrospectAsync(string token, CancellationToken cancellationToken) =>
+        MeasureAsync("introspect", IntrospectionEndpoint, () => IntrospectCoreAsync(token, cancellationToken));
+
+    /// <summary>Revokes a token (a refresh token takes its access tokens with it, §9.3).</summary>
+    /// <param name="token">The access or refresh token.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>A task that completes when Salesforce confirmed the revocation.</returns>
+    public Task RevokeAsync(string token, CancellationToken cancellationToken) =>
+        MeasureAsync<object?>("revoke", RevocationEndpoint, async () =>
+        {
+            await RevokeCoreAsync(token, cancellationToken).ConfigureAwait(false);
+            return null;
+        });
+
+    /// <summary>Reads the userinfo of the user a token acts as (§9.4).</summary>
+    /// <param name="token">The token.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The claims.</returns>
+    public Task<SalesforceUserInfo> GetUserInfoAsync(SalesforceToken token, CancellationToken cancellationToken) =>
+        MeasureAsync("userinfo", UserInfoEndpoint, () => GetUserInfoCoreAsync(token, cancellationToken));
+
+    private async Task<SalesforceTokenIntrospection> IntrospectCoreAsync(string token, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(token);
         if (!CanIntrospect)
@@ -87,11 +112,7 @@ internal sealed class TokenLifecycleClient
         return result;
     }
 
-    /// <summary>Revokes a token (a refresh token takes its access tokens with it, §9.3).</summary>
-    /// <param name="token">The access or refresh token.</param>
-    /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>A task that completes when Salesforce confirmed the revocation.</returns>
-    public async Task RevokeAsync(string token, CancellationToken cancellationToken)
+    private async Task RevokeCoreAsync(string token, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(token);
         var response = await PostAsync(RevocationEndpoint, [new("token", token)], null, cancellationToken).ConfigureAwait(false);
@@ -103,11 +124,7 @@ internal sealed class TokenLifecycleClient
         Log.TokenRevoked(_logger, response.Endpoint.Authority);
     }
 
-    /// <summary>Reads the userinfo of the user a token acts as (§9.4).</summary>
-    /// <param name="token">The token.</param>
-    /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>The claims.</returns>
-    public async Task<SalesforceUserInfo> GetUserInfoAsync(SalesforceToken token, CancellationToken cancellationToken)
+    private async Task<SalesforceUserInfo> GetUserInfoCoreAsync(SalesforceToken token, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);
 
@@ -248,6 +265,41 @@ internal sealed class TokenLifecycleClient
                 && DateTimeOffset.TryParse(updated.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : Time(root, "updated_at"),
             Urls = urls,
         };
+    }
+
+    private async Task<T> MeasureAsync<T>(string operation, Uri endpoint, Func<Task<T>> action)
+    {
+        using var activity = SalesforceMetrics.ActivitySource.StartActivity("salesforce.auth." + operation, ActivityKind.Client);
+        activity?.SetTag("server.address", endpoint.Host);
+        var outcome = "canceled";
+        try
+        {
+            var result = await action().ConfigureAwait(false);
+            outcome = "success";
+            return result;
+        }
+        catch (SalesforceAuthenticationException ex)
+        {
+            outcome = ex.Reason.ToString();
+            activity?.SetStatus(ActivityStatusCode.Error, outcome);
+            throw;
+        }
+        catch (SalesforceConfigurationException)
+        {
+            outcome = "configuration";
+            throw;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            outcome = ex is SalesforceApiException ? "api_error" : "error";
+            activity?.SetStatus(ActivityStatusCode.Error, outcome);
+            throw;
+        }
+        finally
+        {
+            activity?.SetTag("salesforce.outcome", outcome);
+            _metrics.LifecycleRequests.Add(1, new("salesforce.operation", operation), new("salesforce.outcome", outcome));
+        }
     }
 
     private async Task<TokenEndpointResponse> PostAsync(Uri endpoint, IReadOnlyList<KeyValuePair<string, string>> form, AuthenticationHeaderValue? authorization, CancellationToken cancellationToken)
