@@ -101,7 +101,8 @@ internal static class TrustedHosts
             return false;
         }
 
-        var suffix = domain.Trim().TrimStart('.').TrimEnd('.');
+        // "*.acme.com", ".acme.com" and "acme.com" all mean the domain and its subdomains.
+        var suffix = domain.Trim().TrimStart('*').TrimStart('.').TrimEnd('.');
         if (suffix.Length == 0)
         {
             return false;

@@ -82,7 +82,7 @@ internal sealed class TokenEndpointClient
         Log.TokenRequestStarting(_logger, _host, _options.ClientId, flow, request?.Username ?? _options.Username);
 
         var state = new AttemptState();
-        string outcome = "canceled";
+        var outcome = "error";
         try
         {
             var token = await AcquireAsync(request, state, cancellationToken).ConfigureAwait(false);
@@ -95,6 +95,11 @@ internal sealed class TokenEndpointClient
             outcome = ex.Reason.ToString();
             activity?.SetStatus(ActivityStatusCode.Error, outcome);
             Log.TokenRequestFailed(_logger, _host, flow, ex.Reason, (int?)ex.StatusCode, _timeProvider.GetElapsedTime(started).TotalMilliseconds, state.Attempts);
+            throw;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            outcome = "canceled";
             throw;
         }
         finally
@@ -207,6 +212,18 @@ internal sealed class TokenEndpointClient
             using (response)
             {
                 var localTime = _timeProvider.GetUtcNow();
+                if (response.RequestMessage?.RequestUri is { } answered && answered != target)
+                {
+                    // The HttpClient followed a redirect itself (AllowAutoRedirect is on): the body may already have
+                    // gone there, so at least refuse to use an answer from an untrusted host.
+                    var answeredProblem = TrustedHosts.GetProblem(answered, _options.TrustedDomains, _options.AllowInsecureLoopback);
+                    if (answeredProblem is not null)
+                    {
+                        Log.TokenRedirectRefused(_logger, target.Authority, answered.GetLeftPart(UriPartial.Authority), answeredProblem);
+                        throw ClientSideError(SalesforceReason.UntrustedInstanceUrl, response.StatusCode, $"The HttpClient followed a redirect from {target.Authority} to {answered.GetLeftPart(UriPartial.Authority)}, which is refused because {answeredProblem}. Turn automatic redirects off on the token endpoint's HttpClient (SocketsHttpHandler.AllowAutoRedirect = false).", grantRequest, localTime, null);
+                    }
+                }
+
                 var serverTime = ClockSkew.Observe(response, localTime);
                 if (serverTime is { } observed)
                 {

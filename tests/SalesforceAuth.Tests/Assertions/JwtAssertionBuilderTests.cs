@@ -106,4 +106,20 @@ public sealed class JwtAssertionBuilderTests
 
         publicKey.Dispose();
     }
+
+    [Fact]
+    public void Build_WarmPath_AllocatesLessThan4KB()
+    {
+        using var key = TestKeys.NewSigningKey(out var publicKey);
+        var p = Parameters();
+        JwtAssertionBuilder.Build(key, p);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var jwt = JwtAssertionBuilder.Build(key, p);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(Jws.Verify(jwt, publicKey));
+        Assert.InRange(allocated, 1, 4096);
+        publicKey.Dispose();
+    }
 }

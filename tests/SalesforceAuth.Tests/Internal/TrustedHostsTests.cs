@@ -62,4 +62,14 @@ public sealed class TrustedHostsTests
         Assert.NotNull(TrustedHosts.GetProblem(null, Defaults.TrustedDomains, false));
         Assert.NotNull(TrustedHosts.GetProblem(new Uri("/services/data", UriKind.Relative), Defaults.TrustedDomains, false));
     }
+
+    [Theory]
+    [InlineData("acme.com", "support.acme.com", true)]
+    [InlineData("*.acme.com", "support.acme.com", true)]
+    [InlineData(".acme.com", "acme.com", true)]
+    [InlineData("acme.com", "notacme.com", false)]
+    [InlineData("acme.com", "acme.com.evil.example", false)]
+    [InlineData("", "acme.com", false)]
+    public void MatchesSuffix_DotBoundary(string domain, string host, bool expected) =>
+        Assert.Equal(expected, TrustedHosts.MatchesSuffix(host, domain));
 }

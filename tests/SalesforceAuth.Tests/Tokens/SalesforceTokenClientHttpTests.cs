@@ -186,6 +186,20 @@ public sealed class SalesforceTokenClientHttpTests : IDisposable
     }
 
     [Fact]
+    public async Task RequestTokenAsync_TotalBudgetExhausted_SurfacesTransientTimeoutWithoutMoreAttempts()
+    {
+        _f.Server.Given(_f.TokenRequest()).RespondWith(Json(200, SuccessBody()).WithDelay(TimeSpan.FromSeconds(2)));
+        var options = _f.Options();
+        options.TotalTimeout = TimeSpan.FromSeconds(45);
+
+        var ex = await Assert.ThrowsAsync<SalesforceAuthenticationException>(() => _f.Client(options).RequestTokenAsync(cancellationToken: Ct));
+
+        Assert.True(ex.IsTransient);
+        Assert.IsType<TimeoutRejectedException>(ex.InnerException);
+        Assert.DoesNotContain(_f.Logs.Lines, l => l.EventId.Id == 1003);
+    }
+
+    [Fact]
     public async Task RequestTokenAsync_CallerCancels_OperationCanceledNotWrapped()
     {
         _f.Respond(Json(200, SuccessBody()));
