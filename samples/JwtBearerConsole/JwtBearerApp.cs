@@ -10,7 +10,7 @@ namespace JwtBearerConsole;
 /// </summary>
 public static class JwtBearerApp
 {
-    /// <summary>Gets a token and lists the org's API versions.</summary>
+    /// <summary>Gets a token and lists the org's REST resources.</summary>
     /// <param name="output">Where the transcript goes.</param>
     /// <param name="environment">The environment: <c>SF_*</c> variables select a real org.</param>
     /// <param name="cancellationToken">Stops the sample.</param>
@@ -42,7 +42,7 @@ public static class JwtBearerApp
         output.WriteLine($"JWT bearer token {SampleOrg.Redact(token.AccessToken)} for {token.InstanceUrl}");
 
         // A Salesforce token is only valid on its own instance: always build API URLs from instance_url.
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(token.InstanceUrl, "/services/data/v62.0/limits"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(token.InstanceUrl, "/services/data/v62.0/"));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.AccessToken);
         using var response = await http.SendAsync(request, cancellationToken);
         await response.EnsureSalesforceSuccessAsync(cancellationToken);

@@ -46,9 +46,9 @@ public static class QuickstartApp
         await using (var provider = services.BuildServiceProvider())
         {
             var client = provider.GetRequiredService<IHttpClientFactory>().CreateClient("quickstart");
-            using var response = await client.GetAsync(new Uri("/services/data/v62.0/limits", UriKind.Relative), cancellationToken);
+            using var response = await client.GetAsync(new Uri("/services/data/v62.0/query?q=SELECT+Id,Name+FROM+Account+LIMIT+5", UriKind.Relative), cancellationToken);
             var sentTo = response.RequestMessage?.RequestUri;
-            output.WriteLine($"   GET /services/data/v62.0/limits -> {(int)response.StatusCode} {response.ReasonPhrase}");
+            output.WriteLine($"   GET /services/data/v62.0/query?q=SELECT Id,Name FROM Account LIMIT 5 -> {(int)response.StatusCode} {response.ReasonPhrase}");
             output.WriteLine($"   sent to       {sentTo}");
             var onPod = sentTo is not null && sentTo.Authority == token.InstanceUrl.Authority;
             output.WriteLine(onPod
