@@ -1,4 +1,3 @@
-using SalesforceAuth;
 using SalesforceAuth.Testing;
 
 namespace SalesforceAuth.Samples;
@@ -10,6 +9,8 @@ namespace SalesforceAuth.Samples;
 /// </summary>
 public sealed class SampleOrg : IAsyncDisposable
 {
+    private static readonly string[] RequiredVariables = ["SF_LOGIN_URL", "SF_CLIENT_ID", "SF_USERNAME", "SF_PRIVATE_KEY"];
+
     private readonly IDictionary<string, string?> _environment;
     private readonly FakeSalesforceKeyPair? _keyPair;
 
@@ -42,7 +43,7 @@ public sealed class SampleOrg : IAsyncDisposable
 
     /// <summary>Whether the environment names a real org.</summary>
     public static bool IsConfigured(IDictionary<string, string?> environment) =>
-        new[] { "SF_LOGIN_URL", "SF_CLIENT_ID", "SF_USERNAME", "SF_PRIVATE_KEY" }.All(n => environment.TryGetValue(n, out var v) && !string.IsNullOrEmpty(v));
+        RequiredVariables.All(n => environment.TryGetValue(n, out var v) && !string.IsNullOrEmpty(v));
 
     /// <summary>Connects to the configured org, or starts the emulator and describes it on <paramref name="output"/>.</summary>
     public static async Task<SampleOrg> StartAsync(IDictionary<string, string?> environment, TextWriter output, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using SalesforceAuth.Samples;
 
 namespace WorkerService;
@@ -45,7 +44,6 @@ public static class WorkerApp
             ? null
             : await SampleOrg.StartAsync(environment, output, cancellationToken);
 
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.Configure<WorkerOptions>(builder.Configuration.GetSection("Worker"));
         builder.Services.AddSingleton(new SampleTranscript(output));
 

@@ -194,7 +194,7 @@ internal static class DoctorCommand
     {
         try
         {
-            return X509Certificate2.CreateFromPemFile(path);
+            return X509Certificate2.CreateFromPem(File.ReadAllText(path));
         }
         catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)
         {
@@ -319,7 +319,7 @@ internal static class DoctorCommand
         }
 
         return skew.Duration() >= options.AssertionLifetime || skew > TimeSpan.Zero && skew >= options.AssertionLifetime / 2
-            ? DoctorCheck.Fail("clock", $"Skew {text} with skew compensation off: assertions expire before Salesforce sees them ('expired authorization code').", sync + $" Or turn {CliInvocation.Describe(CliOption.SkewCompensation)} on.")
+            ? DoctorCheck.Fail("clock", $"Skew {text} with skew compensation off: assertions expire before Salesforce sees them ('expired authorization code').", sync + $" Or turn {CliInvocation.Describe(CliOption.SkewCompensation)} on.", ExitCodes.Refused)
             : DoctorCheck.Warn("clock", $"Skew {text} with skew compensation off.", sync + $" Or turn {CliInvocation.Describe(CliOption.SkewCompensation)} on.");
     }
 
