@@ -17,8 +17,8 @@ public sealed class SalesforceSigningKey : IDisposable
     public const int MinimumKeySize = 2048;
 
     private readonly bool _ownsKey;
-    private readonly CryptoProviderFactory _cryptoProviderFactory;
-    private readonly SignatureProvider _signatureProvider;
+    private readonly CryptoProviderFactory? _cryptoProviderFactory;
+    private readonly SignatureProvider? _signatureProvider;
 
     private SalesforceSigningKey(SigningCredentials credentials, RSA? rsa, X509Certificate2? certificate, bool ownsKey)
     {
@@ -26,8 +26,13 @@ public sealed class SalesforceSigningKey : IDisposable
         Rsa = rsa;
         Certificate = certificate;
         _ownsKey = ownsKey;
-        _cryptoProviderFactory = credentials.CryptoProviderFactory ?? credentials.Key.CryptoProviderFactory ?? CryptoProviderFactory.Default;
-        _signatureProvider = _cryptoProviderFactory.CreateForSigning(credentials.Key, credentials.Algorithm);
+        if (rsa is null)
+        {
+            // Only a caller-supplied signer goes through IdentityModel; an in-process RSA key signs directly, which
+            // keeps the cold path at the cost of the RSA operation itself.
+            _cryptoProviderFactory = credentials.CryptoProviderFactory ?? credentials.Key.CryptoProviderFactory ?? CryptoProviderFactory.Default;
+            _signatureProvider = _cryptoProviderFactory.CreateForSigning(credentials.Key, credentials.Algorithm);
+        }
     }
 
     /// <summary>The certificate matching the key, when known (required for SAML).</summary>
@@ -250,7 +255,7 @@ public sealed class SalesforceSigningKey : IDisposable
             return Rsa.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         }
 
-        return _signatureProvider.Sign(data);
+        return _signatureProvider!.Sign(data);
     }
 
     /// <summary>Signs into <paramref name="destination"/> without allocating, when the key is in process.</summary>
@@ -267,7 +272,11 @@ public sealed class SalesforceSigningKey : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        _cryptoProviderFactory.ReleaseSignatureProvider(_signatureProvider);
+        if (_signatureProvider is not null)
+        {
+            _cryptoProviderFactory!.ReleaseSignatureProvider(_signatureProvider);
+        }
+
         if (_ownsKey)
         {
             Rsa?.Dispose();

@@ -37,7 +37,11 @@ internal static class ErrorCatalog
     private static readonly SalesforceFlow[] BearerFlows = [SalesforceFlow.JwtBearer, SalesforceFlow.SamlBearer];
     private static readonly SalesforceFlow[] RefreshFlow = [SalesforceFlow.RefreshToken];
 
-    /// <summary>Every row, OAuth first, then REST, then transport.</summary>
+    /// <summary>
+    /// Every row, OAuth first, then REST, then transport. The mapper refers to the causes of the
+    /// <c>expired authorization code</c>, <c>invalid assertion</c> and audience rows by position (to drop the ones its
+    /// evidence states or rules out), so keep their order when editing.
+    /// </summary>
     public static IReadOnlyList<ErrorCatalogEntry> Entries { get; } =
     [
         // ---- invalid_grant (§11.3) ----
@@ -143,8 +147,8 @@ internal static class ErrorCatalog
             "Salesforce rejected the assertion's audience.",
             [
                 "A production audience for a sandbox user, or a sandbox audience for a production user.",
+                "The audience is not a single absolute URL (an array, a bare host name, a trailing slash).",
                 "SAML: the Audience element is not https://login.salesforce.com, https://test.salesforce.com or the site URL.",
-                "The audience is not a single absolute URL.",
             ],
             ["Use https://login.salesforce.com for production, https://test.salesforce.com for sandboxes, or the site URL for site users (SalesforceClientOptions.Audience)."],
             SamlDoc),

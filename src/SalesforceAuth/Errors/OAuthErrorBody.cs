@@ -26,7 +26,14 @@ internal readonly record struct OAuthErrorBody(OAuthErrorBodyKind Kind, string? 
             return new(OAuthErrorBodyKind.TooLarge, null, null, null);
         }
 
-        var first = body.AsSpan().TrimStart()[0];
+        // A byte order mark is not white space to .NET but is harmless in JSON; proxies sometimes add one.
+        var start = body.AsSpan().TrimStart().TrimStart('\uFEFF').TrimStart();
+        if (start.IsEmpty)
+        {
+            return new(OAuthErrorBodyKind.Empty, null, null, null);
+        }
+
+        var first = start[0];
         if (first is not ('{' or '[') && !IsJsonMediaType(mediaType))
         {
             return new(OAuthErrorBodyKind.NotJson, null, null, null);
@@ -40,7 +47,7 @@ internal readonly record struct OAuthErrorBody(OAuthErrorBodyKind Kind, string? 
 
         try
         {
-            using var document = JsonDocument.Parse(body, Options);
+            using var document = JsonDocument.Parse(start.Length == body.Length ? body : start.ToString(), Options);
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object
                 || !root.TryGetProperty("error", out var error)

@@ -45,7 +45,7 @@ internal static partial class ResponseSanitizer
         }
 
         // A cut can leave the head of a long credential that no longer matches the patterns above; catch it again.
-        return LongRunPattern().Replace(printable, Redacted);
+        return LongRunPattern().Replace(printable, RedactLongRun);
     }
 
     /// <summary>Redacts credential-shaped content without shortening anything else.</summary>
@@ -58,8 +58,17 @@ internal static partial class ResponseSanitizer
         result = XmlSecretPattern().Replace(result, m => string.Concat("<", m.Groups["key"].Value, ">", Redacted));
         result = SessionIdPattern().Replace(result, Redacted);
         result = JwtPattern().Replace(result, Redacted);
-        result = LongRunPattern().Replace(result, Redacted);
+        result = LongRunPattern().Replace(result, RedactLongRun);
         return result;
+    }
+
+    // A credential mixes letters and digits; a URL path or a long word (setup/secur/SAMLValidationPage) does not.
+    private static string RedactLongRun(Match match)
+    {
+        var value = match.ValueSpan;
+        return (value.IndexOfAnyInRange('0', '9') >= 0 && (value.IndexOfAnyInRange('A', 'Z') >= 0 || value.IndexOfAnyInRange('a', 'z') >= 0)) || value.Length >= 64
+            ? Redacted
+            : match.Value;
     }
 
     private static string Printable(string text)
@@ -101,7 +110,7 @@ internal static partial class ResponseSanitizer
     [GeneratedRegex("(?<key>" + SecretKeys + ")=[^&\\s\"'<]*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex FormSecretPattern();
 
-    [GeneratedRegex("<(?<key>(?:[A-Za-z0-9_]+:)?(?:SignatureValue|X509Certificate|" + SecretKeys + "))(?:\\s[^>]*)?>[^<]*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex("<(?<key>(?:[A-Za-z0-9_]+:)?(?:SignatureValue|X509Certificate|" + SecretKeys + "))(?:\\s[^>]*)?>[^<]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex XmlSecretPattern();
 
     // A session id / access token: 15- or 18-character org id starting 00D, then '!' and the opaque part (§8.1).

@@ -250,6 +250,20 @@ internal static class SalesforceErrorMapper
                 return Build(row, context, wire, facts, row.Summary, null,
                     context.HasClientSecret ? null : ["No client secret is configured (SalesforceClientOptions.ClientSecret), but the app requires one for this flow."]);
 
+            case SalesforceReason.UnsupportedGrantType:
+                {
+                    // The library always sends a well-formed form body, so a disabled flow is the likely cause (§4.2, §13).
+                    var setting = context.Flow switch
+                    {
+                        SalesforceFlow.ClientCredentials => "\"Enable Client Credentials Flow\" is off on the app (External Client App: Settings → OAuth Settings → Flow Enablement → Enable Client Credentials Flow).",
+                        SalesforceFlow.JwtBearer => "The JWT bearer flow is not enabled on the app (External Client App: Settings → OAuth Settings → Flow Enablement → Enable JWT Bearer Flow).",
+                        SalesforceFlow.TokenExchange => "Token exchange is not enabled on the app (Enable Token Exchange Flow, API 60.0+), or no Apex token exchange handler is assigned.",
+                        SalesforceFlow.RefreshToken => "The app does not allow the refresh token flow (the refresh_token, offline_access scope is not selected).",
+                        _ => $"The {context.Flow} flow is not enabled on the app.",
+                    };
+                    return Build(row, context, wire, facts, row.Summary, null, [setting]);
+                }
+
             default:
                 return Build(row, context, wire, facts, row.Summary, null);
         }
@@ -260,6 +274,9 @@ internal static class SalesforceErrorMapper
         var skew = context.MeasuredSkew ?? (context.ServerTime - context.LocalTime);
         var assertion = context.Assertion;
         var evidence = new List<string>();
+
+        // Indexes into the row's generic causes: 0 clock behind, 1 local time as UTC, 2 validity too short.
+        var covered = new HashSet<int>();
 
         facts["local time"] = FormatTime(context.LocalTime);
         if (context.ServerTime is { } server)
@@ -280,17 +297,33 @@ internal static class SalesforceErrorMapper
         {
             skewPhrase = DescribeSkew(s);
             facts["measured skew"] = skewPhrase;
-            if (IsWholeHours(s, out var hours))
+            var applied = assertion?.AppliedSkewCompensation ?? TimeSpan.Zero;
+            if (applied != TimeSpan.Zero && (s - applied).Duration() < TimeSpan.FromSeconds(5))
+            {
+                // The token client already shifted the assertion's times by the measured skew (§2.5), so the clock
+                // difference itself is not what Salesforce refused.
+                evidence.Add($"The assertion's times were already corrected by {FormatDuration(applied)} for the measured clock difference, so the clock alone does not explain the refusal: the validity is too short, the request took too long, or Salesforce's clock moved.");
+                covered.Add(0);
+            }
+            else if (IsWholeHours(s, out var hours))
             {
                 evidence.Add($"The clock offset ({FormatDuration(s.Duration())}) is within 2 minutes of a whole number of hours ({hours} h): local time is being used as UTC (a time-zone offset applied the wrong way, or a clock set to local time on a host that assumes UTC).");
+                covered.UnionWith([0, 1]);
             }
             else if (s > TimeSpan.FromSeconds(5))
             {
                 evidence.Add($"Your clock is {FormatDuration(s)} behind Salesforce: the assertion's times were already in the past for Salesforce (NTP not running, or a container or VM clock that drifted).");
+                covered.Add(0);
             }
             else if (s < TimeSpan.FromSeconds(-5))
             {
                 evidence.Add($"Your clock is {FormatDuration(s.Duration())} ahead of Salesforce, which alone would not expire the assertion: its exp was computed wrongly.");
+                covered.Add(0);
+            }
+            else
+            {
+                // The clocks agree, so a slow clock is ruled out by the evidence.
+                covered.Add(0);
             }
         }
 
@@ -304,12 +337,14 @@ internal static class SalesforceErrorMapper
             if (IsWholeHours(issuedVsServer, out var issuedHours) && (skew is null || !IsWholeHours(skew.Value, out _)))
             {
                 evidence.Add($"The assertion's iat is {FormatDuration(issuedVsServer.Duration())} off Salesforce's time, close to a whole number of hours ({issuedHours} h): its times were computed from local time as if it were UTC.");
+                covered.Add(1);
             }
         }
 
         if (assertion is not null && assertion.Lifetime < TimeSpan.FromSeconds(60))
         {
             evidence.Add($"The assertion's validity is only {FormatDuration(assertion.Lifetime)} (under 60 s): network latency and any clock difference use it up (SalesforceClientOptions.AssertionLifetime; 2-3 minutes is right).");
+            covered.Add(2);
         }
 
         if (context.RetriedWithFreshAssertion)
@@ -327,9 +362,8 @@ internal static class SalesforceErrorMapper
             summary = $"{summary} {RetryNote}";
         }
 
-        var details = Details(row, context.Flow, context.StatusCode, wire, summary, facts, Merge(evidence, row.Causes)) is var d
-            ? d with { Diagnosis = WithSkew(d.Diagnosis, skew) }
-            : null!;
+        var details = Details(row, context.Flow, context.StatusCode, wire, summary, facts, Merge(evidence, row.Causes, covered));
+        details = details with { Diagnosis = WithSkew(details.Diagnosis, skew) };
         return new SalesforceAssertionExpiredException(Message(summary, wire), null, details)
         {
             ClockSkew = skew,
@@ -342,6 +376,7 @@ internal static class SalesforceErrorMapper
     private static SalesforceInvalidAssertionException InvalidAssertion(ErrorCatalogEntry row, TokenErrorContext context, OAuthErrorBody wire, Dictionary<string, string> facts)
     {
         var evidence = new List<string>();
+        var covered = new HashSet<int>();
         var assertion = context.Assertion;
         var host = context.Endpoint.Host;
         AddPrincipal(facts, context);
@@ -355,31 +390,41 @@ internal static class SalesforceErrorMapper
         if (assertion is not null && IsProductionLoginHost(host) && SandboxSuffix(assertion.Subject) is { } suffix)
         {
             evidence.Add($"The username {assertion.Subject} ends in what looks like a sandbox suffix (.{suffix}), but the request went to {host}, the production login service: sandbox users exist only in the sandbox. Use https://test.salesforce.com or the sandbox's My Domain.");
+            covered.Add(2);
         }
 
         if (assertion?.CertificateThumbprint is { } thumbprint)
         {
             facts["signing certificate thumbprint (SHA-1)"] = thumbprint;
             evidence.Add($"The private key does not match the certificate uploaded to the app: we signed with the key of the certificate with SHA-1 thumbprint {thumbprint}; compare it with the certificate in the app's settings (\"Use digital signatures\").");
+            covered.Add(0);
         }
         else
         {
             evidence.Add("The private key does not match the certificate uploaded to the app (no local certificate was configured, so its thumbprint cannot be shown; set CertificatePath to compare).");
+            covered.Add(0);
         }
 
         if (context.Flow == SalesforceFlow.SamlBearer)
         {
             evidence.Add("SAML: the assertion must be base64url-encoded (- and _, no padding, no line breaks); standard base64 (+ /) is corrupted by form encoding. The signature must follow Issuer and the Recipient must be the token endpoint.");
+            covered.Add(3);
+        }
+        else
+        {
+            // The SAML-only cause cannot apply to a JWT.
+            covered.Add(3);
         }
 
         var summary = wire.ErrorUri is not null ? $"{row.Summary} The SAML Assertion Validator shows why." : row.Summary;
-        var details = Details(row, context.Flow, context.StatusCode, wire, summary, facts, Merge(evidence, row.Causes));
+        var details = Details(row, context.Flow, context.StatusCode, wire, summary, facts, Merge(evidence, row.Causes, covered));
         return new SalesforceInvalidAssertionException(Message(summary, wire), null, details);
     }
 
     private static SalesforceAudienceException Audience(ErrorCatalogEntry row, TokenErrorContext context, OAuthErrorBody wire, Dictionary<string, string> facts)
     {
         var evidence = new List<string>();
+        var covered = new HashSet<int>();
         var assertion = context.Assertion;
         var host = context.Endpoint.Host;
         var expected = ExpectedAudience(context.Endpoint);
@@ -392,25 +437,30 @@ internal static class SalesforceErrorMapper
             if (aud.StartsWith('['))
             {
                 evidence.Add("The audience sent is an array; Salesforce needs a single string.");
+                covered.Add(1);
             }
             else if (!Uri.TryCreate(aud, UriKind.Absolute, out var audUri))
             {
                 evidence.Add($"The audience sent ({aud}) is not an absolute URL (a bare host name is refused); use {expected}.");
+                covered.Add(1);
             }
             else
             {
                 if (aud.EndsWith('/'))
                 {
                     evidence.Add($"The audience sent ({aud}) ends with a slash; send it without one.");
+                    covered.Add(1);
                 }
 
                 if (IsSandboxHost(host) && string.Equals(audUri.Host, "login.salesforce.com", StringComparison.OrdinalIgnoreCase))
                 {
                     evidence.Add($"The audience is the production login URL but the request went to the sandbox host {host}: use https://test.salesforce.com (chosen by rule: {assertion.AudienceRule}).");
+                    covered.Add(0);
                 }
                 else if (IsProductionLoginHost(host) && string.Equals(audUri.Host, "test.salesforce.com", StringComparison.OrdinalIgnoreCase))
                 {
                     evidence.Add($"The audience is the sandbox login URL but the request went to the production host {host}: use https://login.salesforce.com (chosen by rule: {assertion.AudienceRule}).");
+                    covered.Add(0);
                 }
                 else if (!string.Equals(aud.TrimEnd('/'), expected, StringComparison.OrdinalIgnoreCase))
                 {
@@ -420,7 +470,7 @@ internal static class SalesforceErrorMapper
         }
 
         var summary = assertion is null ? row.Summary : $"{row.Summary} We sent {assertion.Audience} ({assertion.AudienceRule}); for {host} use {expected}.";
-        var details = Details(row, context.Flow, context.StatusCode, wire, summary, facts, Merge(evidence, row.Causes));
+        var details = Details(row, context.Flow, context.StatusCode, wire, summary, facts, Merge(evidence, row.Causes, covered));
         return new SalesforceAudienceException(Message(summary, wire), null, details)
         {
             Audience = assertion?.Audience,
@@ -466,16 +516,22 @@ internal static class SalesforceErrorMapper
     private static string Message(string summary, OAuthErrorBody wire) =>
         wire.Error is null ? summary : $"{summary} [{Safe(wire.Error)}: {Safe(wire.Description)}]";
 
-    private static string[] Merge(List<string> evidence, IReadOnlyList<string> generic)
+    private static string[] Merge(IReadOnlyList<string> evidence, IReadOnlyList<string> generic, HashSet<int>? covered = null)
     {
-        // Evidence-backed causes come first; the generic list follows for what the evidence cannot rule out.
+        // Evidence-backed causes come first; the generic list follows, minus the causes the evidence already states
+        // or rules out (covered holds their indexes in the row's list).
         var merged = new List<string>(evidence.Count + generic.Count);
         merged.AddRange(evidence);
-        merged.AddRange(generic);
+        for (var i = 0; i < generic.Count; i++)
+        {
+            if (covered is null || !covered.Contains(i))
+            {
+                merged.Add(generic[i]);
+            }
+        }
+
         return [.. merged];
     }
-
-    private static string[] Merge(IReadOnlyList<string> evidence, IReadOnlyList<string> generic) => Merge([.. evidence], generic);
 
     private static Dictionary<string, string> BaseFacts(TokenErrorContext context)
     {

@@ -27,6 +27,9 @@ public sealed class ClockSkewDiagnosisTests
         Assert.Equal("2026-11-23T12:00:00Z (1795435200)", expired.Diagnosis.Facts["local time"]);
         Assert.StartsWith("2026-11-23T12:02:58Z", expired.Diagnosis.Facts["assertion exp"], StringComparison.Ordinal);
         Assert.DoesNotContain("whole number of hours", expired.Diagnosis.ToString(), StringComparison.Ordinal);
+
+        // The evidence states the slow clock, so the generic wording of the same cause is not repeated.
+        Assert.DoesNotContain(expired.Diagnosis.Causes, c => c.StartsWith("The local clock is behind", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -71,6 +74,10 @@ public sealed class ClockSkewDiagnosisTests
         Assert.Contains("validity of 5 s is too short", exception.Diagnosis.Summary, StringComparison.Ordinal);
         Assert.Contains(exception.Diagnosis.Causes, c => c.Contains("only 5 s (under 60 s)", StringComparison.Ordinal));
         Assert.Equal("5 s", exception.Diagnosis.Facts["assertion lifetime"]);
+
+        // The clocks agree, which rules the slow-clock cause out.
+        Assert.Contains("agrees", exception.Diagnosis.Facts["measured skew"], StringComparison.Ordinal);
+        Assert.DoesNotContain(exception.Diagnosis.Causes, c => c.Contains("clock is behind", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]
@@ -83,6 +90,20 @@ public sealed class ClockSkewDiagnosisTests
 
         Assert.Contains("already made", exception.Diagnosis.Summary, StringComparison.Ordinal);
         Assert.Equal("already made, refused too", exception.Diagnosis.Facts["retry with fresh assertion"]);
+    }
+
+    [Fact]
+    public void MapTokenError_SkewAlreadyCompensated_SaysTheClockAloneDoesNotExplainIt()
+    {
+        var time = new FakeTimeProvider(Start);
+        var context = Context(time, TimeSpan.FromMinutes(7), Start.AddMinutes(7), TimeSpan.FromMinutes(3));
+        context = context with { Assertion = context.Assertion! with { AppliedSkewCompensation = TimeSpan.FromMinutes(7) }, RetriedWithFreshAssertion = true };
+
+        var exception = SalesforceErrorMapper.MapTokenError(context);
+
+        Assert.Contains("already corrected by 7 min 0 s", exception.Diagnosis.Causes[0], StringComparison.Ordinal);
+        Assert.DoesNotContain(exception.Diagnosis.Causes, c => c.Contains("clock is behind", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal("7 min 0 s", exception.Diagnosis.Facts["skew compensation applied"]);
     }
 
     [Theory]

@@ -116,6 +116,24 @@ public sealed class ErrorCatalogFixtureTests
     }
 
     [Theory]
+    [InlineData("\uFEFF{\"error\":\"invalid_grant\",\"error_description\":\"inactive user\"}")]
+    [InlineData("  \r\n{\"error\":\"invalid_grant\",\"error_description\":\"inactive user\"}  ")]
+    public void MapTokenError_BodyWithByteOrderMarkOrWhiteSpace_StillClassified(string body)
+    {
+        var exception = SalesforceErrorMapper.MapTokenError(new TokenErrorContext
+        {
+            Flow = SalesforceFlow.JwtBearer,
+            Endpoint = new Uri("https://login.salesforce.com/services/oauth2/token"),
+            StatusCode = System.Net.HttpStatusCode.BadRequest,
+            MediaType = "application/json",
+            Body = body,
+            LocalTime = DateTimeOffset.UnixEpoch,
+        });
+
+        Assert.Equal(SalesforceReason.UserInactive, exception.Reason);
+    }
+
+    [Theory]
     [InlineData("Invalid_Grant", "expired authorization code")]
     [InlineData("invalid_grant", "a description nobody documented")]
     [InlineData("invalid_grant", null)]

@@ -192,7 +192,7 @@ public sealed class SalesforceTokenClientHttpTests : IDisposable
         var options = _f.Options();
         options.TotalTimeout = TimeSpan.FromSeconds(45);
 
-        var ex = await Assert.ThrowsAsync<SalesforceAuthenticationException>(() => _f.Client(options).RequestTokenAsync(cancellationToken: Ct));
+        var ex = await Assert.ThrowsAnyAsync<SalesforceAuthenticationException>(() => _f.Client(options).RequestTokenAsync(cancellationToken: Ct));
 
         Assert.True(ex.IsTransient);
         Assert.IsType<TimeoutRejectedException>(ex.InnerException);

@@ -1,0 +1,89 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace SalesforceAuth.Testing.Internal;
+
+/// <summary>One emulated host: its own Kestrel server on a free loopback port, so hosts differ by port.</summary>
+internal sealed class Listener : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private Listener(WebApplication app, ListenerKind kind, string name, Uri baseUrl, FakeOrg? org, string? pod)
+    {
+        _app = app;
+        Kind = kind;
+        Name = name;
+        BaseUrl = baseUrl;
+        Org = org;
+        Pod = pod;
+    }
+
+    public ListenerKind Kind { get; }
+
+    /// <summary><c>login</c>, <c>sandbox</c>, <c>mydomain:{org}</c> or <c>pod:{pod}</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The base URL with a trailing slash, for example <c>http://127.0.0.1:49152/</c>.</summary>
+    public Uri BaseUrl { get; }
+
+    /// <summary>The base URL without a trailing slash: the form used in audiences and identity URLs.</summary>
+    public string Origin => BaseUrl.GetLeftPart(UriPartial.Authority);
+
+    public string TokenUrl => Origin + "/services/oauth2/token";
+
+    public FakeOrg? Org { get; private set; }
+
+    public string? Pod { get; }
+
+    public void AttachOrg(FakeOrg org) => Org = org;
+
+    public static async Task<Listener> StartAsync(
+        ListenerKind kind, string name, string? pod, Func<Listener, HttpContext, Task> handler, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = "FakeSalesforce",
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = "Production",
+        });
+
+        // The emulator must not pick up the host application's appsettings or ASPNETCORE_* variables (Kestrel endpoints!).
+        builder.Configuration.Sources.Clear();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IHostLifetime, QuietHostLifetime>();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Listen(IPAddress.Loopback, 0);
+        });
+
+        var app = builder.Build();
+        Listener? listener = null;
+        app.Run(context => handler(listener!, context));
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        listener = new Listener(app, kind, name, new Uri(address.TrimEnd('/') + "/"), null, pod);
+        return listener;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>No console lifetime: an emulator inside a test process must not hook Ctrl+C or print status lines.</summary>
+    private sealed class QuietHostLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,9 @@
+namespace SalesforceAuth.Testing.Internal;
+
+internal enum ListenerKind
+{
+    Login,
+    Sandbox,
+    MyDomain,
+    Pod,
+}

@@ -1,7 +1,0 @@
-namespace SalesforceAuth.IntegrationTests;
-
-public sealed class SmokeTests
-{
-    [Fact]
-    public void FakeSalesforce_CanBeCreated() => Assert.NotNull(new SalesforceAuth.Testing.FakeSalesforce());
-}
