@@ -15,6 +15,8 @@ namespace SalesforceAuth.Cli.Commands;
 /// </summary>
 internal static class DoctorCommand
 {
+    private const int NameWidth = 20;
+
     private static readonly TimeSpan ClockTolerance = TimeSpan.FromSeconds(10);
 
     public static async Task<int> RunAsync(CliInvocation invocation, CliConsole console, CancellationToken cancellationToken)
@@ -116,10 +118,11 @@ internal static class DoctorCommand
             DoctorStatus.Warn => (console.Yellow("!"), console.Yellow("warn")),
             _ => (console.Red("✗"), console.Red("fail")),
         };
-        console.Out.WriteLine($"  {mark} {label}  {check.Name,-20} {check.Detail}");
+        console.Out.WriteLine($"  {mark} {label}  {check.Name,-NameWidth} {check.Detail}");
         if (check.Remedy is not null && check.Status != DoctorStatus.Pass)
         {
-            console.Out.WriteLine($"  {new string(' ', 28)}{console.Dim("fix:")} {check.Remedy}");
+            // Under the detail column: "  ✓ pass  " is 10 characters, then the name column and a space.
+            console.Out.WriteLine($"{new string(' ', 10 + NameWidth + 1)}{console.Dim("fix:")} {check.Remedy}");
         }
     }
 
@@ -309,7 +312,7 @@ internal static class DoctorCommand
         var text = ErrorReport.FormatSkew(skew);
         if (skew.Duration() <= ClockTolerance)
         {
-            return DoctorCheck.Pass("clock", $"In step with {options.LoginUrl.Host} (skew {text}).");
+            return DoctorCheck.Pass("clock", string.Create(CultureInfo.InvariantCulture, $"In step with {options.LoginUrl.Host} (skew {skew.TotalSeconds:+0.0;-0.0;0.0} s)."));
         }
 
         const string sync = "Synchronise this machine's clock (NTP: timedatectl set-ntp true, w32tm /resync, or the container host's clock).";
