@@ -22,7 +22,12 @@ internal static class Program
             environment[(string)entry.Key] = entry.Value as string;
         }
 
-        return await RunAsync(args, Console.Out, Console.Error, environment, !Console.IsOutputRedirected, TimeProvider.System, cancellation.Token).ConfigureAwait(false);
+        // The check marks and the spinner are not ASCII; Windows consoles default to a code page.
+        Console.OutputEncoding = System.Text.Encoding.UTF8;
+
+        // Colour when stdout is a terminal; the spinner (on stderr) only when both are, so logs stay clean.
+        var isTerminal = !Console.IsOutputRedirected;
+        return await RunAsync(args, Console.Out, Console.Error, environment, isTerminal, TimeProvider.System, cancellation.Token, spinner: isTerminal && !Console.IsErrorRedirected).ConfigureAwait(false);
     }
 
     /// <summary>Runs the tool in process, without a terminal (no colour, no spinner): the entry point for tests.</summary>
@@ -30,7 +35,7 @@ internal static class Program
         RunAsync(args, stdout, stderr, environment, isTerminal: false, TimeProvider.System, cancellationToken);
 
     /// <summary>Runs the tool: parses, dispatches, and turns every failure into the contract's output and exit code.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, IDictionary<string, string?> environment, bool isTerminal, TimeProvider timeProvider, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, IDictionary<string, string?> environment, bool isTerminal, TimeProvider timeProvider, CancellationToken cancellationToken, bool spinner = false)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(environment);
@@ -40,7 +45,7 @@ internal static class Program
         try
         {
             var invocation = CliInvocation.Parse(args, environment, out partial);
-            console = new CliConsole(stdout, stderr, invocation.Json, isTerminal, noColor, timeProvider);
+            console = new CliConsole(stdout, stderr, invocation.Json, isTerminal, noColor, timeProvider, spinner);
             if (invocation.HelpRequested)
             {
                 HelpText.Write(stdout, invocation.Command);

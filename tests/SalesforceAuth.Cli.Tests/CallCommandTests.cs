@@ -66,4 +66,16 @@ public sealed class CallCommandTests
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.StartsWith($"GET {harness.Org.InstanceUrl.GetLeftPart(UriPartial.Authority)}/services/data/v62.0/ 200 OK", result.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Call_TokenEndpointUnderMaintenance_Exit4()
+    {
+        await using var harness = await CliHarness.StartAsync(TestContext.Current.CancellationToken);
+        harness.Emulator.InjectTokenFault(SalesforceAuth.Testing.FakeFault.Maintenance(), count: 5);
+
+        var result = await harness.RunAsync("call", "/services/data/v62.0/", "--json");
+
+        Assert.Equal(4, result.ExitCode);
+        Assert.Equal("ServiceUnavailable", (string?)result.Error["reason"]);
+    }
 }

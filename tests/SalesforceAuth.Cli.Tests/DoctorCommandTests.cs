@@ -199,4 +199,17 @@ public sealed class DoctorCommandTests
         Assert.Equal("fail", (string?)key["status"]);
         Assert.Contains("1024", (string)key["detail"]!, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Doctor_ClientCredentialsWithoutSecret_FailsTheSecretCheckAndSkipsKeyChecks()
+    {
+        await using var harness = await CliHarness.StartAsync(TestContext.Current.CancellationToken);
+
+        var result = await harness.RunAsync("doctor", "--json", "--flow", "client-credentials");
+
+        var checks = Checks(result);
+        Assert.Equal("fail", Status(checks, "client_secret"));
+        Assert.False(checks.ContainsKey("key"));
+        Assert.Equal("fail", (string?)result.Json["verdict"]);
+    }
 }

@@ -49,6 +49,23 @@ internal static class DoctorCommand
         }
 
         Add(CheckConsumerKey(options.ClientId));
+        if (options.Flow is SalesforceFlow.ClientCredentials or SalesforceFlow.RefreshToken)
+        {
+            Add(string.IsNullOrEmpty(options.ClientSecret)
+                ? DoctorCheck.Fail("client_secret", $"No consumer secret given; the {ClientOptionsFactory.FlowName(options.Flow)} flow authenticates the app with it.", $"Set {CliInvocation.Describe(CliOption.ClientSecret)} (App Manager > View > Manage Consumer Details).")
+                : DoctorCheck.Pass("client_secret", "Given (not shown)."));
+        }
+
+        if (options.Flow == SalesforceFlow.ClientCredentials && options.LoginUrl.Host is "login.salesforce.com" or "test.salesforce.com")
+        {
+            Add(DoctorCheck.Fail("login_url", $"The client credentials flow needs the org's My Domain, not {options.LoginUrl.Host}.", $"Set {CliInvocation.Describe(CliOption.LoginUrl)} to https://<mydomain>.my.salesforce.com."));
+        }
+
+        if (options.Flow == SalesforceFlow.RefreshToken && string.IsNullOrEmpty(options.RefreshToken))
+        {
+            Add(DoctorCheck.Fail("refresh_token", "No refresh token given.", $"Set {CliInvocation.Describe(CliOption.RefreshToken)} to a refresh token issued to this app."));
+        }
+
         if (usesKey)
         {
             Add(CheckUsername(options));

@@ -18,13 +18,13 @@ internal sealed class CliConsole
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public CliConsole(TextWriter stdout, TextWriter stderr, bool json, bool isTerminal, bool noColor, TimeProvider timeProvider)
+    public CliConsole(TextWriter stdout, TextWriter stderr, bool json, bool isTerminal, bool noColor, TimeProvider timeProvider, bool spinner = false)
     {
         Out = stdout;
         Error = stderr;
         Json = json;
-        Interactive = isTerminal && !json;
-        Color = Interactive && !noColor;
+        Interactive = isTerminal && !json && spinner;
+        Color = isTerminal && !json && !noColor;
         TimeProvider = timeProvider;
     }
 
@@ -34,7 +34,7 @@ internal sealed class CliConsole
 
     public bool Json { get; }
 
-    /// <summary>A person is watching a terminal: spinners are allowed.</summary>
+    /// <summary>A person is watching a terminal (stdout and stderr): spinners are allowed.</summary>
     public bool Interactive { get; }
 
     public bool Color { get; }
