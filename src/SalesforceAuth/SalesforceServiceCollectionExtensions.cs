@@ -88,6 +88,36 @@ public static class SalesforceServiceCollectionExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Shares tokens between the instances of a service through the registered <c>IDistributedCache</c> (register one
+    /// first, for example with <c>AddStackExchangeRedisCache</c>, or use <c>AddSalesforceRedis</c>). Entries are
+    /// encrypted with AES-256-GCM under <see cref="SalesforceDistributedCacheOptions.EncryptionKey"/>; settings are bound
+    /// from <c>Salesforce:DistributedCache</c> when an <see cref="IConfiguration"/> is registered. An outage of the cache
+    /// falls back to the in-process cache and never fails a call.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Settings in code, or <see langword="null"/>.</param>
+    /// <returns>The same services.</returns>
+    public static IServiceCollection AddSalesforceDistributedCache(this IServiceCollection services, Action<SalesforceDistributedCacheOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        AddCore(services);
+        services.AddSingleton<IConfigureOptions<SalesforceDistributedCacheOptions>>(sp => new ConfigureOptions<SalesforceDistributedCacheOptions>(
+            o => sp.GetService<IConfiguration>()?.GetSection("Salesforce:DistributedCache").Bind(o)));
+        var options = services.AddOptions<SalesforceDistributedCacheOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.Validate(
+                o => DistributedTokenStore.IsValidKey(o.EncryptionKey),
+                "Salesforce:DistributedCache:EncryptionKey must be 32 random bytes in Base64 (for example the output of 'openssl rand -base64 32'), the same on every instance.")
+            .ValidateOnStart();
+        services.TryAddSingleton<ITokenSecondLevel, DistributedTokenStore>();
+        return services;
+    }
+
     private static void AddCore(IServiceCollection services)
     {
         if (services.Any(d => d.ServiceType == typeof(SalesforceTokenProvider)))
@@ -102,7 +132,7 @@ public static class SalesforceServiceCollectionExtensions
         services.TryAddSingleton<ISalesforceTokenSourceFactory, DefaultTokenSourceFactory>();
         services.TryAddSingleton<SalesforceTokenProvider>();
         services.TryAddSingleton<ISalesforceTokenProvider>(sp => sp.GetRequiredService<SalesforceTokenProvider>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SalesforceClientOptions>, HandlerOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SalesforceClientOptions>, SalesforceClientOptionsValidator>());
 
         services.AddHttpClient(DefaultTokenSourceFactory.BackchannelClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler

@@ -35,7 +35,7 @@ public sealed class SalesforceClientOptionsValidatorTests
         var result = new SalesforceClientOptionsValidator().Validate("crm", options);
 
         Assert.True(result.Failed);
-        Assert.Contains("Salesforce client 'crm': ClientId is required", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Salesforce:Clients:crm:ClientId: ClientId is required", result.FailureMessage, StringComparison.Ordinal);
     }
 
     [Theory]
