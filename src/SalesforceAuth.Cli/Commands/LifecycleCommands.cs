@@ -12,13 +12,14 @@ namespace SalesforceAuth.Cli.Commands;
 internal static class LifecycleCommands
 {
 #if SFAUTH_LIFECYCLE
-    public static async Task<int> AssertionAsync(CliInvocation invocation, CliConsole console, CancellationToken cancellationToken)
+    public static Task<int> AssertionAsync(CliInvocation invocation, CliConsole console, CancellationToken cancellationToken)
     {
         TokenCommand.ExpectArguments(invocation, 0);
-        var options = ClientOptionsFactory.Create(invocation);
-        using var session = new TokenSession(options, console.TimeProvider);
-        await Task.CompletedTask.ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
+        var options = ClientOptionsFactory.Create(invocation);
+
+        // Built and signed locally, never sent: nothing to wait for.
+        using var session = new TokenSession(options, console.TimeProvider);
         var assertion = session.Client.CreateAssertion();
         var json = new JsonObject
         {
@@ -39,7 +40,7 @@ internal static class LifecycleCommands
         if (console.Json)
         {
             console.WriteJson(json);
-            return ExitCodes.Success;
+            return Task.FromResult(ExitCodes.Success);
         }
 
         console.Out.WriteLine($"{console.Bold("grant_type")}  {assertion.GrantType}");
@@ -59,7 +60,7 @@ internal static class LifecycleCommands
 
         console.Out.WriteLine(console.Bold("assertion") + console.Dim("  (as it would be posted; valid for a few minutes)"));
         console.Out.WriteLine(assertion.Value);
-        return ExitCodes.Success;
+        return Task.FromResult(ExitCodes.Success);
     }
 
     public static async Task<int> IntrospectAsync(CliInvocation invocation, CliConsole console, CancellationToken cancellationToken)
