@@ -1,4 +1,3 @@
-#if SFAUTH_LIFECYCLE
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -119,4 +118,3 @@ public sealed class LifecycleCommandTests
         Assert.DoesNotContain(harness.Environment["SF_REFRESH_TOKEN"]!, result.Stdout, StringComparison.Ordinal);
     }
 }
-#endif
