@@ -154,6 +154,7 @@ public sealed class RefreshTokenLifecycleTests
         Assert.Contains("5 approvals", causes, StringComparison.Ordinal);
         Assert.Contains("Refresh Token Policy", causes, StringComparison.Ordinal);
         Assert.Contains("Refresh token rotation", causes, StringComparison.Ordinal);
+        Assert.Contains("refresh_token/offline_access", causes, StringComparison.Ordinal);
         Assert.Equal(1, handler.Count);
     }
 
