@@ -69,7 +69,7 @@ public sealed class SalesforceTokenClient
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(options);
-        SalesforceClientOptionsValidator.ThrowIfInvalid(options);
+        SalesforceClientOptionsValidator.ThrowIfInvalid(options, hasRefreshTokenStore: refreshTokenStore is not null);
         _options = options;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)loggerFactory?.CreateLogger<SalesforceTokenClient>() ?? NullLogger.Instance;
