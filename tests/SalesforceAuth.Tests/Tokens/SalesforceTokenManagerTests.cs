@@ -57,6 +57,13 @@ public sealed class SalesforceTokenManagerTests
         var refresh = manager.DefaultEntry.Inflight;
         Assert.NotNull(refresh);
 
+        // The refresh runs on the thread pool: wait until it has reached the source, then check that it is the only one
+        // while it is still held at the gate (200 stale callers, one background refresh).
+        await source.WhenCalled(2).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.Equal(2, source.Calls);
+        Assert.Same(refresh, manager.DefaultEntry.Inflight);
+        Assert.Same(first, await manager.GetAsync(manager.DefaultEntry, CancellationToken.None));
+
         source.Gate.SetResult();
         var renewed = await refresh;
         Assert.Equal(FakeTokenSource.TokenValue(2), renewed.Token.AccessToken);
