@@ -24,6 +24,16 @@ public static class SalesforceServiceCollectionExtensions
     /// <param name="name">The connection name.</param>
     /// <param name="configure">Settings in code (run after configuration binding), or <see langword="null"/>.</param>
     /// <returns>A builder for the connection.</returns>
+    /// <example>
+    /// <code>
+    /// // appsettings.json: "Salesforce": { "Clients": { "crm": { "ClientId": "3MVG9...", "Username": "integration@acme.com", "PrivateKeyPath": "/run/secrets/sf.key" } } }
+    /// builder.Services.AddSalesforceClient("crm").AddHttpClient();
+    ///
+    /// var client = httpClientFactory.CreateClient("crm");
+    /// using var response = await client.GetAsync("/services/data/v62.0/sobjects/Account", cancellationToken);
+    /// await response.EnsureSalesforceSuccessAsync(cancellationToken);
+    /// </code>
+    /// </example>
     public static ISalesforceClientBuilder AddSalesforceClient(this IServiceCollection services, string name, Action<SalesforceClientOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);

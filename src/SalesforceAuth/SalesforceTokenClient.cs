@@ -12,6 +12,26 @@ namespace SalesforceAuth;
 /// <c>instance_url</c>. Failures surface as <see cref="SalesforceAuthenticationException"/> types with a diagnosis.
 /// This is the uncached core; the caching handler registered through dependency injection uses it.
 /// </summary>
+/// <example>
+/// <code>
+/// var options = new SalesforceClientOptions
+/// {
+///     ClientId = "3MVG9...",
+///     Username = "integration@acme.com",
+///     PrivateKeyPath = "/run/secrets/salesforce.key",
+/// };
+/// var tokens = new SalesforceTokenClient(new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }), options);
+/// try
+/// {
+///     SalesforceToken token = await tokens.RequestTokenAsync(cancellationToken: cancellationToken);
+///     Console.WriteLine(token); // the access token is redacted; InstanceUrl is where to send API calls
+/// }
+/// catch (SalesforceAuthenticationException ex)
+/// {
+///     Console.WriteLine(ex.Diagnosis); // what happened, likely causes, how to fix it
+/// }
+/// </code>
+/// </example>
 /// <remarks>
 /// Give it an <see cref="HttpClient"/> whose handler has automatic redirects off
 /// (<c>new SocketsHttpHandler { AllowAutoRedirect = false }</c>): .NET turns a redirected POST into a GET, which
