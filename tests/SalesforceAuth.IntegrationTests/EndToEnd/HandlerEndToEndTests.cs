@@ -201,31 +201,53 @@ public sealed class HandlerEndToEndTests
     [InlineData(302)]
     [InlineData(307)]
     [InlineData(308)]
-    public async Task SendAsync_PodRedirectsToAnotherHost_TheTrapNeverSeesTheToken(int status)
+    public async Task SendAsync_PodRedirectsToAnotherHost_IsNotFollowedAndTheTrapSeesNothing(int status)
     {
         await using var kit = await EndToEndKit.StartAsync();
         await using var trap = TrapServer.Start();
         var (services, client) = kit.Crm();
         await using var _ = services;
-        var token = await services.GetRequiredService<ISalesforceTokenProvider>().GetTokenAsync("crm", cancellationToken: EndToEndKit.Cancel);
 
         kit.Fake.InjectApiFault(FakeFault.Redirect(new Uri(trap.Url, "/collect?from=pod"), status));
         using var response = await client.GetAsync(Accounts, EndToEndKit.Cancel);
 
-        // Whatever the redirect leads to, the request that reaches the foreign host carries no credentials.
         Assert.Equal(1, kit.Fake.Counters.ApiCalls("na1", status));
-        foreach (var head in trap.Requests)
-        {
-            Assert.DoesNotContain("Authorization", head, StringComparison.OrdinalIgnoreCase);
-            Assert.DoesNotContain(token.AccessToken, head, StringComparison.Ordinal);
-            Assert.DoesNotContain(token.AccessToken[..18], head, StringComparison.Ordinal);
-        }
 
-        // What actually happens with the factory's default primary handler (automatic redirects on): .NET follows the
-        // redirect itself and strips the Authorization header on the way; the caller gets the foreign host's answer.
-        Assert.Single(trap.Requests);
-        Assert.StartsWith("GET /collect?from=pod HTTP/1.1\r\n", trap.Requests[0], StringComparison.Ordinal);
-        Assert.Equal(new Uri(trap.Url, "/collect?from=pod"), response.RequestMessage!.RequestUri);
+        // Automatic redirects are off on Salesforce clients (the default primary handler would follow the redirect
+        // below our handler, without the token but still to the other host, and return its answer as Salesforce's):
+        // the caller gets the pod's redirect itself and nothing reaches the other host.
+        Assert.Empty(trap.Requests);
+        Assert.Equal(0, trap.Connections);
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal(new Uri(trap.Url, "/collect?from=pod"), response.Headers.Location);
+        Assert.Equal(new Uri(kit.Org.InstanceUrl, Accounts), response.RequestMessage!.RequestUri);
+        Assert.Equal(1, kit.JwtRequests);
+    }
+
+    [Theory]
+    [InlineData(302)]
+    [InlineData(307)]
+    public async Task SendAsync_UserPrimaryHandlerFollowsRedirects_TheTrapNeverSeesTheToken(int status)
+    {
+        await using var kit = await EndToEndKit.StartAsync();
+        await using var trap = TrapServer.Start();
+
+        // An application that replaces the primary handler after ours turns automatic redirects back on. .NET then
+        // follows the cross-origin redirect itself and drops the Authorization header: the token still never leaves.
+        await using var services = kit.Services(s => s.AddSalesforceClient("crm", o => kit.Configure(o))
+            .AddHttpClient()
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = true }));
+        var client = services.GetRequiredService<IHttpClientFactory>().CreateClient("crm");
+        var token = await services.GetRequiredService<ISalesforceTokenProvider>().GetTokenAsync("crm", cancellationToken: EndToEndKit.Cancel);
+
+        kit.Fake.InjectApiFault(FakeFault.Redirect(new Uri(trap.Url, "/collect?from=pod"), status));
+        using var response = await client.PostAsync(Accounts, new StringContent("""{"Name":"Acme"}""", Encoding.UTF8, "application/json"), EndToEndKit.Cancel);
+
+        var head = Assert.Single(trap.Requests);
+        Assert.StartsWith(status == 307 ? "POST /collect?from=pod HTTP/1.1\r\n" : "GET /collect?from=pod HTTP/1.1\r\n", head, StringComparison.Ordinal);
+        Assert.DoesNotContain("Authorization", head, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(token.AccessToken, head, StringComparison.Ordinal);
+        Assert.DoesNotContain(kit.Org.OrgId[..15] + "!", head, StringComparison.Ordinal);
         Assert.Equal(1, kit.JwtRequests);
     }
 
