@@ -385,4 +385,83 @@ public sealed class HandlerEndToEndTests
         Assert.EndsWith("/" + second.UserId, token.IdentityUrl!.AbsolutePath, StringComparison.Ordinal);
         Assert.Equal(2, kit.JwtRequests);
     }
+
+    [Fact]
+    public async Task SendAsync_PerRequestUserSessionExpired_RenewsOnlyThatUsersToken()
+    {
+        await using var kit = await EndToEndKit.StartAsync();
+        var second = kit.Org.AddUser("reporting@acme.com");
+        kit.App.PreAuthorizedUsers.Add(second);
+        var (services, client) = kit.Crm();
+        await using var _ = services;
+        var provider = services.GetRequiredService<ISalesforceTokenProvider>();
+        var asSecond = new SalesforceTokenRequest { Username = second.Username };
+        var configuredToken = await provider.GetTokenAsync("crm", cancellationToken: EndToEndKit.Cancel);
+        var secondToken = await provider.GetTokenAsync("crm", asSecond, cancellationToken: EndToEndKit.Cancel);
+
+        kit.Fake.RevokeAllSessions();
+        using var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, Accounts).SetSalesforceUsername(second.Username), EndToEndKit.Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(3, kit.JwtRequests);
+        var renewed = await provider.GetTokenAsync("crm", asSecond, cancellationToken: EndToEndKit.Cancel);
+        Assert.NotEqual(secondToken.AccessToken, renewed.AccessToken);
+        Assert.EndsWith("/" + second.UserId, renewed.IdentityUrl!.AbsolutePath, StringComparison.Ordinal);
+        Assert.Equal("Bearer " + renewed.AccessToken, response.RequestMessage!.Headers.Authorization!.ToString());
+
+        // The configured user's entry was not touched by the other user's renewal.
+        Assert.Same(configuredToken, await provider.GetTokenAsync("crm", cancellationToken: EndToEndKit.Cancel));
+        Assert.Equal(3, kit.JwtRequests);
+    }
+
+    [Fact]
+    public async Task SendAsync_PastSoftLifetimeUnderLoad_NoCallerWaitsForTheBackgroundRefresh()
+    {
+        await using var kit = await EndToEndKit.StartAsync();
+        var (services, client) = kit.Crm();
+        await using var _ = services;
+        using (var warm = await client.GetAsync(Accounts, EndToEndKit.Cancel))
+        {
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+        }
+
+        var grantArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var grantDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        kit.Fake.GrantProcessing = (_, ct) =>
+        {
+            grantArrived.TrySetResult();
+            return release.Task.WaitAsync(ct);
+        };
+        kit.Fake.RequestCompleted += (_, entry) =>
+        {
+            if (entry.GrantType is not null)
+            {
+                grantDone.TrySetResult();
+            }
+        };
+
+        // Past the library's soft lifetime (110 min minus up to 5 min jitter), within Salesforce's 2 h idle timeout.
+        kit.Time.Advance(TimeSpan.FromMinutes(111));
+        const int Callers = 100;
+        var calls = Enumerable.Range(0, Callers).Select(_ => Task.Run(() => client.GetAsync(Accounts, EndToEndKit.Cancel))).ToArray();
+
+        // All callers finish with the current token while the one background refresh is held at Salesforce.
+        var responses = await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(30), EndToEndKit.Cancel);
+        await grantArrived.Task.WaitAsync(TimeSpan.FromSeconds(30), EndToEndKit.Cancel);
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.False(release.Task.IsCompleted);
+        Assert.Equal(Callers + 1, kit.Fake.Counters.ApiCalls("na1", 200));
+
+        release.SetResult();
+        await grantDone.Task.WaitAsync(TimeSpan.FromSeconds(30), EndToEndKit.Cancel);
+        using var after = await client.GetAsync(Accounts, EndToEndKit.Cancel);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        Assert.Equal(2, kit.JwtRequests);
+        Assert.Equal(0, kit.Fake.Counters.ApiCalls("na1", 401));
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+    }
 }
