@@ -105,6 +105,22 @@ public static class SalesforceServiceCollectionExtensions
     }
 
     /// <summary>
+    /// Registers where the connection's refresh flow reads its current refresh token and saves rotated ones (reference
+    /// §5.3: with refresh token rotation the new token is saved, and the save awaited, before the new access token is
+    /// used). Without it the refresh token lives in memory, seeded from <see cref="SalesforceClientOptions.RefreshToken"/>.
+    /// </summary>
+    /// <param name="builder">The connection.</param>
+    /// <param name="factory">Creates the store (once, as a singleton for this connection).</param>
+    /// <returns>The same builder.</returns>
+    public static ISalesforceClientBuilder AddRefreshTokenStore(this ISalesforceClientBuilder builder, Func<IServiceProvider, ISalesforceRefreshTokenStore> factory)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(factory);
+        builder.Services.AddKeyedSingleton(builder.Name, (sp, _) => factory(sp));
+        return builder;
+    }
+
+    /// <summary>
     /// Shares tokens between the instances of a service through the registered <c>IDistributedCache</c> (register one
     /// first, for example with <c>AddStackExchangeRedisCache</c>, or use <c>AddSalesforceRedis</c>). Entries are
     /// encrypted with AES-256-GCM under <see cref="SalesforceDistributedCacheOptions.EncryptionKey"/>; settings are bound
@@ -158,6 +174,7 @@ public static class SalesforceServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SalesforceTokenCache>();
         services.TryAddSingleton(sp => new SalesforceMetrics(sp.GetService<IMeterFactory>()));
+        services.TryAddSingleton<SalesforceTokenClientCache>();
         services.TryAddSingleton<ISalesforceTokenSourceFactory, DefaultTokenSourceFactory>();
         services.TryAddSingleton<SalesforceTokenProvider>();
         services.TryAddSingleton<ISalesforceTokenProvider>(sp => sp.GetRequiredService<SalesforceTokenProvider>());
