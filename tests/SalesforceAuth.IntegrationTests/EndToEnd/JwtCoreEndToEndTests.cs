@@ -209,8 +209,8 @@ public sealed class JwtCoreEndToEndTests
         Assert.Contains("your clock is 7 min 0 s behind Salesforce", ex.Diagnosis.ToString(), StringComparison.Ordinal);
         Assert.Equal(TimeSpan.FromMinutes(7), client.ClockSkew);
 
-        // One retry with a fresh assertion (not shifted: compensation is off), then the typed error; no loop.
-        Assert.Equal(2, kit.Fake.Counters.TokenRequests(EndToEndKit.JwtGrant, "invalid_grant"));
+        // No retry: with compensation off a fresh assertion would be refused the same way.
+        Assert.Equal(1, kit.Fake.Counters.TokenRequests(EndToEndKit.JwtGrant, "invalid_grant"));
         Assert.Equal(0, kit.Fake.Counters.TokenRequests(EndToEndKit.JwtGrant, "success"));
     }
 
