@@ -90,6 +90,12 @@ public static class SalesforceServiceCollectionExtensions
         AddCore(builder.Services);
         builder.ConfigureHttpClient(client => client.BaseAddress ??= SalesforceAuthenticationHandler.PlaceholderBaseAddress);
 
+        // The primary handler below ours would follow a redirect out of our sight: .NET drops the Authorization header,
+        // but still sends the request (with the body, for 307/308) to whatever host the Location names and returns that
+        // host's answer as if it were Salesforce's. The REST API does not redirect (reference §12: legacy hostname
+        // redirections ended), so the caller gets the 3xx itself and nothing goes to another host.
+        builder.ConfigurePrimaryHttpMessageHandler(static (handler, _) => DisableAutomaticRedirects(handler));
+
         // A new handler per factory call (handlers are pooled and rotated); all state lives in the singleton provider.
         builder.AddHttpMessageHandler(sp => new SalesforceAuthenticationHandler(
             sp.GetRequiredService<SalesforceTokenProvider>().GetManager(clientName),
@@ -144,6 +150,19 @@ public static class SalesforceServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton<ITokenSecondLevel, DistributedTokenStore>();
         return services;
+    }
+
+    private static void DisableAutomaticRedirects(HttpMessageHandler handler)
+    {
+        switch (handler)
+        {
+            case HttpClientHandler clientHandler:
+                clientHandler.AllowAutoRedirect = false;
+                break;
+            case SocketsHttpHandler socketsHandler:
+                socketsHandler.AllowAutoRedirect = false;
+                break;
+        }
     }
 
     private static void AddCore(IServiceCollection services)

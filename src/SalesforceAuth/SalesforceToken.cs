@@ -59,6 +59,13 @@ public sealed class SalesforceToken
     /// </summary>
     public DateTimeOffset? ExpiresAt { get; init; }
 
+    /// <summary>
+    /// Whether <see cref="ExpiresAt"/> was learned from Salesforce (introspection) rather than estimated from the
+    /// configured session lifetime. Only a learned expiry stops the cache from serving the token; an estimate only
+    /// schedules the background renewal (the session timeout is an inactivity timeout, reference §9.1).
+    /// </summary>
+    internal bool HasKnownExpiry { get; init; }
+
     /// <summary>A new refresh token, sent only by the refresh flow when refresh token rotation is enabled. Never logged.</summary>
     public string? RefreshToken { get; init; }
 

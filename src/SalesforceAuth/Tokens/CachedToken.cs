@@ -52,7 +52,9 @@ internal sealed class CachedToken
         // Up to 10% of the lifetime, at most 5 minutes, earlier than the nominal time.
         var spread = TimeSpan.FromTicks(Math.Min(sessionLifetime.Ticks / 10, TimeSpan.FromMinutes(5).Ticks));
         var early = TimeSpan.FromTicks((long)(spread.Ticks * jitter));
-        if (token.ExpiresAt is { } expires)
+        // Only a learned expiry is hard: the token client also fills ExpiresAt with its estimate (ObtainedAt +
+        // SessionLifetime), which must keep serving while the background renewal runs and leave the verdict to a 401.
+        if (token.HasKnownExpiry && token.ExpiresAt is { } expires)
         {
             var lifetime = expires - obtained;
             var margin = TimeSpan.FromTicks(Math.Max(0, Math.Min(lifetime.Ticks / 10, TimeSpan.FromMinutes(5).Ticks)));

@@ -238,6 +238,10 @@ internal sealed class DistributedTokenStore : ITokenSecondLevel
             if (token.ExpiresAt is { } expires)
             {
                 writer.WriteNumber("e", expires.ToUnixTimeMilliseconds());
+                if (token.HasKnownExpiry)
+                {
+                    writer.WriteBoolean("k", true);
+                }
             }
 
             // The refresh token is deliberately not shared: with rotation it is a single-use secret of this instance.
@@ -271,6 +275,7 @@ internal sealed class DistributedTokenStore : ITokenSecondLevel
             ObtainedAt = DateTimeOffset.FromUnixTimeMilliseconds(root.GetProperty("o").GetInt64()),
             IssuedAt = root.TryGetProperty("ia", out var ia) ? DateTimeOffset.FromUnixTimeMilliseconds(ia.GetInt64()) : null,
             ExpiresAt = root.TryGetProperty("e", out var e) ? DateTimeOffset.FromUnixTimeMilliseconds(e.GetInt64()) : null,
+            HasKnownExpiry = root.TryGetProperty("k", out var known) && known.ValueKind == JsonValueKind.True,
         };
     }
 

@@ -340,6 +340,7 @@ internal sealed class SalesforceTokenManager : IDisposable
             IssuedAt = token.IssuedAt,
             ObtainedAt = obtainedAt,
             ExpiresAt = token.ExpiresAt,
+            HasKnownExpiry = token.HasKnownExpiry,
             RefreshToken = token.RefreshToken,
             CommunityUrl = token.CommunityUrl,
             CommunityId = token.CommunityId,

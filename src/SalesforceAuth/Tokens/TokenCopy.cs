@@ -3,7 +3,7 @@ namespace SalesforceAuth.Tokens;
 /// <summary>Copies of a <see cref="SalesforceToken"/> with one property changed (its properties are init-only).</summary>
 internal static class TokenCopy
 {
-    /// <summary>Copies a token with another expiry.</summary>
+    /// <summary>Copies a token with an expiry learned from Salesforce (introspection): the cache treats it as a hard limit.</summary>
     /// <param name="token">The token.</param>
     /// <param name="expiresAt">The new expiry.</param>
     /// <returns>The copy.</returns>
@@ -17,6 +17,7 @@ internal static class TokenCopy
             IssuedAt = token.IssuedAt,
             ObtainedAt = token.ObtainedAt,
             ExpiresAt = expiresAt,
+            HasKnownExpiry = expiresAt is not null,
             RefreshToken = token.RefreshToken,
             CommunityUrl = token.CommunityUrl,
             CommunityId = token.CommunityId,

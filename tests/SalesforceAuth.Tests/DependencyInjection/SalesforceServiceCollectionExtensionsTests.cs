@@ -139,6 +139,32 @@ public sealed class SalesforceServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public void AddHttpClient_PrimaryHandler_DoesNotFollowRedirects()
+    {
+        var services = new ServiceCollection();
+        var crm = services.AddSalesforceClient("crm", Configure);
+        crm.AddHttpClient();
+        crm.AddHttpClient<AccountsClient>();
+        services.AddHttpClient("custom")
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler())
+            .AddSalesforceAuthentication("crm");
+        using var provider = services.BuildServiceProvider();
+        var factory = provider.GetRequiredService<IHttpMessageHandlerFactory>();
+
+        // A redirect followed below the Salesforce handler would send the request to another host unseen (reference §12).
+        Assert.False(FollowsRedirects(Walk(factory.CreateHandler("crm")).Last()));
+        Assert.False(FollowsRedirects(Walk(factory.CreateHandler(nameof(AccountsClient))).Last()));
+        Assert.False(FollowsRedirects(Walk(factory.CreateHandler("custom")).Last()));
+    }
+
+    private static bool FollowsRedirects(HttpMessageHandler primary) => primary switch
+    {
+        SocketsHttpHandler sockets => sockets.AllowAutoRedirect,
+        HttpClientHandler client => client.AllowAutoRedirect,
+        _ => throw new InvalidOperationException($"Unexpected primary handler {primary.GetType()}."),
+    };
+
+    [Fact]
     public async Task ValidateOnStart_MissingClientId_HostFailsWithTheSettingName()
     {
         var builder = Host.CreateApplicationBuilder();

@@ -29,6 +29,22 @@ public sealed class DistributedTokenStoreTests
         Assert.Equal(token.ObtainedAt, back?.ObtainedAt);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Protect_Expiry_RoundTripsWhetherLearnedOrEstimated(bool learned)
+    {
+        var store = Store(new FakeDistributedCache(), NewKey());
+        var expires = DateTimeOffset.UnixEpoch.AddDays(20000).AddHours(2);
+        var token = new SalesforceToken("00D000000000001!x", new Uri("https://pod1.my.salesforce.com")) { ExpiresAt = expires, HasKnownExpiry = learned };
+
+        var back = store.Unprotect(Key, store.Protect(Key, token));
+
+        // A learned (introspected) expiry is a hard limit in every instance's cache; an estimate stays soft.
+        Assert.Equal(expires, back?.ExpiresAt);
+        Assert.Equal(learned, back?.HasKnownExpiry);
+    }
+
     [Fact]
     public void Unprotect_OtherEncryptionKeyOtherCacheKeyOrGarbage_Ignored()
     {

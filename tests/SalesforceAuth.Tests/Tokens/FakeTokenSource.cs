@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using SalesforceAuth.Internal;
@@ -8,6 +9,7 @@ namespace SalesforceAuth.Tests.Tokens;
 /// <summary>A token source that counts requests, can be held at a gate, and issues numbered tokens on chosen instances.</summary>
 internal sealed class FakeTokenSource : ISalesforceTokenSource
 {
+    private readonly ConcurrentDictionary<int, TaskCompletionSource> _started = new();
     private int _calls;
 
     public FakeTokenSource(TimeProvider? timeProvider = null) => TimeProvider = timeProvider ?? System.TimeProvider.System;
@@ -29,6 +31,9 @@ internal sealed class FakeTokenSource : ISalesforceTokenSource
 
     public List<CancellationToken> CancellationTokens { get; } = [];
 
+    /// <summary>Completes when the <paramref name="n"/>-th request (1-based) has started, before it waits at <see cref="Gate"/>.</summary>
+    public Task WhenCalled(int n) => Started(n).Task;
+
     public async Task<SalesforceToken> RequestTokenAsync(SalesforceTokenRequest? request, CancellationToken cancellationToken)
     {
         var n = Interlocked.Increment(ref _calls);
@@ -37,6 +42,8 @@ internal sealed class FakeTokenSource : ISalesforceTokenSource
             Requests.Add(request);
             CancellationTokens.Add(cancellationToken);
         }
+
+        Started(n).TrySetResult();
 
         if (Gate is { } gate)
         {
@@ -56,6 +63,9 @@ internal sealed class FakeTokenSource : ISalesforceTokenSource
     }
 
     public static string TokenValue(int n) => $"00D000000000001!token{n}";
+
+    private TaskCompletionSource Started(int n) =>
+        _started.GetOrAdd(n, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 }
 
 /// <summary>Builds managers over fakes.</summary>

@@ -57,6 +57,13 @@ public sealed class SalesforceTokenManagerTests
         var refresh = manager.DefaultEntry.Inflight;
         Assert.NotNull(refresh);
 
+        // The refresh runs on the thread pool: wait until it has reached the source, then check that it is the only one
+        // while it is still held at the gate (200 stale callers, one background refresh).
+        await source.WhenCalled(2).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.Equal(2, source.Calls);
+        Assert.Same(refresh, manager.DefaultEntry.Inflight);
+        Assert.Same(first, await manager.GetAsync(manager.DefaultEntry, CancellationToken.None));
+
         source.Gate.SetResult();
         var renewed = await refresh;
         Assert.Equal(FakeTokenSource.TokenValue(2), renewed.Token.AccessToken);
@@ -102,7 +109,7 @@ public sealed class SalesforceTokenManagerTests
         var source = new FakeTokenSource(clock);
         using var manager = TestManagers.Create(source);
         manager.DefaultEntry.Current = CachedToken.Create(
-            new SalesforceToken("00D000000000001!old", new Uri("https://pod1.my.salesforce.com")) { ObtainedAt = clock.GetUtcNow(), ExpiresAt = clock.GetUtcNow().AddMinutes(30) },
+            new SalesforceToken("00D000000000001!old", new Uri("https://pod1.my.salesforce.com")) { ObtainedAt = clock.GetUtcNow(), ExpiresAt = clock.GetUtcNow().AddMinutes(30), HasKnownExpiry = true },
             TimeSpan.FromMinutes(60),
             clock.GetUtcNow(),
             0);
@@ -111,6 +118,32 @@ public sealed class SalesforceTokenManagerTests
         var token = await manager.GetAsync(manager.DefaultEntry, CancellationToken.None);
 
         Assert.Equal(FakeTokenSource.TokenValue(1), token.Token.AccessToken);
+    }
+
+    [Fact]
+    public async Task GetAsync_PastEstimatedExpiry_ServesCurrentTokenAtOnceWhileRenewingInBackground()
+    {
+        // The token client fills ExpiresAt with ObtainedAt + SessionLifetime: an estimate, not a hard limit (§9.1).
+        var clock = TestManagers.Clock();
+        var source = new FakeTokenSource(clock) { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        using var manager = TestManagers.Create(source);
+        var old = CachedToken.Create(
+            new SalesforceToken("00D000000000001!old", new Uri("https://pod1.my.salesforce.com")) { ObtainedAt = clock.GetUtcNow(), ExpiresAt = clock.GetUtcNow().AddMinutes(60) },
+            TimeSpan.FromMinutes(60),
+            clock.GetUtcNow(),
+            0);
+        manager.DefaultEntry.Current = old;
+        Assert.Null(old.HardExpiry);
+
+        clock.Advance(TimeSpan.FromMinutes(61));
+        var served = manager.GetAsync(manager.DefaultEntry, CancellationToken.None);
+
+        Assert.True(served.IsCompletedSuccessfully);
+        Assert.Same(old, await served);
+        var refresh = manager.DefaultEntry.Inflight;
+        Assert.NotNull(refresh);
+        source.Gate.SetResult();
+        Assert.Equal(FakeTokenSource.TokenValue(1), (await refresh).Token.AccessToken);
     }
 
     [Fact]
