@@ -12,27 +12,29 @@ internal static class HandlerErrors
     /// <param name="target">The request target (only its scheme, host and port are reported).</param>
     /// <param name="token">The token.</param>
     /// <returns>The exception.</returns>
-    public static SalesforceAuthenticationException UntrustedTarget(Uri target, SalesforceToken token) =>
+    public static SalesforceUntrustedInstanceException UntrustedTarget(Uri target, SalesforceToken token) =>
         new($"Refused to send a request to {target.GetLeftPart(UriPartial.Authority)} through a Salesforce client: its token belongs to {token.InstanceUrl.GetLeftPart(UriPartial.Authority)}. Use a relative URI (\"/services/data/...\") so the request goes to the token's instance, or use another HttpClient for other hosts.")
         {
             Reason = SalesforceReason.UntrustedInstanceUrl,
             Flow = token.Flow,
+            RefusedHost = target.IsAbsoluteUri ? target.Host : null,
         };
 
     /// <summary>The token's own instance URL is not HTTPS (and not an allowed loopback address).</summary>
     /// <param name="token">The token.</param>
     /// <returns>The exception.</returns>
-    public static SalesforceAuthenticationException InsecureInstance(SalesforceToken token) =>
+    public static SalesforceUntrustedInstanceException InsecureInstance(SalesforceToken token) =>
         new($"Refused to send a Salesforce token over {token.InstanceUrl.Scheme} to {token.InstanceUrl.GetLeftPart(UriPartial.Authority)}: tokens are only sent over HTTPS (plain HTTP only to loopback addresses with AllowInsecureLoopback).")
         {
             Reason = SalesforceReason.UntrustedInstanceUrl,
             Flow = token.Flow,
+            RefusedHost = token.InstanceUrl.Host,
         };
 
     /// <summary>Salesforce rejected the session again right after a renewal.</summary>
     /// <param name="token">The renewed token.</param>
     /// <returns>The exception.</returns>
-    public static SalesforceAuthenticationException SessionExpired(SalesforceToken token) =>
+    public static SalesforceSessionExpiredException SessionExpired(SalesforceToken token) =>
         new($"Salesforce answered 401 INVALID_SESSION_ID (Session expired or invalid) at {token.InstanceUrl.GetLeftPart(UriPartial.Authority)} even with a newly issued token. The token is probably used on the wrong org or pod, the org was refreshed or deleted, or sessions are revoked as soon as they are issued (reference §11.4).")
         {
             Reason = SalesforceReason.SessionExpired,
