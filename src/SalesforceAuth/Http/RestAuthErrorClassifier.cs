@@ -103,6 +103,11 @@ internal static class RestAuthErrorClassifier
         {
             return RestAuthFailure.Other;
         }
+        catch (ArgumentException)
+        {
+            // Invalid UTF-16 (a lone surrogate) in the body text.
+            return RestAuthFailure.Other;
+        }
 
         return RestAuthFailure.Other;
     }

@@ -263,11 +263,22 @@ internal sealed class TokenEndpointClient
     private Uri FollowRedirect(HttpResponseMessage response, Uri current, int redirects, TokenGrantRequest grantRequest, DateTimeOffset localTime, DateTimeOffset? serverTime)
     {
         var location = response.Headers.Location;
-        var target = location is null ? null : location.IsAbsoluteUri ? location : new Uri(current, location);
+        // A relative Location is resolved against the current URL; some (for example "//a@b@host/") cannot be, and
+        // are treated like a missing Location rather than thrown as a UriFormatException.
+        Uri? target = null;
+        if (location is { IsAbsoluteUri: true })
+        {
+            target = location;
+        }
+        else if (location is not null)
+        {
+            Uri.TryCreate(current, location, out target);
+        }
+
         var status = (int)response.StatusCode;
         if (target is null)
         {
-            throw ClientSideError(SalesforceReason.UnexpectedResponse, response.StatusCode, $"The token endpoint {current.Authority} answered {status} without a Location header.", grantRequest, localTime, serverTime);
+            throw ClientSideError(SalesforceReason.UnexpectedResponse, response.StatusCode, $"The token endpoint {current.Authority} answered {status} without a usable Location header.", grantRequest, localTime, serverTime);
         }
 
         var problem = TrustedHosts.GetProblem(target, _options.TrustedDomains, _options.AllowInsecureLoopback);
