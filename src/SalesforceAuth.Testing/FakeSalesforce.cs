@@ -130,6 +130,21 @@ public sealed class FakeSalesforce : IAsyncDisposable
     /// <param name="options">The settings, or <see langword="null"/> for the defaults.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The running emulator; dispose it to stop every listener.</returns>
+    /// <example>
+    /// <code>
+    /// await using var salesforce = await FakeSalesforce.StartAsync();
+    /// using var keys = FakeSalesforceCertificates.CreateKeyPair();
+    /// var org = salesforce.AddOrg("acme");
+    /// var user = org.AddUser("integration@acme.example");
+    /// var app = salesforce.AddConnectedApp(new FakeConnectedApp
+    /// {
+    ///     Certificate = keys.PublicCertificate,
+    ///     PermittedUsers = FakePermittedUsers.AdminApprovedPreAuthorized,
+    /// });
+    /// app.PreAuthorizedUsers.Add(user);
+    /// // Point the code under test at salesforce.LoginUrl (http on loopback: allow it in the client's settings).
+    /// </code>
+    /// </example>
     public static async Task<FakeSalesforce> StartAsync(FakeSalesforceOptions? options = null, CancellationToken cancellationToken = default)
     {
         var fake = new FakeSalesforce(options ?? new FakeSalesforceOptions());

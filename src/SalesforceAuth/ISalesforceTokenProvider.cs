@@ -22,4 +22,16 @@ public interface ISalesforceTokenProvider
     /// <param name="request">The overrides the token was obtained with, or <see langword="null"/>.</param>
     /// <returns><see langword="true"/> when the token was evicted.</returns>
     bool InvalidateToken(string clientName, SalesforceToken token, SalesforceTokenRequest? request = null);
+
+    /// <summary>
+    /// Gets the connection's uncached token client, for the token lifecycle (<see cref="SalesforceTokenClient.IntrospectAsync"/>,
+    /// <see cref="SalesforceTokenClient.RevokeAsync"/>, <see cref="SalesforceTokenClient.GetUserInfoAsync"/>,
+    /// <see cref="SalesforceTokenClient.CreateAssertion"/>). It is the client the cache uses, so refreshes share its
+    /// single-flight and rotation handling; get tokens through <see cref="GetTokenAsync"/> to use the cache.
+    /// </summary>
+    /// <param name="clientName">The name given to <c>AddSalesforceClient</c>.</param>
+    /// <returns>The client.</returns>
+    /// <exception cref="InvalidOperationException">No connection has that name.</exception>
+    /// <exception cref="SalesforceConfigurationException">The connection's settings are unusable (for example the key cannot be loaded).</exception>
+    SalesforceTokenClient GetClient(string clientName);
 }

@@ -20,6 +20,19 @@ public static class SalesforceHttpResponseMessageExtensions
     /// <param name="response">The response.</param>
     /// <param name="cancellationToken">Cancels reading the error body.</param>
     /// <returns>The same response, when successful.</returns>
+    /// <example>
+    /// <code>
+    /// using var response = await client.PostAsJsonAsync("/services/data/v62.0/sobjects/Account", new { Name = "Acme" }, cancellationToken);
+    /// try
+    /// {
+    ///     await response.EnsureSalesforceSuccessAsync(cancellationToken);
+    /// }
+    /// catch (SalesforceApiException ex) when (ex.ErrorCode == "REQUIRED_FIELD_MISSING")
+    /// {
+    ///     // ex.Fields names the fields
+    /// }
+    /// </code>
+    /// </example>
     /// <exception cref="SalesforceAuthenticationException">The access token was refused, or a limit was reached.</exception>
     /// <exception cref="SalesforceApiException">Any other REST API error.</exception>
     public static async Task<HttpResponseMessage> EnsureSalesforceSuccessAsync(this HttpResponseMessage response, CancellationToken cancellationToken = default)

@@ -24,6 +24,16 @@ public static class SalesforceServiceCollectionExtensions
     /// <param name="name">The connection name.</param>
     /// <param name="configure">Settings in code (run after configuration binding), or <see langword="null"/>.</param>
     /// <returns>A builder for the connection.</returns>
+    /// <example>
+    /// <code>
+    /// // appsettings.json: "Salesforce": { "Clients": { "crm": { "ClientId": "3MVG9...", "Username": "integration@acme.com", "PrivateKeyPath": "/run/secrets/sf.key" } } }
+    /// builder.Services.AddSalesforceClient("crm").AddHttpClient();
+    ///
+    /// var client = httpClientFactory.CreateClient("crm");
+    /// using var response = await client.GetAsync("/services/data/v62.0/sobjects/Account", cancellationToken);
+    /// await response.EnsureSalesforceSuccessAsync(cancellationToken);
+    /// </code>
+    /// </example>
     public static ISalesforceClientBuilder AddSalesforceClient(this IServiceCollection services, string name, Action<SalesforceClientOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -88,6 +98,52 @@ public static class SalesforceServiceCollectionExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Registers where the connection's refresh flow reads its current refresh token and saves rotated ones (reference
+    /// §5.3: with refresh token rotation the new token is saved, and the save awaited, before the new access token is
+    /// used). Without it the refresh token lives in memory, seeded from <see cref="SalesforceClientOptions.RefreshToken"/>.
+    /// </summary>
+    /// <param name="builder">The connection.</param>
+    /// <param name="factory">Creates the store (once, as a singleton for this connection).</param>
+    /// <returns>The same builder.</returns>
+    public static ISalesforceClientBuilder AddRefreshTokenStore(this ISalesforceClientBuilder builder, Func<IServiceProvider, ISalesforceRefreshTokenStore> factory)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(factory);
+        builder.Services.AddKeyedSingleton(builder.Name, (sp, _) => factory(sp));
+        return builder;
+    }
+
+    /// <summary>
+    /// Shares tokens between the instances of a service through the registered <c>IDistributedCache</c> (register one
+    /// first, for example with <c>AddStackExchangeRedisCache</c>, or use <c>AddSalesforceRedis</c>). Entries are
+    /// encrypted with AES-256-GCM under <see cref="SalesforceDistributedCacheOptions.EncryptionKey"/>; settings are bound
+    /// from <c>Salesforce:DistributedCache</c> when an <see cref="IConfiguration"/> is registered. An outage of the cache
+    /// falls back to the in-process cache and never fails a call.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Settings in code, or <see langword="null"/>.</param>
+    /// <returns>The same services.</returns>
+    public static IServiceCollection AddSalesforceDistributedCache(this IServiceCollection services, Action<SalesforceDistributedCacheOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        AddCore(services);
+        services.AddSingleton<IConfigureOptions<SalesforceDistributedCacheOptions>>(sp => new ConfigureOptions<SalesforceDistributedCacheOptions>(
+            o => sp.GetService<IConfiguration>()?.GetSection("Salesforce:DistributedCache").Bind(o)));
+        var options = services.AddOptions<SalesforceDistributedCacheOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.Validate(
+                o => DistributedTokenStore.IsValidKey(o.EncryptionKey),
+                "Salesforce:DistributedCache:EncryptionKey must be 32 random bytes in Base64 (for example the output of 'openssl rand -base64 32'), the same on every instance.")
+            .ValidateOnStart();
+        services.TryAddSingleton<ITokenSecondLevel, DistributedTokenStore>();
+        return services;
+    }
+
     private static void AddCore(IServiceCollection services)
     {
         if (services.Any(d => d.ServiceType == typeof(SalesforceTokenProvider)))
@@ -99,10 +155,11 @@ public static class SalesforceServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SalesforceTokenCache>();
         services.TryAddSingleton(sp => new SalesforceMetrics(sp.GetService<IMeterFactory>()));
+        services.TryAddSingleton<SalesforceTokenClientCache>();
         services.TryAddSingleton<ISalesforceTokenSourceFactory, DefaultTokenSourceFactory>();
         services.TryAddSingleton<SalesforceTokenProvider>();
         services.TryAddSingleton<ISalesforceTokenProvider>(sp => sp.GetRequiredService<SalesforceTokenProvider>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SalesforceClientOptions>, HandlerOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SalesforceClientOptions>, SalesforceClientOptionsValidator>());
 
         services.AddHttpClient(DefaultTokenSourceFactory.BackchannelClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler

@@ -26,4 +26,10 @@ public static class SalesforceTelemetry
 
     /// <summary>Counter: retries of token endpoint requests, tagged <c>salesforce.retry.cause</c>.</summary>
     public const string TokenRetries = "salesforce.auth.token.retries";
+
+    /// <summary>Counter: introspection, revocation and userinfo requests, tagged <c>salesforce.operation</c> (<c>introspect</c>, <c>revoke</c>, <c>userinfo</c>) and <c>salesforce.outcome</c>.</summary>
+    public const string LifecycleRequests = "salesforce.auth.lifecycle.requests";
+
+    /// <summary>Counter: refresh tokens rotated by Salesforce, tagged <c>salesforce.outcome</c> (<c>saved</c> or <c>save_failed</c>).</summary>
+    public const string RefreshTokenRotations = "salesforce.auth.refresh_token.rotations";
 }

@@ -18,6 +18,10 @@ internal static class HandlerErrors
             Reason = SalesforceReason.UntrustedInstanceUrl,
             Flow = token.Flow,
             RefusedHost = target.IsAbsoluteUri ? target.Host : null,
+            Diagnosis = new SalesforceDiagnosis(
+                $"A request to {(target.IsAbsoluteUri ? target.Host : "a relative URL")} was refused: the client's token belongs to {token.InstanceUrl.Host}, and a Salesforce token is only sent to its own instance.",
+                ["The request used an absolute URL to another host (a stale instance URL stored elsewhere, or another API) through the Salesforce client."],
+                ["Use a relative URI such as \"/services/data/v62.0/sobjects/Account\": the handler sends it to the token's instance_url.", "Use a separate HttpClient for hosts that are not this org's."]),
         };
 
     /// <summary>The token's own instance URL is not HTTPS (and not an allowed loopback address).</summary>
@@ -40,5 +44,10 @@ internal static class HandlerErrors
             Reason = SalesforceReason.SessionExpired,
             StatusCode = HttpStatusCode.Unauthorized,
             Flow = token.Flow,
+            Diagnosis = new SalesforceDiagnosis(
+                $"Salesforce refused a newly issued token at {token.InstanceUrl.Host} with 401 INVALID_SESSION_ID.",
+                ["The token is used on another org's or pod's host than the one it was issued for.", "The org was refreshed (sandbox) or deleted, so the org id no longer matches.", "Sessions are revoked right after they are issued (an admin action, a session policy, or another process revoking tokens)."],
+                ["Send requests with relative URIs so they go to the instance_url issued with the token.", "Check the org's Session Settings and the app's session policies.", "Run 'sfauth doctor' to check the token request and a call to /services/data/."],
+                new Uri("https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm")),
         };
 }

@@ -1,11 +1,11 @@
 using System.Net;
-using System.Text.Json;
+using SalesforceAuth.Errors;
 
 namespace SalesforceAuth.Http;
 
 /// <summary>
 /// Reads a REST error response and tells whether a new token may help. Kept small and local to the handler; the
-/// error mapper's REST classifier can replace <see cref="Classify"/> without changing its callers.
+/// classification itself is the error catalogue's (Errors/RestErrorClassifier), so the REST rules live in one table.
 /// </summary>
 internal static class RestAuthErrorClassifier
 {
@@ -20,13 +20,13 @@ internal static class RestAuthErrorClassifier
     {
         if (response.StatusCode is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden))
         {
-            return RestAuthFailure.Other;
+            return RestAuthFailure.None;
         }
 
         var content = response.Content;
         if (content.Headers.ContentLength is > MaxBodyBytes)
         {
-            return RestAuthFailure.Other;
+            return RestAuthFailure.None;
         }
 
         string body;
@@ -42,73 +42,16 @@ internal static class RestAuthErrorClassifier
         catch (HttpRequestException)
         {
             // Larger than the limit without a Content-Length, or the connection broke: not a session error we can fix.
-            return RestAuthFailure.Other;
+            return RestAuthFailure.None;
         }
 
         return Classify(response.StatusCode, body);
     }
 
-    /// <summary>Classifies a REST error body.</summary>
+    /// <summary>Classifies a REST error body with the error catalogue's rules (one table for every REST rule).</summary>
     /// <param name="status">The HTTP status.</param>
     /// <param name="body">The body.</param>
     /// <returns>The classification.</returns>
-    public static RestAuthFailure Classify(HttpStatusCode status, string body)
-    {
-        var trimmed = body.AsSpan().Trim();
-
-        // /services/oauth2/* and /id/* answer a bad token with 403 and plain text (§9.4, §10.2).
-        if (trimmed.Equals("Bad_OAuth_Token", StringComparison.Ordinal))
-        {
-            return RestAuthFailure.SessionExpired;
-        }
-
-        if (status != HttpStatusCode.Unauthorized || trimmed.IsEmpty || trimmed[0] != '[')
-        {
-            return RestAuthFailure.Other;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            foreach (var error in document.RootElement.EnumerateArray())
-            {
-                if (error.ValueKind != JsonValueKind.Object)
-                {
-                    continue;
-                }
-
-                var code = error.TryGetProperty("errorCode", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
-                var message = error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
-                if (string.Equals(code, "INVALID_SESSION_ID", StringComparison.Ordinal))
-                {
-                    // The same code covers a session the REST API refuses by policy (jsforce PR #1301): renewing cannot fix it.
-                    return message is not null && message.Contains("not valid for use with the REST API", StringComparison.OrdinalIgnoreCase)
-                        ? RestAuthFailure.SessionNotValidForApi
-                        : RestAuthFailure.SessionExpired;
-                }
-
-                if (string.Equals(code, "INVALID_AUTH_HEADER", StringComparison.Ordinal)
-                    && string.Equals(message, "INVALID_JWT_FORMAT", StringComparison.OrdinalIgnoreCase))
-                {
-                    // A JWT-based access token that is malformed or expired (§10.2): one renewal may help.
-                    return RestAuthFailure.SessionExpired;
-                }
-            }
-        }
-        catch (JsonException)
-        {
-            return RestAuthFailure.Other;
-        }
-        catch (InvalidOperationException)
-        {
-            return RestAuthFailure.Other;
-        }
-        catch (ArgumentException)
-        {
-            // Invalid UTF-16 (a lone surrogate) in the body text.
-            return RestAuthFailure.Other;
-        }
-
-        return RestAuthFailure.Other;
-    }
+    public static RestAuthFailure Classify(HttpStatusCode status, string body) =>
+        RestErrorClassifier.Classify(status, mediaType: null, body);
 }

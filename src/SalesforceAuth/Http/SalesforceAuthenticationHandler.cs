@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using SalesforceAuth.Internal;
 using SalesforceAuth.Tokens;
+
+using SalesforceAuth.Errors;
 
 namespace SalesforceAuth.Http;
 
@@ -26,6 +29,8 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
     public static readonly Uri PlaceholderBaseAddress = new("https://salesforce.invalid/");
 
     private const string PlaceholderHost = "salesforce.invalid";
+
+    private static bool _optionsFieldMissing;
 
     private readonly SalesforceTokenManager _manager;
     private readonly SalesforceMetrics _metrics;
@@ -59,7 +64,16 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
 
         // The hot path: a cached token and (with an in-memory or synchronously completing inner handler) no await.
         var token = tokenTask.Result;
-        Prepare(request, original, token);
+        try
+        {
+            Prepare(request, original, token);
+        }
+        catch (SalesforceAuthenticationException ex)
+        {
+            // Same shape as every other failure of SendAsync: a faulted task, not a synchronous throw.
+            return Task.FromException<HttpResponseMessage>(ex);
+        }
+
         var send = base.SendAsync(request, cancellationToken);
         if (send.IsCompletedSuccessfully && !MayBeSessionError(send.Result))
         {
@@ -88,12 +102,40 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
     private static bool SameOrigin(Uri a, Uri b) =>
         a.Port == b.Port
         && string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase)
-        && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase);
+        && string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase);
 
-    private TokenCacheEntry ResolveEntry(HttpRequestMessage request) =>
-        request.Options.TryGetValue(SalesforceRequestOptions.Username, out var username) && !string.IsNullOrEmpty(username)
+    private TokenCacheEntry ResolveEntry(HttpRequestMessage request)
+    {
+        var options = OptionsIfCreated(request);
+        return options is not null && options.TryGetValue(SalesforceRequestOptions.Username, out var username) && !string.IsNullOrEmpty(username)
             ? _manager.GetEntry(new SalesforceTokenRequest { Username = username })
             : _manager.DefaultEntry;
+    }
+
+    /// <summary>
+    /// The request's options without creating them: <see cref="HttpRequestMessage.Options"/> allocates a dictionary on
+    /// first access, which would be the only allocation of this handler on the hot path. Falls back to the public
+    /// property if the runtime's private field is ever renamed.
+    /// </summary>
+    private static HttpRequestOptions? OptionsIfCreated(HttpRequestMessage request)
+    {
+        if (!_optionsFieldMissing)
+        {
+            try
+            {
+                return OptionsField(request);
+            }
+            catch (MissingFieldException)
+            {
+                _optionsFieldMissing = true;
+            }
+        }
+
+        return request.Options;
+    }
+
+    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_options")]
+    private static extern ref HttpRequestOptions? OptionsField(HttpRequestMessage request);
 
     private async Task<HttpResponseMessage> SendAfterTokenAsync(HttpRequestMessage request, TokenCacheEntry entry, Uri? original, ValueTask<CachedToken> tokenTask, CancellationToken cancellationToken)
     {
@@ -111,7 +153,7 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
         }
 
         var failure = await RestAuthErrorClassifier.ClassifyAsync(response, cancellationToken).ConfigureAwait(false);
-        if (failure == RestAuthFailure.SessionNotValidForApi)
+        if (failure == RestAuthFailure.NotRenewable)
         {
             Log.SessionNotValidForApi(_logger, _manager.Name, token.Token.InstanceUrl.Host);
             return response;
@@ -171,7 +213,7 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
             var relative = original.OriginalString;
             target = new Uri(relative.StartsWith('/') ? cached.InstanceBase + relative : cached.InstanceBase + "/" + relative);
         }
-        else if (string.Equals(original.IdnHost, PlaceholderHost, StringComparison.OrdinalIgnoreCase))
+        else if (string.Equals(original.Host, PlaceholderHost, StringComparison.OrdinalIgnoreCase))
         {
             target = new Uri(cached.InstanceBase + original.PathAndQuery);
         }

@@ -35,4 +35,34 @@ internal static partial class Log
     [LoggerMessage(EventId = 1009, EventName = "ResponseSignatureMismatch", Level = LogLevel.Warning, Message = "The signature of the Salesforce token response from {Host} does not verify with the configured client secret")]
     public static partial void ResponseSignatureMismatch(ILogger logger, string host);
 
+    // Flows and token lifecycle (1100-1199).
+    [LoggerMessage(EventId = 1100, EventName = "TokenIntrospected", Level = LogLevel.Debug, Message = "Salesforce introspection at {Host}: active {Active}, token type {TokenType}")]
+    public static partial void TokenIntrospected(ILogger logger, string host, bool active, string? tokenType);
+
+    [LoggerMessage(EventId = 1101, EventName = "TokenRevoked", Level = LogLevel.Information, Message = "Salesforce token revoked at {Host}")]
+    public static partial void TokenRevoked(ILogger logger, string host);
+
+    [LoggerMessage(EventId = 1102, EventName = "IntrospectedExpiryApplied", Level = LogLevel.Debug, Message = "Salesforce token expiry learned by introspection: {ExpiresAt:O} (session lifetime setting not used)")]
+    public static partial void IntrospectedExpiryApplied(ILogger logger, DateTimeOffset expiresAt);
+
+    [LoggerMessage(EventId = 1103, EventName = "IntrospectionFailed", Level = LogLevel.Warning, Message = "Salesforce introspection of a new token failed ({Reason}); its expiry falls back to the configured session lifetime")]
+    public static partial void IntrospectionFailed(ILogger logger, string reason, Exception? exception);
+
+    [LoggerMessage(EventId = 1104, EventName = "IntrospectionInactive", Level = LogLevel.Warning, Message = "Salesforce introspection reports a just-issued token as inactive or without exp; its expiry falls back to the configured session lifetime (does the app have the secret configured in ClientSecret?)")]
+    public static partial void IntrospectionInactive(ILogger logger);
+
+    [LoggerMessage(EventId = 1110, EventName = "RefreshTokenRotated", Level = LogLevel.Information, Message = "Salesforce rotated the refresh token of client {ClientId}; the new one was saved to the refresh token store")]
+    public static partial void RefreshTokenRotated(ILogger logger, string? clientId);
+
+    [LoggerMessage(EventId = 1111, EventName = "RefreshTokenSaveFailed", Level = LogLevel.Error, Message = "Salesforce rotated the refresh token of client {ClientId}, but saving the new one to the refresh token store failed; it is kept in memory and the save is retried by the next token request")]
+    public static partial void RefreshTokenSaveFailed(ILogger logger, string? clientId, Exception exception);
+
+    [LoggerMessage(EventId = 1112, EventName = "RefreshTokenSaveRecovered", Level = LogLevel.Information, Message = "The rotated refresh token of client {ClientId} was saved to the refresh token store on a later attempt")]
+    public static partial void RefreshTokenSaveRecovered(ILogger logger, string? clientId);
+
+    [LoggerMessage(EventId = 1113, EventName = "RefreshInProgressElsewhere", Level = LogLevel.Warning, Message = "Salesforce answered 'token request is already being processed' for client {ClientId}: another process is refreshing the same refresh token; waiting {DelayMs:F0} ms for it to store the result instead of resending")]
+    public static partial void RefreshInProgressElsewhere(ILogger logger, string? clientId, double delayMs);
+
+    [LoggerMessage(EventId = 1114, EventName = "RefreshJoined", Level = LogLevel.Debug, Message = "A refresh with the same refresh token is already in flight for client {ClientId}; waiting for its result")]
+    public static partial void RefreshJoined(ILogger logger, string? clientId);
 }

@@ -29,8 +29,9 @@ internal sealed class SalesforceClientOptionsValidator : IValidateOptions<Salesf
             return ValidateOptionsResult.Success;
         }
 
-        var prefix = string.IsNullOrEmpty(name) ? "Salesforce client" : $"Salesforce client '{name}'";
-        return ValidateOptionsResult.Fail(failures.Select(f => $"{prefix}: {f.Message}"));
+        // Name the configuration key, so the fix is obvious in appsettings, user secrets or environment variables.
+        var prefix = string.IsNullOrEmpty(name) ? "Salesforce:Clients" : $"Salesforce:Clients:{name}";
+        return ValidateOptionsResult.Fail(failures.Select(f => $"{prefix}:{f.Setting}: {f.Message}"));
     }
 
     /// <summary>Throws for the first failure.</summary>
@@ -182,9 +183,9 @@ internal sealed class SalesforceClientOptionsValidator : IValidateOptions<Salesf
             Fail(nameof(options.RetryBaseDelay), $"RetryBaseDelay is {options.RetryBaseDelay}; it must be between 00:00:00 and 00:01:00 (default 00:00:00.500).");
         }
 
-        if (options.SessionLifetime <= TimeSpan.Zero)
+        if (options.SessionLifetime < TimeSpan.FromMinutes(1) || options.SessionLifetime > TimeSpan.FromHours(24))
         {
-            Fail(nameof(options.SessionLifetime), $"SessionLifetime is {options.SessionLifetime}; it must be positive (default 01:50:00).");
+            Fail(nameof(options.SessionLifetime), $"SessionLifetime is {options.SessionLifetime}; it must be between 00:01:00 and 24:00:00, a little under the session timeout of the app, profile or org (default 01:50:00).");
         }
 
         if (options.TrustedDomains.Any(d => string.IsNullOrWhiteSpace(d) || d.Trim().TrimStart('.').Length == 0 || d.Contains('/', StringComparison.Ordinal)))

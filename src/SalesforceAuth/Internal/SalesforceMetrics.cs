@@ -20,6 +20,8 @@ internal sealed class SalesforceMetrics
         SessionRenewals = meter.CreateCounter<long>(SalesforceTelemetry.SessionRenewals, "{renewal}", "Sessions renewed after 401 INVALID_SESSION_ID.");
         ForeignHostRefusals = meter.CreateCounter<long>(SalesforceTelemetry.ForeignHostRefusals, "{request}", "Requests refused because the target was not the token's host.");
         TokenRetries = meter.CreateCounter<long>(SalesforceTelemetry.TokenRetries, "{retry}", "Retries of token endpoint requests by cause.");
+        LifecycleRequests = meter.CreateCounter<long>(SalesforceTelemetry.LifecycleRequests, "{request}", "Introspection, revocation and userinfo requests by operation and outcome.");
+        RefreshTokenRotations = meter.CreateCounter<long>(SalesforceTelemetry.RefreshTokenRotations, "{rotation}", "Refresh tokens rotated by Salesforce, by whether the store saved them.");
     }
 
     /// <summary>A shared instance for code paths without dependency injection.</summary>
@@ -42,4 +44,10 @@ internal sealed class SalesforceMetrics
 
     /// <summary>See <see cref="SalesforceTelemetry.TokenRetries"/>.</summary>
     public Counter<long> TokenRetries { get; }
+
+    /// <summary>See <see cref="SalesforceTelemetry.LifecycleRequests"/>.</summary>
+    public Counter<long> LifecycleRequests { get; }
+
+    /// <summary>See <see cref="SalesforceTelemetry.RefreshTokenRotations"/>.</summary>
+    public Counter<long> RefreshTokenRotations { get; }
 }

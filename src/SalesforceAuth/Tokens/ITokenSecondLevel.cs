@@ -15,9 +15,10 @@ internal interface ITokenSecondLevel
     /// <summary>Stores a token; never throws.</summary>
     /// <param name="key">The key.</param>
     /// <param name="token">The token.</param>
+    /// <param name="expiresAt">When the entry stops being useful to other instances (the token's soft or hard expiry).</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>A task.</returns>
-    ValueTask SetAsync(TokenCacheKey key, SalesforceToken token, CancellationToken cancellationToken);
+    ValueTask SetAsync(TokenCacheKey key, SalesforceToken token, DateTimeOffset expiresAt, CancellationToken cancellationToken);
 
     /// <summary>Removes the stored token only if it is <paramref name="token"/> (compare-and-evict); never throws.</summary>
     /// <param name="key">The key.</param>

@@ -284,7 +284,7 @@ internal sealed class SalesforceTokenManager : IDisposable
 
             if (fromSource && _secondLevel is not null)
             {
-                await _secondLevel.SetAsync(entry.Key, token, cancellationToken).ConfigureAwait(false);
+                await _secondLevel.SetAsync(entry.Key, token, cached.HardExpiry ?? cached.RefreshAt, cancellationToken).ConfigureAwait(false);
             }
         }
 #pragma warning disable CA1031 // The failure is handed to every waiter through the shared task.

@@ -18,12 +18,14 @@ internal sealed class SalesforceTokenProvider : ISalesforceTokenProvider, IDispo
     private readonly ILoggerFactory _loggerFactory;
     private readonly SalesforceMetrics _metrics;
     private readonly ITokenSecondLevel? _secondLevel;
+    private readonly SalesforceTokenClientCache _clients;
 
     /// <summary>Creates the provider.</summary>
     /// <param name="options">The connection settings.</param>
     /// <param name="registry">The registered names.</param>
     /// <param name="sources">Creates token sources.</param>
     /// <param name="cache">The first level.</param>
+    /// <param name="clients">The token clients of the connections.</param>
     /// <param name="timeProvider">The clock.</param>
     /// <param name="metrics">The instruments.</param>
     /// <param name="loggerFactory">Logging, when registered.</param>
@@ -33,6 +35,7 @@ internal sealed class SalesforceTokenProvider : ISalesforceTokenProvider, IDispo
         IOptions<SalesforceClientRegistry> registry,
         ISalesforceTokenSourceFactory sources,
         SalesforceTokenCache cache,
+        SalesforceTokenClientCache clients,
         TimeProvider timeProvider,
         SalesforceMetrics metrics,
         ILoggerFactory? loggerFactory = null,
@@ -43,6 +46,7 @@ internal sealed class SalesforceTokenProvider : ISalesforceTokenProvider, IDispo
         _registry = registry.Value;
         _sources = sources;
         _cache = cache;
+        _clients = clients;
         _timeProvider = timeProvider;
         _metrics = metrics;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
@@ -80,6 +84,18 @@ internal sealed class SalesforceTokenProvider : ISalesforceTokenProvider, IDispo
         }
 
         return (await manager.GetAsync(entry, cancellationToken).ConfigureAwait(false)).Token;
+    }
+
+    /// <inheritdoc />
+    public SalesforceTokenClient GetClient(string clientName)
+    {
+        ArgumentNullException.ThrowIfNull(clientName);
+        if (!_registry.Names.Contains(clientName))
+        {
+            throw new InvalidOperationException($"No Salesforce client named '{clientName}' is registered. Call services.AddSalesforceClient(\"{clientName}\") first.");
+        }
+
+        return _clients.GetOrCreate(clientName, _options.Get(clientName));
     }
 
     /// <inheritdoc />

@@ -31,7 +31,8 @@ internal sealed record TokenCacheKey(string TokenEndpoint, string ClientId, stri
     public static TokenCacheKey Create(SalesforceClientOptions options, SalesforceTokenRequest? request)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var endpoint = new Uri(options.LoginUrl, "/services/oauth2/token").AbsoluteUri.ToUpperInvariant();
+        // {LoginUrl}/services/oauth2/token: an Experience Cloud site URL keeps its path, so two sites on one host differ.
+        var endpoint = (options.LoginUrl.AbsoluteUri.TrimEnd('/') + "/services/oauth2/token").ToUpperInvariant();
         var principal = options.Flow switch
         {
             SalesforceFlow.ClientCredentials => "client",

@@ -185,17 +185,32 @@ internal sealed class TokenEndpointClient
         var skew = ClockSkew.GetCompensation(_options.ClockSkewCompensation);
         var grantRequest = _grant.CreateRequest(new TokenGrantContext(TokenEndpoint, _timeProvider.GetUtcNow() + skew, skew, state.Overrides));
         state.Request = grantRequest;
-        var target = TokenEndpoint;
+        return await PostFormAsync(TokenEndpoint, grantRequest.Form, grantRequest.Authorization, grantRequest, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Posts a form to a Salesforce OAuth endpoint (token, introspect, revoke) once, re-POSTing the same body to trusted
+    /// redirect targets (at most twice), and reads the answer in full. No retries: callers decide what is safe to repeat.
+    /// </summary>
+    /// <param name="endpoint">The endpoint.</param>
+    /// <param name="form">The form fields (values may be secrets; never logged).</param>
+    /// <param name="authorization">An <c>Authorization</c> header (HTTP Basic client authentication), or <see langword="null"/>.</param>
+    /// <param name="grantRequest">The grant request, for the facts of a diagnosis, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The answer.</returns>
+    public async Task<TokenEndpointResponse> PostFormAsync(Uri endpoint, IReadOnlyList<KeyValuePair<string, string>> form, AuthenticationHeaderValue? authorization, TokenGrantRequest? grantRequest, CancellationToken cancellationToken)
+    {
+        var target = endpoint;
         for (var redirects = 0; ; redirects++)
         {
             using var message = new HttpRequestMessage(HttpMethod.Post, target)
             {
-                Content = new FormUrlEncodedContent(grantRequest.Form),
+                Content = new FormUrlEncodedContent(form),
             };
             message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            if (grantRequest.Authorization is not null)
+            if (authorization is not null)
             {
-                message.Headers.Authorization = grantRequest.Authorization;
+                message.Headers.Authorization = authorization;
             }
 
             HttpResponseMessage response;
@@ -206,7 +221,7 @@ internal sealed class TokenEndpointClient
             catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
             {
                 // HttpClient.Timeout fired (not the caller, not our attempt timeout): a transient timeout.
-                throw new TimeoutException($"The token endpoint {target.Authority} did not answer within HttpClient.Timeout.", ex);
+                throw new TimeoutException($"The endpoint {target.Authority} did not answer within HttpClient.Timeout.", ex);
             }
 
             using (response)
@@ -243,7 +258,7 @@ internal sealed class TokenEndpointClient
                 }
                 catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
                 {
-                    throw new TimeoutException($"The token endpoint {target.Authority} did not finish its answer within HttpClient.Timeout.", ex);
+                    throw new TimeoutException($"The endpoint {target.Authority} did not finish its answer within HttpClient.Timeout.", ex);
                 }
 
                 return new TokenEndpointResponse
@@ -260,7 +275,7 @@ internal sealed class TokenEndpointClient
         }
     }
 
-    private Uri FollowRedirect(HttpResponseMessage response, Uri current, int redirects, TokenGrantRequest grantRequest, DateTimeOffset localTime, DateTimeOffset? serverTime)
+    private Uri FollowRedirect(HttpResponseMessage response, Uri current, int redirects, TokenGrantRequest? grantRequest, DateTimeOffset localTime, DateTimeOffset? serverTime)
     {
         var location = response.Headers.Location;
         // A relative Location is resolved against the current URL; some (for example "//a@b@host/") cannot be, and
@@ -383,7 +398,7 @@ internal sealed class TokenEndpointClient
             response.ServerTime);
     }
 
-    private SalesforceAuthenticationException ClientSideError(SalesforceReason reason, HttpStatusCode statusCode, string message, TokenGrantRequest grantRequest, DateTimeOffset localTime, DateTimeOffset? serverTime)
+    private SalesforceAuthenticationException ClientSideError(SalesforceReason reason, HttpStatusCode statusCode, string message, TokenGrantRequest? grantRequest, DateTimeOffset localTime, DateTimeOffset? serverTime)
     {
         var facts = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -395,7 +410,7 @@ internal sealed class TokenEndpointClient
             facts["ServerTime"] = server.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        if (grantRequest.Assertion is { } assertion)
+        if (grantRequest?.Assertion is { } assertion)
         {
             facts["Audience"] = $"{assertion.Audience} ({assertion.AudienceRule})";
         }

@@ -18,7 +18,11 @@ internal static class TokenGrantFactory
         return options.Flow switch
         {
             SalesforceFlow.JwtBearer => new JwtBearerGrant(options, SigningKeyResolver.Resolve(options, timeProvider, logger)),
-            _ => throw new SalesforceConfigurationException(nameof(options.Flow), $"The {options.Flow} flow is not yet supported by this build; use Flow = JwtBearer."),
+            SalesforceFlow.SamlBearer => new SamlBearerGrant(options, SigningKeyResolver.Resolve(options, timeProvider, logger)),
+            SalesforceFlow.ClientCredentials => new ClientCredentialsGrant(options),
+            SalesforceFlow.RefreshToken => new RefreshTokenGrant(options),
+            SalesforceFlow.TokenExchange => new TokenExchangeGrant(options),
+            _ => throw new SalesforceConfigurationException(nameof(options.Flow), $"Flow {options.Flow} is not a known flow; use JwtBearer, SamlBearer, ClientCredentials, RefreshToken or TokenExchange."),
         };
     }
 }

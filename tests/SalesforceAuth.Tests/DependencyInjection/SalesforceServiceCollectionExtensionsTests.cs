@@ -1,3 +1,4 @@
+using SalesforceAuth.Tests.TestSupport;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,7 +25,11 @@ public sealed class SalesforceServiceCollectionExtensionsTests
             ["Salesforce:Clients:crm:LoginUrl"] = "https://acme.my.salesforce.com",
             ["Salesforce:Clients:crm:SessionLifetime"] = "00:50:00",
             ["Salesforce:Clients:crm:Flow"] = "ClientCredentials",
+            ["Salesforce:Clients:crm:ClientSecret"] = "not-a-real-secret",
             ["Salesforce:Clients:other:ClientId"] = "3MVG9other",
+            ["Salesforce:Clients:other:Flow"] = "ClientCredentials",
+            ["Salesforce:Clients:other:ClientSecret"] = "not-a-real-secret",
+            ["Salesforce:Clients:other:LoginUrl"] = "https://other.my.salesforce.com",
         }).Build());
         services.AddSalesforceClient("crm", o => o.Username = "override@acme.com");
         services.AddSalesforceClient("other");
@@ -143,8 +148,8 @@ public sealed class SalesforceServiceCollectionExtensionsTests
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
 
-        Assert.Contains("Salesforce:Clients:crm:ClientId is missing", error.Message, StringComparison.Ordinal);
-        Assert.Contains("Salesforce:Clients:crm:SessionLifetime must be between", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Salesforce:Clients:crm:ClientId: ClientId is required", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Salesforce:Clients:crm:SessionLifetime: SessionLifetime is 00:00:10; it must be between", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -160,7 +165,7 @@ public sealed class SalesforceServiceCollectionExtensionsTests
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
 
-        Assert.Contains("Salesforce:Clients:crm:LoginUrl must be an absolute HTTPS URL", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Salesforce:Clients:crm:LoginUrl: LoginUrl must use https", error.Message, StringComparison.Ordinal);
     }
 
     private static IEnumerable<HttpMessageHandler> Walk(HttpMessageHandler handler)
@@ -171,11 +176,14 @@ public sealed class SalesforceServiceCollectionExtensionsTests
         }
     }
 
+    private static readonly Lazy<SalesforceSigningKey> Key = new(() => TestKeys.NewSigningKey(out _));
+
     private static void Configure(SalesforceClientOptions o)
     {
         o.ClientId = "3MVG9test";
         o.Username = "integration@acme.com";
         o.LoginUrl = new Uri("https://acme.my.salesforce.com");
+        o.SigningKey = Key.Value;
     }
 
     private static (ServiceProvider Provider, FakeTokenSource Source, RecordingHandler Terminal) Build(Action<IServiceCollection> register)
@@ -207,5 +215,27 @@ public sealed class SalesforceServiceCollectionExtensionsTests
             using var response = await client.GetAsync("/services/data/v62.0/sobjects/Account", cancellationToken);
             return response.StatusCode;
         }
+    }
+}
+
+public sealed class SalesforceDistributedCacheRegistrationTests
+{
+    [Fact]
+    public async Task ValidateOnStart_BadEncryptionKey_HostFailsNamingTheSetting()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSalesforceClient("crm", o =>
+        {
+            o.ClientId = "3MVG9x";
+            o.Flow = SalesforceFlow.ClientCredentials;
+            o.ClientSecret = "not-a-real-secret";
+            o.LoginUrl = new Uri("https://acme.my.salesforce.com");
+        });
+        builder.Services.AddSalesforceDistributedCache(o => o.EncryptionKey = "c2hvcnQ=");
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains("Salesforce:DistributedCache:EncryptionKey must be 32 random bytes", error.Message, StringComparison.Ordinal);
     }
 }

@@ -1,3 +1,4 @@
+using SalesforceAuth.Errors;
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using SalesforceAuth.Http;
@@ -222,10 +223,10 @@ public sealed class SalesforceAuthenticationHandlerTests
     [InlineData(HttpStatusCode.Unauthorized, """[{"message":"INVALID_JWT_FORMAT","errorCode":"INVALID_AUTH_HEADER"}]""", 1)]
     [InlineData(HttpStatusCode.Forbidden, "Bad_OAuth_Token", 1)]
     [InlineData(HttpStatusCode.Unauthorized, """[{"message":"This session is not valid for use with the REST API","errorCode":"INVALID_SESSION_ID"}]""", 2)]
-    [InlineData(HttpStatusCode.Unauthorized, """[{"message":"INVALID_HEADER_TYPE","errorCode":"INVALID_AUTH_HEADER"}]""", 0)]
+    [InlineData(HttpStatusCode.Unauthorized, """[{"message":"INVALID_HEADER_TYPE","errorCode":"INVALID_AUTH_HEADER"}]""", 2)]
     [InlineData(HttpStatusCode.Forbidden, """[{"message":"TotalRequests Limit exceeded.","errorCode":"REQUEST_LIMIT_EXCEEDED"}]""", 0)]
-    [InlineData(HttpStatusCode.Unauthorized, "<html>nope</html>", 0)]
-    [InlineData(HttpStatusCode.Unauthorized, "[not json", 0)]
+    [InlineData(HttpStatusCode.Unauthorized, "<html>nope</html>", 1)]
+    [InlineData(HttpStatusCode.Unauthorized, "[not json", 1)]
     public void Classify_RestErrorBodies(HttpStatusCode status, string body, int expected) =>
         Assert.Equal((RestAuthFailure)expected, RestAuthErrorClassifier.Classify(status, body));
 

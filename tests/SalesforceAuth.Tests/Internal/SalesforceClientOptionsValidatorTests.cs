@@ -35,7 +35,7 @@ public sealed class SalesforceClientOptionsValidatorTests
         var result = new SalesforceClientOptionsValidator().Validate("crm", options);
 
         Assert.True(result.Failed);
-        Assert.Contains("Salesforce client 'crm': ClientId is required", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Salesforce:Clients:crm:ClientId: ClientId is required", result.FailureMessage, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -182,7 +182,7 @@ public sealed class SalesforceClientOptionsValidatorTests
     }
 
     [Fact]
-    public void TokenClientConstructor_UnsupportedFlow_SaysNotYetSupported()
+    public void TokenClientConstructor_UnknownFlow_NamesTheKnownFlows()
     {
         var options = new SalesforceClientOptions { Flow = (SalesforceFlow)99, ClientId = "3MVG9" };
         using var http = new HttpClient();
@@ -190,6 +190,7 @@ public sealed class SalesforceClientOptionsValidatorTests
         var ex = Assert.Throws<SalesforceConfigurationException>(() => new SalesforceTokenClient(http, options));
 
         Assert.Equal("Flow", ex.Setting);
-        Assert.Contains("not yet supported", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("not a known flow", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("ClientCredentials", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -97,6 +97,7 @@ internal sealed class TokenEndpointFixture : IDisposable
     public IReadOnlyList<WireMock.Logging.ILogEntry> Requests => Server.LogEntries.ToList();
 
     public IReadOnlyList<string> Assertions => Requests
+        .Where(e => e.RequestMessage.Path == TokenPath)
         .Select(e => Form(e.RequestMessage.Body!)["assertion"])
         .ToList();
 

@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using SalesforceAuth.Cli.Output;
+
+namespace SalesforceAuth.Cli.Commands;
+
+/// <summary><c>sfauth token</c>: acquire a token and print it.</summary>
+internal static class TokenCommand
+{
+    public static async Task<int> RunAsync(CliInvocation invocation, CliConsole console, CancellationToken cancellationToken)
+    {
+        ExpectArguments(invocation, 0);
+        var options = ClientOptionsFactory.Create(invocation);
+        using var session = new TokenSession(options, console.TimeProvider);
+        SalesforceToken token;
+        await using (console.StartSpinner($"Requesting a token from {session.Client.TokenEndpoint} ({ClientOptionsFactory.FlowName(options.Flow)})"))
+        {
+            token = await session.Client.RequestTokenAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        var showToken = invocation.IsSet(CliOption.ShowToken);
+        if (console.Json)
+        {
+            console.WriteJson(ToJson(token, showToken));
+            return ExitCodes.Success;
+        }
+
+        console.Out.WriteLine($"{console.Green("✓")} Token issued ({ClientOptionsFactory.FlowName(options.Flow)} flow)");
+        console.WriteFields(
+        [
+            ("instance_url", token.InstanceUrl.ToString()),
+            ("id", token.IdentityUrl?.ToString()),
+            ("token_type", token.TokenType),
+            ("scope", token.Scope),
+            ("issued_at", token.IssuedAt?.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)),
+            ("access_token", showToken ? token.AccessToken : Redact(token.AccessToken) + console.Dim("  (--show-token to print it)")),
+        ]);
+        if (session.Client.ClockSkew is { } skew && skew.Duration() >= TimeSpan.FromSeconds(5))
+        {
+            console.Out.WriteLine($"  {console.Yellow("!")} clock skew {ErrorReport.FormatSkew(skew)}");
+        }
+
+        return ExitCodes.Success;
+    }
+
+    /// <summary>The contract's <c>{"instance_url","id","token_type","scope","issued_at","access_token"}</c>.</summary>
+    public static JsonObject ToJson(SalesforceToken token, bool showToken) => new()
+    {
+        ["instance_url"] = token.InstanceUrl.ToString(),
+        ["id"] = token.IdentityUrl?.ToString(),
+        ["token_type"] = token.TokenType,
+        ["scope"] = token.Scope,
+
+        // As Salesforce sends it: milliseconds since the Unix epoch, as a string (reference §8.1).
+        ["issued_at"] = token.IssuedAt?.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+        ["access_token"] = showToken ? token.AccessToken : Redact(token.AccessToken),
+    };
+
+    /// <summary>
+    /// A redacted token: the org id prefix before '!' is not secret and tells orgs apart (reference §8.1); the rest is.
+    /// </summary>
+    public static string Redact(string accessToken)
+    {
+        var bang = accessToken.IndexOf('!', StringComparison.Ordinal);
+        return bang is > 0 and <= 18 ? $"{accessToken[..(bang + 1)]}[redacted]" : "[redacted]";
+    }
+
+    public static void ExpectArguments(CliInvocation invocation, int max)
+    {
+        if (invocation.Arguments.Count > max)
+        {
+            throw new UsageException($"Unexpected argument '{invocation.Arguments[max]}' for '{invocation.Command}'.");
+        }
+    }
+}

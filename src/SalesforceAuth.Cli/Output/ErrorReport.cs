@@ -1,0 +1,158 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace SalesforceAuth.Cli.Output;
+
+/// <summary>
+/// A failure as the tool reports it: the exit code, and the contract's
+/// <c>{"error":{"type","reason","error","error_description","summary","causes","remedies","clock_skew_seconds"}}</c>.
+/// Built only from the exceptions' public, secret-free members.
+/// </summary>
+internal sealed class ErrorReport
+{
+    private ErrorReport(int exitCode, string type, string summary)
+    {
+        ExitCode = exitCode;
+        Type = type;
+        Summary = summary;
+    }
+
+    public int ExitCode { get; }
+
+    public string Type { get; }
+
+    public string? Reason { get; private init; }
+
+    public string? Error { get; private init; }
+
+    public string? ErrorDescription { get; private init; }
+
+    public string Summary { get; }
+
+    public IReadOnlyList<string> Causes { get; private init; } = [];
+
+    public IReadOnlyList<string> Remedies { get; private init; } = [];
+
+    public TimeSpan? ClockSkew { get; private init; }
+
+    public static ErrorReport From(Exception exception) => exception switch
+    {
+        UsageException usage => new ErrorReport(ExitCodes.Usage, "UsageError", usage.Message)
+        {
+            Remedies = ["Run 'sfauth --help' for the commands, options and environment variables."],
+        },
+        SalesforceConfigurationException configuration => new ErrorReport(ExitCodes.Usage, nameof(SalesforceConfigurationException), configuration.Message)
+        {
+            Reason = "Configuration",
+            Causes = configuration.Setting is null ? [] : [$"The setting {configuration.Setting} is missing or invalid."],
+            Remedies = configuration.Setting is null ? [] : [$"Set {ClientOptionsFactory.OptionFor(configuration.Setting)}."],
+        },
+        SalesforceAuthenticationException authentication => new ErrorReport(ExitCodeOf(authentication), authentication.GetType().Name, authentication.Diagnosis.Summary)
+        {
+            Reason = authentication.Reason.ToString(),
+            Error = authentication.Error,
+            ErrorDescription = authentication.ErrorDescription,
+            Causes = authentication.Diagnosis.Causes,
+            Remedies = authentication.Diagnosis.Remedies,
+            ClockSkew = authentication.Diagnosis.ClockSkew ?? (authentication as SalesforceAssertionExpiredException)?.ClockSkew,
+        },
+        SalesforceApiException api => new ErrorReport(ExitCodes.ApiError, nameof(SalesforceApiException), api.Message)
+        {
+            Reason = api.ErrorCode,
+            Error = api.ErrorCode,
+            ErrorDescription = api.ApiMessage,
+        },
+        HttpRequestException http => new ErrorReport(ExitCodes.Unavailable, http.GetType().Name, $"Salesforce could not be reached: {http.Message}")
+        {
+            Reason = nameof(SalesforceReason.ServiceUnavailable),
+            Remedies = ["Check the login URL, DNS, proxy and network access to Salesforce, then try again."],
+        },
+        TimeoutException or TaskCanceledException => new ErrorReport(ExitCodes.Unavailable, exception.GetType().Name, "Salesforce did not answer in time.")
+        {
+            Reason = nameof(SalesforceReason.ServiceUnavailable),
+            Remedies = ["Try again later; check https://status.salesforce.com for your instance."],
+        },
+        _ => new ErrorReport(1, exception.GetType().Name, exception.Message),
+    };
+
+    /// <summary>3 when Salesforce refused, 4 when it could not be reached or was unavailable.</summary>
+    public static int ExitCodeOf(SalesforceAuthenticationException exception)
+    {
+        if (exception is SalesforceServiceUnavailableException or SalesforceRateLimitException ||
+            exception.Reason is SalesforceReason.ServiceUnavailable or SalesforceReason.RateLimited)
+        {
+            return ExitCodes.Unavailable;
+        }
+
+        if (exception.StatusCode is null && exception.Error is null && exception.IsTransient)
+        {
+            // No response at all: the network, DNS or a timeout.
+            return ExitCodes.Unavailable;
+        }
+
+        return exception.StatusCode is { } status && (int)status >= 500 && status != HttpStatusCode.NotImplemented
+            ? ExitCodes.Unavailable
+            : ExitCodes.Refused;
+    }
+
+    public JsonObject ToJson() => new()
+    {
+        ["error"] = new JsonObject
+        {
+            ["type"] = Type,
+            ["reason"] = Reason,
+            ["error"] = Error,
+            ["error_description"] = ErrorDescription,
+            ["summary"] = Summary,
+            ["causes"] = new JsonArray([.. Causes.Select(c => (JsonNode?)JsonValue.Create(c))]),
+            ["remedies"] = new JsonArray([.. Remedies.Select(r => (JsonNode?)JsonValue.Create(r))]),
+            ["clock_skew_seconds"] = ClockSkew is { } skew ? Math.Round(skew.TotalSeconds, 1) : null,
+        },
+    };
+
+    public void Write(CliConsole console)
+    {
+        if (console.Json)
+        {
+            console.WriteJson(ToJson());
+            return;
+        }
+
+        var error = console.Error;
+        error.WriteLine($"{console.Red("error")}: {Summary}");
+        var facts = new List<(string, string?)>
+        {
+            ("type", Type),
+            ("reason", Reason),
+            ("error", Error),
+            ("description", ErrorDescription),
+            ("clock skew", ClockSkew is { } skew ? FormatSkew(skew) : null),
+        };
+        foreach (var (label, value) in facts.Where(f => f.Item2 is not null))
+        {
+            error.WriteLine($"  {label,-12} {value}");
+        }
+
+        WriteList(error, console, "Likely causes", Causes);
+        WriteList(error, console, "How to fix", Remedies);
+    }
+
+    /// <summary>"+312.0 s (Salesforce's clock is ahead of this machine's)".</summary>
+    public static string FormatSkew(TimeSpan skew) =>
+        string.Create(CultureInfo.InvariantCulture, $"{skew.TotalSeconds:+0.0;-0.0;0.0} s ({(skew >= TimeSpan.Zero ? "Salesforce's clock is ahead of this machine's" : "this machine's clock is ahead of Salesforce's")})");
+
+    private static void WriteList(TextWriter writer, CliConsole console, string title, IReadOnlyList<string> items)
+    {
+        if (items.Count == 0)
+        {
+            return;
+        }
+
+        writer.WriteLine(console.Bold(title + ":"));
+        for (var i = 0; i < items.Count; i++)
+        {
+            writer.WriteLine($"  {i + 1}. {items[i]}");
+        }
+    }
+}

@@ -1,0 +1,19 @@
+namespace SalesforceAuth.Cli;
+
+/// <summary>The command line is wrong (unknown command or option, missing or malformed value): exit code 2.</summary>
+internal sealed class UsageException : Exception
+{
+    public UsageException()
+    {
+    }
+
+    public UsageException(string message)
+        : base(message)
+    {
+    }
+
+    public UsageException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,122 @@
+#if SFAUTH_LIFECYCLE
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+
+namespace SalesforceAuth.Cli.Tests;
+
+/// <summary><c>assertion</c>, <c>introspect</c>, <c>revoke</c> and the non-JWT flows.</summary>
+public sealed class LifecycleCommandTests
+{
+    private static async Task<HttpStatusCode> PostAssertionAsync(CliHarness harness, string grantType, string assertion)
+    {
+        using var http = new HttpClient();
+        using var content = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = grantType, ["assertion"] = assertion });
+        using var response = await http.PostAsync(new Uri(harness.Emulator.LoginUrl, "/services/oauth2/token"), content, TestContext.Current.CancellationToken);
+        return response.StatusCode;
+    }
+
+    [Fact]
+    public async Task Assertion_Jwt_PrintsDecodedHeaderAndClaimsAndAVerifiableValue()
+    {
+        await using var harness = await CliHarness.StartAsync(TestContext.Current.CancellationToken);
+
+        var result = await harness.RunAsync("assertion", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var json = result.Json.AsObject();
+        Assert.Equal(["grant_type", "assertion", "header", "claims"], json.Select(p => p.Key));
+        Assert.Equal("urn:ietf:params:oauth:grant-type:jwt-bearer", (string?)json["grant_type"]);
+        Assert.Equal("RS256", (string?)json["header"]!["alg"]);
+        Assert.Equal(harness.App.ConsumerKey, (string?)json["claims"]!["iss"]);
+        Assert.Equal(harness.User.Username, (string?)json["claims"]!["sub"]);
+        Assert.Equal("https://login.salesforce.com", (string?)json["claims"]!["aud"]);
+
+        // The signature verifies with the certificate uploaded to the app...
+        var value = (string)json["assertion"]!;
+        var parts = value.Split('.');
+        using var publicKey = harness.KeyPair.PublicCertificate.GetRSAPublicKey()!;
+        var signature = Convert.FromBase64String(parts[2].Replace('-', '+').Replace('_', '/').PadRight(parts[2].Length + ((4 - (parts[2].Length % 4)) % 4), '='));
+        Assert.True(publicKey.VerifyData(Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+
+        // ...and the value is exactly what would be posted: the token endpoint accepts it.
+        Assert.Equal(HttpStatusCode.OK, await PostAssertionAsync(harness, (string)json["grant_type"]!, value));
+    }
+
+    [Fact]
+    public async Task Assertion_Saml_PrintsTheXmlAndAPostableValue()
+    {
+        await using var harness = await CliHarness.StartAsync(TestContext.Current.CancellationToken);
+
+        var result = await harness.RunAsync("assertion", "--flow", "saml", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var json = result.Json.AsObject();
+        Assert.Equal(["grant_type", "assertion", "xml"], json.Select(p => p.Key));
+        Assert.Equal("urn:ietf:params:oauth:grant-type:saml2-bearer", (string?)json["grant_type"]);
+        var xml = (string)json["xml"]!;
+        Assert.Contains("Assertion", xml, StringComparison.Ordinal);
+        Assert.Contains(harness.User.Username, xml, StringComparison.Ordinal);
+        Assert.Contains("SignatureValue", xml, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, await PostAssertionAsync(harness, (string)json["grant_type"]!, (string)json["assertion"]!));
+    }
+
+    [Fact]
+    public async Task Introspect_FreshToken_IsActiveForTheUser()
+    {
+        await using var harness = await CliHarness.StartAsync(TestContext.Current.CancellationToken);
+        harness.Environment["SF_CLIENT_SECRET"] = harness.App.ConsumerSecret;
+
+        var result = await harness.RunAsync("introspect", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True((bool)result.Json["active"]!);
+        Assert.Equal(harness.User.Username, (string?)result.Json["username"]);
+        Assert.Equal(harness.App.ConsumerKey, (string?)result.Json["client_id"]);
+    }
+
+    [Fact]
+    public async Task Revoke_Token_ThePodRefusesItAfterwards()
+    {
+        await using var harness = await CliHarness.StartAsync(TestContext.Current.CancellationToken);
+        var token = await harness.RunAsync("token", "--json", "--show-token");
+        var accessToken = (string)token.Json["access_token"]!;
+
+        var result = await harness.RunAsync("revoke", accessToken, "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True((bool)result.Json["revoked"]!);
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(harness.Org.InstanceUrl, "/services/data/v62.0/sobjects"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Token_ClientCredentialsAtMyDomain_Succeeds()
+    {
+        await using var harness = await CliHarness.StartAsync(TestContext.Current.CancellationToken);
+        harness.App.RunAsUser = harness.User;
+
+        var result = await harness.RunAsync("token", "--json", "--flow", "client-credentials", "--login-url", harness.Org.MyDomainUrl.ToString(), "--client-secret", harness.App.ConsumerSecret!);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
+    [Fact]
+    public async Task Token_RefreshTokenFlow_Succeeds()
+    {
+        await using var harness = await CliHarness.StartAsync(TestContext.Current.CancellationToken);
+        harness.Environment["SF_REFRESH_TOKEN"] = harness.Emulator.IssueRefreshToken(harness.App, harness.User);
+        harness.Environment["SF_CLIENT_SECRET"] = harness.App.ConsumerSecret;
+
+        var result = await harness.RunAsync("token", "--json", "--flow", "refresh-token");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.DoesNotContain(harness.Environment["SF_REFRESH_TOKEN"]!, result.Stdout, StringComparison.Ordinal);
+    }
+}
+#endif

@@ -1,0 +1,88 @@
+using System.Text.RegularExpressions;
+
+namespace SalesforceAuth.Cli.Tests;
+
+/// <summary>Each sample started through its entry method with no org configured, so it runs on FakeSalesforce.</summary>
+public sealed class SampleTests
+{
+    private static readonly Regex AccessToken = CliHarness.AccessTokenShape();
+
+    private static void AssertNoSecrets(string transcript)
+    {
+        Assert.DoesNotMatch(AccessToken, transcript);
+        Assert.DoesNotContain("PRIVATE KEY", transcript, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Quickstart_NoConfiguration_WalksThroughTokenApiCallSamlAndADiagnosedFailure()
+    {
+        using var output = new StringWriter();
+
+        var exitCode = await Quickstart.QuickstartApp.RunAsync(output, new Dictionary<string, string?>(), TestContext.Current.CancellationToken);
+
+        var transcript = output.ToString();
+        Assert.True(exitCode == 0, transcript);
+        Assert.Contains("starting FakeSalesforce", transcript, StringComparison.Ordinal);
+        Assert.Contains("1. JWT bearer token", transcript, StringComparison.Ordinal);
+        Assert.Contains("[redacted]", transcript, StringComparison.Ordinal);
+        Assert.Contains("The request landed on the org's own host", transcript, StringComparison.Ordinal);
+        Assert.Contains("3. SAML bearer token", transcript, StringComparison.Ordinal);
+#if SFAUTH_LIFECYCLE
+        Assert.Matches(@"3\. SAML bearer token\s+access_token\s+00D\w+!\[redacted\]", transcript);
+#endif
+        Assert.Contains("SalesforceAssertionExpiredException: AssertionExpired", transcript, StringComparison.Ordinal);
+        Assert.Matches(@"Measured skew\s+\+(59\d|60\d) s", transcript);
+        Assert.Contains("Fix ", transcript, StringComparison.Ordinal);
+        Assert.Contains("With skew compensation on (the default) the same request succeeds", transcript, StringComparison.Ordinal);
+        AssertNoSecrets(transcript);
+    }
+
+    [Fact]
+    public async Task JwtBearerConsole_NoConfiguration_GetsATokenAndCallsTheApi()
+    {
+        using var output = new StringWriter();
+
+        var exitCode = await JwtBearerConsole.JwtBearerApp.RunAsync(output, new Dictionary<string, string?>(), TestContext.Current.CancellationToken);
+
+        var transcript = output.ToString();
+        Assert.True(exitCode == 0, transcript);
+        Assert.Contains("JWT bearer token", transcript, StringComparison.Ordinal);
+        Assert.Matches(@"GET http://127\.0\.0\.1:\d+/services/data/v62\.0/ -> 200 OK", transcript);
+        AssertNoSecrets(transcript);
+    }
+
+#if SFAUTH_LIFECYCLE
+    [Fact]
+    public async Task SamlBearerConsole_NoConfiguration_GetsATokenAndCallsTheApi()
+    {
+        using var output = new StringWriter();
+
+        var exitCode = await SamlBearerConsole.SamlBearerApp.RunAsync(output, new Dictionary<string, string?>(), TestContext.Current.CancellationToken);
+
+        var transcript = output.ToString();
+        Assert.True(exitCode == 0, transcript);
+        Assert.Contains("SAML bearer token", transcript, StringComparison.Ordinal);
+        Assert.Matches(@"GET http://127\.0\.0\.1:\d+/services/data/v62\.0/ -> 200 OK", transcript);
+        AssertNoSecrets(transcript);
+    }
+#endif
+
+    [Fact]
+    public async Task WorkerService_NoConfiguration_RunsTwiceThroughTheTypedClientAndStops()
+    {
+        using var output = new StringWriter();
+
+        var exitCode = await WorkerService.WorkerApp.RunAsync(
+            output,
+            new Dictionary<string, string?>(),
+            ["--Worker:Iterations=2", "--Worker:Interval=00:00:00.010"],
+            TestContext.Current.CancellationToken);
+
+        var transcript = output.ToString();
+        Assert.True(exitCode == 0, transcript);
+        Assert.Matches(@"run 1: query returned \d+ accounts, sent to http://127\.0\.0\.1:\d+/services/data/v62\.0/query", transcript);
+        Assert.Contains("run 2: query returned", transcript, StringComparison.Ordinal);
+        Assert.Contains("Worker stopped.", transcript, StringComparison.Ordinal);
+        AssertNoSecrets(transcript);
+    }
+}

@@ -1,0 +1,299 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using SalesforceAuth.Testing;
+
+namespace SalesforceAuth.IntegrationTests.Flows;
+
+/// <summary>Refresh token rotation and single-flight, introspection, revocation, userinfo and introspection-driven expiry, end to end.</summary>
+public sealed class RefreshAndLifecycleFlowTests
+{
+    private static CancellationToken Ct => FlowKit.Ct;
+
+    private static async Task<HttpStatusCode> RawRefreshAsync(FlowKit kit, string refreshToken)
+    {
+        using var response = await kit.Http.PostAsync(
+            new Uri(kit.Fake.LoginUrl, "/services/oauth2/token"),
+            new FormUrlEncodedContent([new("grant_type", "refresh_token"), new("refresh_token", refreshToken), new("client_id", kit.App.ConsumerKey), new("client_secret", kit.App.ConsumerSecret!)]),
+            Ct);
+        return response.StatusCode;
+    }
+
+    [Fact]
+    public async Task Refresh_Rotation_NewTokenPersistedAndUsed_ReuseOfTheOldRevokesTheChain()
+    {
+        await using var kit = await FlowKit.StartAsync();
+        kit.App.RefreshTokenRotation = true;
+        var original = kit.Fake.IssueRefreshToken(kit.App, kit.User);
+        var store = new RecordingStore();
+        var client = kit.Client(kit.Options(SalesforceFlow.RefreshToken, o => o.RefreshToken = original), store);
+
+        var first = await client.RequestTokenAsync(cancellationToken: Ct);
+        var second = await client.RequestTokenAsync(cancellationToken: Ct);
+
+        Assert.NotNull(first.RefreshToken);
+        Assert.NotEqual(original, first.RefreshToken);
+        Assert.Equal([first.RefreshToken!, second.RefreshToken!], store.Saved);
+        Assert.Equal(second.RefreshToken, await store.GetAsync(Ct));
+        Assert.Equal(2, kit.Fake.Counters.TokenRequests("refresh_token", "success"));
+        Assert.Equal(HttpStatusCode.OK, (await kit.ApiAsync(second)).StatusCode);
+
+        // Someone replays the original token: Salesforce revokes the whole chain (§5.3), sessions included.
+        Assert.Equal(HttpStatusCode.BadRequest, await RawRefreshAsync(kit, original));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await kit.ApiAsync(second)).StatusCode);
+        var ex = await Assert.ThrowsAsync<SalesforceRefreshTokenException>(() => client.RequestTokenAsync(cancellationToken: Ct));
+        Assert.Equal(SalesforceReason.RefreshTokenExpired, ex.Reason);
+    }
+
+    [Fact]
+    public async Task Refresh_TwentyConcurrentRefreshesOfOneToken_OneRefreshRequest()
+    {
+        await using var kit = await FlowKit.StartAsync();
+        kit.App.RefreshTokenRotation = true;
+        var rt = kit.Fake.IssueRefreshToken(kit.App, kit.User);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        kit.Fake.GrantProcessing = async (_, ct) =>
+        {
+            arrived.TrySetResult();
+            await release.Task.WaitAsync(ct);
+        };
+        var client = kit.Client(kit.Options(SalesforceFlow.RefreshToken, o => o.RefreshToken = rt));
+
+        var first = client.RequestTokenAsync(cancellationToken: Ct);
+        await arrived.Task.WaitAsync(Ct);
+        var all = Enumerable.Range(0, 19).Select(_ => client.RequestTokenAsync(cancellationToken: Ct)).Prepend(first).ToList();
+        release.SetResult();
+        var tokens = await Task.WhenAll(all);
+
+        Assert.Equal(1, kit.Fake.Counters.TokenRequests("refresh_token"));
+        Assert.Single(tokens.Select(t => t.AccessToken).Distinct());
+        Assert.Equal(HttpStatusCode.OK, (await kit.ApiAsync(tokens[0])).StatusCode);
+    }
+
+    [Fact]
+    public async Task Refresh_UnknownToken_RefreshTokenExceptionWithDiagnosis()
+    {
+        await using var kit = await FlowKit.StartAsync();
+
+        var ex = await Assert.ThrowsAsync<SalesforceRefreshTokenException>(() =>
+            kit.Client(kit.Options(SalesforceFlow.RefreshToken, o => o.RefreshToken = "5Aep861NOTATOKEN")).RequestTokenAsync(cancellationToken: Ct));
+
+        Assert.Equal(SalesforceReason.RefreshTokenExpired, ex.Reason);
+        Assert.Contains(ex.Diagnosis.Causes, c => c.Contains("5 approvals", StringComparison.Ordinal));
+        Assert.Equal(1, kit.Fake.Counters.TokenRequests("refresh_token"));
+    }
+
+    [Fact]
+    public async Task Refresh_RevokedWithRevokeAsync_NextRefreshFails()
+    {
+        await using var kit = await FlowKit.StartAsync();
+        var rt = kit.Fake.IssueRefreshToken(kit.App, kit.User);
+        var client = kit.Client(kit.Options(SalesforceFlow.RefreshToken, o => o.RefreshToken = rt));
+        var token = await client.RequestTokenAsync(cancellationToken: Ct);
+
+        await client.RevokeAsync(rt, Ct);
+
+        await Assert.ThrowsAsync<SalesforceRefreshTokenException>(() => client.RequestTokenAsync(cancellationToken: Ct));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await kit.ApiAsync(token)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Refresh_PolicyZero_ExpiredRefreshToken()
+    {
+        await using var kit = await FlowKit.StartAsync();
+        kit.App.RefreshTokenPolicy = FakeRefreshTokenPolicy.ExpireAfter(TimeSpan.FromHours(1));
+        var rt = kit.Fake.IssueRefreshToken(kit.App, kit.User);
+        kit.Time.Advance(TimeSpan.FromHours(2));
+
+        var ex = await Assert.ThrowsAsync<SalesforceRefreshTokenException>(() =>
+            kit.Client(kit.Options(SalesforceFlow.RefreshToken, o => o.RefreshToken = rt)).RequestTokenAsync(cancellationToken: Ct));
+
+        Assert.Equal(SalesforceReason.RefreshTokenExpired, ex.Reason);
+    }
+
+    [Fact]
+    public async Task IntrospectAsync_ActiveAndInactiveTokens()
+    {
+        await using var kit = await FlowKit.StartAsync();
+        var client = kit.Client(kit.Options(SalesforceFlow.JwtBearer, o => o.ClientSecret = kit.App.ConsumerSecret));
+        var token = await client.RequestTokenAsync(cancellationToken: Ct);
+
+        var active = await client.IntrospectAsync(token.AccessToken, Ct);
+        var inactive = await client.IntrospectAsync("00D000000000000!AQ0UNKNOWN", Ct);
+
+        Assert.True(active.Active);
+        Assert.Equal("access_token", active.TokenType);
+        Assert.Equal(kit.App.ConsumerKey, active.ClientId);
+        Assert.Equal(kit.User.Username, active.Username);
+        Assert.Equal(token.IdentityUrl!.ToString(), active.Subject);
+        Assert.Equal(FlowKit.Start + kit.Fake.SessionLifetime, active.ExpiresAt);
+        Assert.Equal(FlowKit.Start, active.IssuedAt);
+        Assert.False(inactive.Active);
+        Assert.Null(inactive.ExpiresAt);
+    }
+
+    [Fact]
+    public async Task IntrospectAsync_WrongSecret_InvalidClient()
+    {
+        await using var kit = await FlowKit.StartAsync();
+        var client = kit.Client(kit.Options(SalesforceFlow.ClientCredentials, o => { o.ClientSecret = "WRONG"; o.UseBasicAuthentication = true; }));
+
+        await Assert.ThrowsAsync<SalesforceInvalidClientException>(() => client.IntrospectAsync("00D000000000000!AQ0X", Ct));
+    }
+
+    [Fact]
+    public async Task RevokeAsync_AccessToken_ApiCallThen401_SecondRevokeInvalidToken()
+    {
+        await using var kit = await FlowKit.StartAsync();
+        var client = kit.Client(kit.Options(SalesforceFlow.JwtBearer));
+        var token = await client.RequestTokenAsync(cancellationToken: Ct);
+        Assert.Equal(HttpStatusCode.OK, (await kit.ApiAsync(token)).StatusCode);
+
+        await client.RevokeAsync(token.AccessToken, Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await kit.ApiAsync(token)).StatusCode);
+        var ex = await Assert.ThrowsAnyAsync<SalesforceAuthenticationException>(() => client.RevokeAsync(token.AccessToken, Ct));
+        Assert.Equal("invalid_token", ex.Error);
+        Assert.False(ex.IsTransient);
+    }
+
+    [Fact]
+    public async Task GetUserInfoAsync_ValidThenRevokedToken()
+    {
+        await using var kit = await FlowKit.StartAsync();
+        var client = kit.Client(kit.Options(SalesforceFlow.SamlBearer));
+        var token = await client.RequestTokenAsync(cancellationToken: Ct);
+
+        var info = await client.GetUserInfoAsync(token, Ct);
+
+        Assert.Equal(kit.User.UserId, info.UserId);
+        Assert.Equal(kit.Org.OrgId, info.OrganizationId);
+        Assert.Equal(kit.User.Username, info.PreferredUsername);
+        Assert.Equal(token.IdentityUrl!.ToString(), info.Subject);
+        Assert.Equal(System.Text.Json.JsonValueKind.Object, info.Claims.ValueKind);
+
+        await client.RevokeAsync(token.AccessToken, Ct);
+        var ex = await Assert.ThrowsAsync<SalesforceSessionExpiredException>(() => client.GetUserInfoAsync(token, Ct));
+        Assert.Equal(HttpStatusCode.Forbidden, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task RequestTokenAsync_WithSecretAndIntrospection_ExpiresAtFromTheSessionLifetime()
+    {
+        await using var kit = await FlowKit.StartAsync(o => o.SessionLifetime = TimeSpan.FromMinutes(30));
+        var client = kit.Client(kit.Options(SalesforceFlow.ClientCredentials, o => o.UseIntrospection = true));
+
+        var token = await client.RequestTokenAsync(cancellationToken: Ct);
+
+        Assert.Equal(FlowKit.Start + TimeSpan.FromMinutes(30) - SalesforceTokenClient.IntrospectionSafetyMargin, token.ExpiresAt);
+        Assert.Single(kit.Fake.RequestLog, e => e.Path == "/services/oauth2/introspect");
+    }
+
+    [Fact]
+    public async Task RequestTokenAsync_IntrospectionRefused_FallsBackToSessionLifetime()
+    {
+        await using var kit = await FlowKit.StartAsync();
+        var options = kit.Options(SalesforceFlow.ClientCredentials, o => o.UseIntrospection = true);
+        var client = kit.Client(options);
+
+        // The token is obtained, then the app's secret changes: introspection fails, the token is still handed out.
+        kit.Fake.RequestCompleted += (_, e) =>
+        {
+            if (e.GrantType == "client_credentials")
+            {
+                kit.App.ConsumerSecret = "ROTATED";
+            }
+        };
+        var token = await client.RequestTokenAsync(cancellationToken: Ct);
+
+        Assert.Equal(FlowKit.Start + options.SessionLifetime, token.ExpiresAt);
+    }
+
+    [Fact]
+    public async Task TokenProvider_IntrospectedExpiry_FeedsTheCache()
+    {
+        await using var kit = await FlowKit.StartAsync(o => o.SessionLifetime = TimeSpan.FromMinutes(30));
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(kit.Time);
+        services.AddSalesforceClient("acme", o =>
+        {
+            var configured = kit.Options(SalesforceFlow.ClientCredentials, c => c.UseIntrospection = true);
+            o.Flow = configured.Flow;
+            o.LoginUrl = configured.LoginUrl;
+            o.AllowInsecureLoopback = true;
+            o.ClientId = configured.ClientId;
+            o.ClientSecret = configured.ClientSecret;
+            o.MaxRetries = 0;
+            o.UseIntrospection = true;
+        });
+        await using var provider = services.BuildServiceProvider();
+        var tokens = provider.GetRequiredService<ISalesforceTokenProvider>();
+
+        var first = await tokens.GetTokenAsync("acme", cancellationToken: Ct);
+        var cached = await tokens.GetTokenAsync("acme", cancellationToken: Ct);
+        kit.Time.Advance(TimeSpan.FromMinutes(30));
+        var renewed = await tokens.GetTokenAsync("acme", cancellationToken: Ct);
+
+        Assert.Equal(FlowKit.Start + TimeSpan.FromMinutes(30) - SalesforceTokenClient.IntrospectionSafetyMargin, first.ExpiresAt);
+        Assert.Same(first, cached);
+        Assert.NotEqual(first.AccessToken, renewed.AccessToken);
+        Assert.Equal(2, kit.Fake.Counters.TokenRequests("client_credentials", "success"));
+        Assert.Same(tokens.GetClient("acme"), tokens.GetClient("acme"));
+    }
+
+    [Fact]
+    public async Task TokenProvider_RefreshStoreRegisteredForTheClient_ReceivesTheRotatedToken()
+    {
+        await using var kit = await FlowKit.StartAsync();
+        kit.App.RefreshTokenRotation = true;
+        var original = kit.Fake.IssueRefreshToken(kit.App, kit.User);
+        var store = new RecordingStore();
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(kit.Time);
+        services.AddSalesforceClient("acme", o =>
+            {
+                o.Flow = SalesforceFlow.RefreshToken;
+                o.LoginUrl = kit.Fake.LoginUrl;
+                o.AllowInsecureLoopback = true;
+                o.ClientId = kit.App.ConsumerKey;
+                o.ClientSecret = kit.App.ConsumerSecret;
+                o.RefreshToken = original;
+                o.MaxRetries = 0;
+            })
+            .AddRefreshTokenStore(_ => store);
+        services.AddSalesforceClient("other", o =>
+        {
+            o.Flow = SalesforceFlow.RefreshToken;
+            o.LoginUrl = kit.Fake.LoginUrl;
+            o.AllowInsecureLoopback = true;
+            o.ClientId = kit.App.ConsumerKey;
+            o.ClientSecret = kit.App.ConsumerSecret;
+            o.RefreshToken = kit.Fake.IssueRefreshToken(kit.App, kit.User);
+            o.MaxRetries = 0;
+        });
+        await using var provider = services.BuildServiceProvider();
+        var tokens = provider.GetRequiredService<ISalesforceTokenProvider>();
+
+        var token = await tokens.GetTokenAsync("acme", cancellationToken: Ct);
+        await tokens.GetTokenAsync("other", cancellationToken: Ct);
+
+        Assert.Equal([token.RefreshToken!], store.Saved);
+        Assert.Equal(HttpStatusCode.OK, (await kit.ApiAsync(token)).StatusCode);
+    }
+
+    private sealed class RecordingStore : ISalesforceRefreshTokenStore
+    {
+        private string? _current;
+
+        public List<string> Saved { get; } = [];
+
+        public Task<string?> GetAsync(CancellationToken cancellationToken = default) => Task.FromResult(_current);
+
+        public Task SaveAsync(string refreshToken, string? previousRefreshToken, CancellationToken cancellationToken = default)
+        {
+            Saved.Add(refreshToken);
+            _current = refreshToken;
+            return Task.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using Microsoft.Extensions.DependencyInjection;
+using SalesforceAuth;
+using SalesforceAuth.Testing;
+
+// A consumer of the published packages: JWT bearer through the caching handler, against FakeSalesforce.
+await using var salesforce = await FakeSalesforce.StartAsync();
+using var keys = FakeSalesforceCertificates.CreateKeyPair("CN=consumer");
+var org = salesforce.AddOrg("acme");
+var user = org.AddUser("integration@acme.example");
+var app = salesforce.AddConnectedApp(new FakeConnectedApp
+{
+    Certificate = keys.PublicCertificate,
+    PermittedUsers = FakePermittedUsers.AdminApprovedPreAuthorized,
+});
+app.PreAuthorizedUsers.Add(user);
+
+var services = new ServiceCollection();
+services.AddSalesforceClient("crm", o =>
+{
+    o.LoginUrl = salesforce.LoginUrl;
+    o.ClientId = app.ConsumerKey;
+    o.Username = user.Username;
+    o.PrivateKeyPem = keys.PrivateKeyPem;
+    o.CertificatePem = keys.CertificatePem;
+    o.AllowInsecureLoopback = true;
+}).AddHttpClient();
+
+await using var provider = services.BuildServiceProvider();
+var token = await provider.GetRequiredService<ISalesforceTokenProvider>().GetTokenAsync("crm");
+Console.WriteLine($"consumer: token acquired for {token.InstanceUrl}");
+
+var client = provider.GetRequiredService<IHttpClientFactory>().CreateClient("crm");
+using var response = await client.GetAsync("/services/data/v62.0/");
+var landed = response.RequestMessage?.RequestUri?.GetLeftPart(UriPartial.Authority) == org.InstanceUrl.GetLeftPart(UriPartial.Authority);
+Console.WriteLine($"consumer: API call landed on the org's pod: {(landed ? (int)response.StatusCode : -1)}");
+return response.IsSuccessStatusCode && landed ? 0 : 1;
