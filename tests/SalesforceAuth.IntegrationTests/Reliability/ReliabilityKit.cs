@@ -20,6 +20,10 @@ internal sealed class ReliabilityKit : IAsyncDisposable
     private static readonly Lazy<FakeSalesforceKeyPair> SharedKeys = new(() => FakeSalesforceCertificates.CreateKeyPair("CN=SalesforceAuth reliability"));
 
     private readonly ConcurrentQueue<Exception> _exceptions = new();
+    private readonly List<ServiceProvider> _instances = [];
+    private Action<SalesforceClientOptions>? _configure;
+    private Action<IServiceCollection>? _services;
+    private Action<ISalesforceClientBuilder>? _builder;
     private int _tokenRequests;
 
     private ReliabilityKit(FakeSalesforce fake, FakeOrg org, IReadOnlyList<FakeUser> users, FakeConnectedApp app)
@@ -81,7 +85,7 @@ internal sealed class ReliabilityKit : IAsyncDisposable
         }
 
         fake.AddConnectedApp(app);
-        var kit = new ReliabilityKit(fake, org, users, app);
+        var kit = new ReliabilityKit(fake, org, users, app) { _configure = configure, _services = services, _builder = builder };
         kit.Services = kit.BuildServices(configure, services, builder);
         return kit;
     }
@@ -102,6 +106,15 @@ internal sealed class ReliabilityKit : IAsyncDisposable
     }
 
     public HttpClient CreateClient() => Services.GetRequiredService<IHttpClientFactory>().CreateClient(ClientName);
+
+    /// <summary>Another instance of the same service (its own container and in-process cache), for example to share a
+    /// distributed cache with <see cref="Services"/>. Disposed with the kit.</summary>
+    public ServiceProvider CreateInstance()
+    {
+        var instance = BuildServices(_configure, _services, _builder);
+        _instances.Add(instance);
+        return instance;
+    }
 
     /// <summary>Keeps an exception for the secret search (its ToString, inner exceptions and diagnosis included).</summary>
     public T Observe<T>(T exception)
@@ -131,6 +144,11 @@ internal sealed class ReliabilityKit : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var instance in _instances)
+        {
+            await instance.DisposeAsync();
+        }
+
         await Services.DisposeAsync();
         await Fake.DisposeAsync();
     }
