@@ -53,7 +53,7 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
             new("503 HTML maintenance page persistent", k => k.Fake.InjectTokenFault(FakeFault.Maintenance(), Persistent), MaxRetries + 1, SalesforceReason.ServiceUnavailable),
             new("429 (no body) once", k => k.Fake.InjectTokenFault(FakeFault.Status(429)), 2, null),
             new("429 (no body) persistent", k => k.Fake.InjectTokenFault(FakeFault.Status(429), Persistent), MaxRetries + 1, SalesforceReason.RateLimited),
-            new("400 rate_limit_exceeded", k => k.Fake.InjectTokenFault(FakeFault.RateLimitExceeded(), Persistent), 1, SalesforceReason.RateLimited),
+            new("400 rate_limit_exceeded (not retried), persistent", k => k.Fake.InjectTokenFault(FakeFault.RateLimitExceeded(), Persistent), 1, SalesforceReason.RateLimited),
             new("429 rate_limit_exceeded once", k => k.Fake.InjectTokenFault(FakeFault.RateLimitExceeded(429)), 2, null),
             new("429 rate_limit_exceeded persistent", k => k.Fake.InjectTokenFault(FakeFault.RateLimitExceeded(429), Persistent), MaxRetries + 1, SalesforceReason.RateLimited),
             new("slow answer past AttemptTimeout once", k => k.Fake.InjectTokenFault(FakeFault.Delayed(TimeSpan.FromMinutes(5))), 2, null),
