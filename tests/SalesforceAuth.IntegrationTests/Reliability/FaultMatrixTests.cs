@@ -97,6 +97,11 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
         ReliabilityReport.RecordSecrets("Fault matrix", kit.ScanForSecrets(), null);
 
         Assert.Empty(failures);
+
+        // Successful grants: the warm-up and every recovering scenario; attempts abandoned by the client (slow answers)
+        // are "aborted", not successes.
+        Assert.Equal(1 + scenarios.Count(s => s.Expected is null), kit.Fake.Counters.TokenRequests(outcome: "success"));
+        Assert.Equal(1 + (MaxRetries + 1), kit.Fake.Counters.TokenRequests(outcome: "aborted"));
         Assert.Equal(0, trap.Connections);
         Assert.DoesNotContain(kit.TokenTraffic.Origins.Keys, o => o.Contains("evil", StringComparison.OrdinalIgnoreCase) || o.Contains("salesforce.com", StringComparison.OrdinalIgnoreCase));
         Assert.All(kit.ApiTraffic.BearerOrigins.Keys, o => Assert.Equal(kit.Org.InstanceUrl.GetLeftPart(UriPartial.Authority), o, ignoreCase: true));
