@@ -70,9 +70,10 @@ public static class QuickstartApp
                 output.WriteLine($"   access_token  {SampleOrg.Redact(samlToken.AccessToken)}");
                 output.WriteLine($"   instance_url  {samlToken.InstanceUrl}");
             }
-            catch (SalesforceConfigurationException ex)
+            catch (SalesforceAuthenticationException ex)
             {
-                output.WriteLine($"   skipped: {ex.Message}");
+                output.WriteLine($"   Salesforce refused ({ex.Reason}): {ex.Diagnosis.Summary}");
+                ok = false;
             }
         }
         else

@@ -80,6 +80,9 @@ public sealed class SalesforceClientOptions
     /// <summary>A stored refresh token (refresh flow). A secret.</summary>
     public string? RefreshToken { get; set; }
 
+    /// <summary>Set by <c>AddRefreshTokenStore</c>: the refresh token comes from the store, so <see cref="RefreshToken"/> is optional.</summary>
+    internal bool HasRefreshTokenStore { get; set; }
+
     /// <summary>Token exchange: the token from the external identity provider. A secret.</summary>
     public string? SubjectToken { get; set; }
 

@@ -101,7 +101,8 @@ public static class SalesforceServiceCollectionExtensions
     /// <summary>
     /// Registers where the connection's refresh flow reads its current refresh token and saves rotated ones (reference
     /// §5.3: with refresh token rotation the new token is saved, and the save awaited, before the new access token is
-    /// used). Without it the refresh token lives in memory, seeded from <see cref="SalesforceClientOptions.RefreshToken"/>.
+    /// used). Without it the refresh token lives in memory, seeded from <see cref="SalesforceClientOptions.RefreshToken"/>;
+    /// with it <see cref="SalesforceClientOptions.RefreshToken"/> is optional (used only while the store holds none).
     /// </summary>
     /// <param name="builder">The connection.</param>
     /// <param name="factory">Creates the store (once, as a singleton for this connection).</param>
@@ -111,6 +112,7 @@ public static class SalesforceServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(factory);
         builder.Services.AddKeyedSingleton(builder.Name, (sp, _) => factory(sp));
+        builder.Services.Configure<SalesforceClientOptions>(builder.Name, o => o.HasRefreshTokenStore = true);
         return builder;
     }
 

@@ -69,7 +69,7 @@ public sealed class SalesforceTokenClient
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(options);
-        SalesforceClientOptionsValidator.ThrowIfInvalid(options);
+        SalesforceClientOptionsValidator.ThrowIfInvalid(options, hasRefreshTokenStore: refreshTokenStore is not null);
         _options = options;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)loggerFactory?.CreateLogger<SalesforceTokenClient>() ?? NullLogger.Instance;
@@ -80,7 +80,7 @@ public sealed class SalesforceTokenClient
         _lifecycle = new TokenLifecycleClient(httpClient, options, _endpoint, _timeProvider, _logger, metrics);
         if (Flow == SalesforceFlow.RefreshToken)
         {
-            _refresh = new RefreshTokenLifecycle(options, refreshTokenStore ?? new InMemoryRefreshTokenStore(options.RefreshToken), _endpoint.RequestTokenAsync, _timeProvider, _logger, metrics);
+            _refresh = new RefreshTokenLifecycle(options, refreshTokenStore ?? new InMemoryRefreshTokenStore(options.RefreshToken), _endpoint.RequestTokenAsync, _timeProvider, _logger, metrics, CompleteAsync);
         }
     }
 
@@ -109,12 +109,14 @@ public sealed class SalesforceTokenClient
     /// <exception cref="SalesforceAuthenticationException">Salesforce refused, or could not be reached within the retries and time budget.</exception>
     public async Task<SalesforceToken> RequestTokenAsync(SalesforceTokenRequest? request = null, CancellationToken cancellationToken = default)
     {
-        var token = _refresh is null
-            ? await _endpoint.RequestTokenAsync(request, cancellationToken).ConfigureAwait(false)
-            : await _refresh.RequestTokenAsync(request, cancellationToken).ConfigureAwait(false);
-        return _options.UseIntrospection && _lifecycle.CanIntrospect
-            ? await ApplyIntrospectedExpiryAsync(token, cancellationToken).ConfigureAwait(false)
-            : token;
+        if (_refresh is not null)
+        {
+            // The refresh lifecycle runs CompleteAsync inside its single flight: one introspection per refresh.
+            return await _refresh.RequestTokenAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        var token = await _endpoint.RequestTokenAsync(request, cancellationToken).ConfigureAwait(false);
+        return await CompleteAsync(token, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -195,6 +197,11 @@ public sealed class SalesforceTokenClient
             Audience = facts.Audience,
         };
     }
+
+    private Task<SalesforceToken> CompleteAsync(SalesforceToken token, CancellationToken cancellationToken) =>
+        _options.UseIntrospection && _lifecycle.CanIntrospect
+            ? ApplyIntrospectedExpiryAsync(token, cancellationToken)
+            : Task.FromResult(token);
 
     private async Task<SalesforceToken> ApplyIntrospectedExpiryAsync(SalesforceToken token, CancellationToken cancellationToken)
     {

@@ -1,4 +1,3 @@
-#if SFAUTH_LIFECYCLE
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -118,5 +117,40 @@ public sealed class LifecycleCommandTests
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.DoesNotContain(harness.Environment["SF_REFRESH_TOKEN"]!, result.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Token_SamlFlow_Succeeds()
+    {
+        await using var harness = await CliHarness.StartAsync(TestContext.Current.CancellationToken);
+
+        var result = await harness.RunAsync("token", "--json", "--flow", "saml");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(harness.Org.InstanceUrl.Authority, new Uri((string)result.Json["instance_url"]!).Authority);
+    }
+
+    [Fact]
+    public async Task Doctor_SamlFlowWithoutCertificate_FailsTheCertificateCheck()
+    {
+        await using var harness = await CliHarness.StartAsync(TestContext.Current.CancellationToken);
+        harness.Environment.Remove("SF_CERTIFICATE");
+
+        var result = await harness.RunAsync("doctor", "--json", "--flow", "saml");
+
+        Assert.Equal(2, result.ExitCode);
+        var certificate = result.Json["checks"]!.AsArray().Single(c => (string)c!["name"]! == "certificate")!;
+        Assert.Equal("fail", (string?)certificate["status"]);
+        Assert.Contains("SF_CERTIFICATE", (string)certificate["remedy"]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Doctor_SamlFlowHealthy_Passes()
+    {
+        await using var harness = await CliHarness.StartAsync(TestContext.Current.CancellationToken);
+
+        var result = await harness.RunAsync("doctor", "--json", "--flow", "saml");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("pass", (string?)result.Json["verdict"]);
+    }
 }
-#endif

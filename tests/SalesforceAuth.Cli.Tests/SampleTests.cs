@@ -27,9 +27,7 @@ public sealed class SampleTests
         Assert.Contains("[redacted]", transcript, StringComparison.Ordinal);
         Assert.Contains("The request landed on the org's own host", transcript, StringComparison.Ordinal);
         Assert.Contains("3. SAML bearer token", transcript, StringComparison.Ordinal);
-#if SFAUTH_LIFECYCLE
         Assert.Matches(@"3\. SAML bearer token\s+access_token\s+00D\w+!\[redacted\]", transcript);
-#endif
         Assert.Contains("SalesforceAssertionExpiredException: AssertionExpired", transcript, StringComparison.Ordinal);
         Assert.Matches(@"Measured skew\s+\+(59\d|60\d) s", transcript);
         Assert.Contains("Fix ", transcript, StringComparison.Ordinal);
@@ -51,7 +49,6 @@ public sealed class SampleTests
         AssertNoSecrets(transcript);
     }
 
-#if SFAUTH_LIFECYCLE
     [Fact]
     public async Task SamlBearerConsole_NoConfiguration_GetsATokenAndCallsTheApi()
     {
@@ -65,7 +62,6 @@ public sealed class SampleTests
         Assert.Matches(@"GET http://127\.0\.0\.1:\d+/services/data/v62\.0/ -> 200 OK", transcript);
         AssertNoSecrets(transcript);
     }
-#endif
 
     [Fact]
     public async Task WorkerService_NoConfiguration_RunsTwiceThroughTheTypedClientAndStops()

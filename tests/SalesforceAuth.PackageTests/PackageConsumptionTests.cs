@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.IO.Compression;
+using System.Reflection.PortableExecutable;
 using System.Text;
 using System.Xml.Linq;
 
@@ -23,9 +24,26 @@ public sealed class PackageConsumptionTests : IClassFixture<PackedFeed>
     public void Pack_ProducesPackageWithMetadataReadmeAndSymbols(string id)
     {
         var nupkg = _feed.Package(id);
-        Assert.True(File.Exists(Path.ChangeExtension(nupkg, ".snupkg")), $"{id} has no symbol package");
-
         using var zip = ZipFile.OpenRead(nupkg);
+        if (id == "sfauth")
+        {
+            // A tool package has no symbol package: its PDB is embedded in the tool's assembly.
+            var tool = zip.Entries.Single(e => e.FullName.EndsWith("/sfauth.dll", StringComparison.Ordinal));
+            using var toolStream = new MemoryStream();
+            using (var entry = tool.Open())
+            {
+                entry.CopyTo(toolStream);
+            }
+
+            toolStream.Position = 0;
+            using var pe = new PEReader(toolStream);
+            Assert.Contains(pe.ReadDebugDirectory(), d => d.Type == DebugDirectoryEntryType.EmbeddedPortablePdb);
+        }
+        else
+        {
+            Assert.True(File.Exists(Path.ChangeExtension(nupkg, ".snupkg")), $"{id} has no symbol package");
+        }
+
         var nuspecEntry = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
         using var stream = nuspecEntry.Open();
         var nuspec = XDocument.Load(stream);

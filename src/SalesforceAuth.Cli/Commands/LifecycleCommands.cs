@@ -1,9 +1,7 @@
-#if SFAUTH_LIFECYCLE
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-#endif
 using SalesforceAuth.Cli.Output;
 
 namespace SalesforceAuth.Cli.Commands;
@@ -11,7 +9,6 @@ namespace SalesforceAuth.Cli.Commands;
 /// <summary><c>sfauth assertion</c>, <c>introspect</c> and <c>revoke</c>: built on the token client's lifecycle API.</summary>
 internal static class LifecycleCommands
 {
-#if SFAUTH_LIFECYCLE
     public static Task<int> AssertionAsync(CliInvocation invocation, CliConsole console, CancellationToken cancellationToken)
     {
         TokenCommand.ExpectArguments(invocation, 0);
@@ -141,14 +138,4 @@ internal static class LifecycleCommands
         base64 = base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
         return JsonNode.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(base64)));
     }
-#else
-    public static Task<int> AssertionAsync(CliInvocation invocation, CliConsole console, CancellationToken cancellationToken) => NotYetAvailable("assertion");
-
-    public static Task<int> IntrospectAsync(CliInvocation invocation, CliConsole console, CancellationToken cancellationToken) => NotYetAvailable("introspect");
-
-    public static Task<int> RevokeAsync(CliInvocation invocation, CliConsole console, CancellationToken cancellationToken) => NotYetAvailable("revoke");
-
-    private static Task<int> NotYetAvailable(string command) =>
-        throw new UsageException($"'{command}' needs the token client's lifecycle API, which this build of the library does not have yet.");
-#endif
 }

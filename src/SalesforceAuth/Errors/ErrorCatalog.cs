@@ -91,10 +91,12 @@ internal static class ErrorCatalog
                 "An administrator or the /revoke endpoint revoked it.",
                 "Refresh token rotation is on and an already-rotated token was reused, which revokes the whole chain.",
                 "The user was deactivated, frozen or changed the password, or the sandbox was refreshed.",
+                "The token was never a usable refresh token: the authorization did not request refresh_token/offline_access, or the app's selected scopes lack it.",
                 "The request went to another org or environment than the one that issued the token.",
             ],
             [
                 AppPolicies + " → Refresh Token Policy = \"Refresh token is valid until revoked\".",
+                RefreshScope,
                 "Have the user authorize the app again and store the new refresh token durably; with rotation, store each new one before using the access token.",
                 "Stop repeated interactive approvals for the same user (each one can evict an older token).",
             ],

@@ -36,11 +36,12 @@ internal sealed class SalesforceClientOptionsValidator : IValidateOptions<Salesf
 
     /// <summary>Throws for the first failure.</summary>
     /// <param name="options">The settings.</param>
+    /// <param name="hasRefreshTokenStore">Whether a refresh token store supplies the refresh token.</param>
     /// <exception cref="SalesforceConfigurationException">The settings are invalid; names the setting.</exception>
-    public static void ThrowIfInvalid(SalesforceClientOptions options)
+    public static void ThrowIfInvalid(SalesforceClientOptions options, bool hasRefreshTokenStore = false)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var failures = GetFailures(options);
+        var failures = GetFailures(options, hasRefreshTokenStore);
         if (failures.Count > 0)
         {
             var message = failures.Count == 1
@@ -52,8 +53,9 @@ internal sealed class SalesforceClientOptionsValidator : IValidateOptions<Salesf
 
     /// <summary>All failures, each with the setting at fault.</summary>
     /// <param name="options">The settings.</param>
+    /// <param name="hasRefreshTokenStore">Whether a refresh token store supplies the refresh token.</param>
     /// <returns>The failures; empty when valid.</returns>
-    public static IReadOnlyList<(string Setting, string Message)> GetFailures(SalesforceClientOptions options)
+    public static IReadOnlyList<(string Setting, string Message)> GetFailures(SalesforceClientOptions options, bool hasRefreshTokenStore = false)
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<(string Setting, string Message)>();
@@ -145,9 +147,9 @@ internal sealed class SalesforceClientOptionsValidator : IValidateOptions<Salesf
             }
         }
 
-        if (flow == SalesforceFlow.RefreshToken && string.IsNullOrWhiteSpace(options.RefreshToken))
+        if (flow == SalesforceFlow.RefreshToken && string.IsNullOrWhiteSpace(options.RefreshToken) && !hasRefreshTokenStore && !options.HasRefreshTokenStore)
         {
-            Fail(nameof(options.RefreshToken), "RefreshToken is required for the RefreshToken flow: the stored refresh token (keep it in a secret store).");
+            Fail(nameof(options.RefreshToken), "RefreshToken is required for the RefreshToken flow: the stored refresh token (keep it in a secret store), unless an ISalesforceRefreshTokenStore supplies it (AddRefreshTokenStore).");
         }
 
         if (flow == SalesforceFlow.TokenExchange)

@@ -18,6 +18,7 @@ internal sealed class RefreshTokenLifecycle
     private readonly SalesforceClientOptions _options;
     private readonly ISalesforceRefreshTokenStore _store;
     private readonly Func<SalesforceTokenRequest, CancellationToken, Task<SalesforceToken>> _send;
+    private readonly Func<SalesforceToken, CancellationToken, Task<SalesforceToken>> _complete;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly SalesforceMetrics _metrics;
@@ -37,7 +38,11 @@ internal sealed class RefreshTokenLifecycle
     /// <param name="timeProvider">The clock.</param>
     /// <param name="logger">The logger.</param>
     /// <param name="metrics">The instruments.</param>
-    public RefreshTokenLifecycle(SalesforceClientOptions options, ISalesforceRefreshTokenStore store, Func<SalesforceTokenRequest, CancellationToken, Task<SalesforceToken>> send, TimeProvider timeProvider, ILogger logger, SalesforceMetrics metrics)
+    /// <param name="complete">
+    /// Runs once per refresh, after the rotated token is saved and before the token is shared (introspection-driven
+    /// expiry), so concurrent callers share its result too.
+    /// </param>
+    public RefreshTokenLifecycle(SalesforceClientOptions options, ISalesforceRefreshTokenStore store, Func<SalesforceTokenRequest, CancellationToken, Task<SalesforceToken>> send, TimeProvider timeProvider, ILogger logger, SalesforceMetrics metrics, Func<SalesforceToken, CancellationToken, Task<SalesforceToken>>? complete = null)
     {
         _options = options;
         _store = store;
@@ -45,6 +50,7 @@ internal sealed class RefreshTokenLifecycle
         _timeProvider = timeProvider;
         _logger = logger;
         _metrics = metrics;
+        _complete = complete ?? ((token, _) => Task.FromResult(token));
     }
 
     /// <summary>The store.</summary>
@@ -171,7 +177,7 @@ internal sealed class RefreshTokenLifecycle
             }
         }
 
-        return token;
+        return await _complete(token, CancellationToken.None).ConfigureAwait(false);
     }
 
     private async Task SaveOrKeepPendingAsync(string rotated, string previous, SalesforceToken token)
@@ -230,7 +236,7 @@ internal sealed class RefreshTokenLifecycle
 
             // The access token withheld when the save failed is handed out now, if still fresh; otherwise the caller
             // refreshes with the (now stored) successor.
-            return pending.Token.IsExpired(_timeProvider.GetUtcNow()) ? null : pending.Token;
+            return pending.Token.IsExpired(_timeProvider.GetUtcNow()) ? null : await _complete(pending.Token, CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {

@@ -125,8 +125,11 @@ internal sealed class TokenEndpointClient
                 return CreateToken(response, grantRequest);
             }
 
+            // With compensation off the caller asked for the raw behaviour (sfauth --skew-compensation off): a fresh
+            // assertion built on the same wrong clock would fail the same way, so it is not sent.
             if (!response.IsTransient
                 && !retriedWithFreshAssertion
+                && _options.ClockSkewCompensation
                 && grantRequest.Assertion is not null
                 && TokenResponseParser.TryParseError(response.Body, out var error, out var description)
                 && error == "invalid_grant"

@@ -247,7 +247,7 @@ public sealed class RefreshAndLifecycleFlowTests
         await using var kit = await FlowKit.StartAsync();
         kit.App.RefreshTokenRotation = true;
         var original = kit.Fake.IssueRefreshToken(kit.App, kit.User);
-        var store = new RecordingStore();
+        var store = new RecordingStore(original);
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(kit.Time);
         services.AddSalesforceClient("acme", o =>
@@ -257,7 +257,6 @@ public sealed class RefreshAndLifecycleFlowTests
                 o.AllowInsecureLoopback = true;
                 o.ClientId = kit.App.ConsumerKey;
                 o.ClientSecret = kit.App.ConsumerSecret;
-                o.RefreshToken = original;
                 o.MaxRetries = 0;
             })
             .AddRefreshTokenStore(_ => store);
@@ -281,9 +280,9 @@ public sealed class RefreshAndLifecycleFlowTests
         Assert.Equal(HttpStatusCode.OK, (await kit.ApiAsync(token)).StatusCode);
     }
 
-    private sealed class RecordingStore : ISalesforceRefreshTokenStore
+    private sealed class RecordingStore(string? initial = null) : ISalesforceRefreshTokenStore
     {
-        private string? _current;
+        private string? _current = initial;
 
         public List<string> Saved { get; } = [];
 

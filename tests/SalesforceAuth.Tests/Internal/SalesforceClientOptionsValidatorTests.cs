@@ -136,6 +136,16 @@ public sealed class SalesforceClientOptionsValidatorTests
         Assert.Contains(exchange, f => f.Setting == "SubjectTokenType" && f.Message.Contains("urn:ietf:params:oauth:token-type:jwt", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Validate_RefreshWithoutTokenButWithAStore_Passes()
+    {
+        var options = new SalesforceClientOptions { Flow = SalesforceFlow.RefreshToken, ClientId = "3MVG9" };
+
+        Assert.Empty(SalesforceClientOptionsValidator.GetFailures(options, hasRefreshTokenStore: true));
+        options.HasRefreshTokenStore = true;
+        Assert.Empty(SalesforceClientOptionsValidator.GetFailures(options));
+    }
+
     [Theory]
     [InlineData(-1)]
     [InlineData(11)]

@@ -59,6 +59,38 @@ public sealed class RefreshTokenLifecycleTests
     }
 
     [Fact]
+    public async Task RequestTokenAsync_ConcurrentRefreshesWithIntrospection_OneTokenAndOneIntrospectRequest()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var exp = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds();
+        using var handler = new ScriptedHandler(async r =>
+        {
+            if (r.Path.EndsWith("/introspect", StringComparison.Ordinal))
+            {
+                return Json(200, $$"""{"active":true,"token_type":"access_token","exp":{{exp}}}""");
+            }
+
+            arrived.TrySetResult();
+            await gate.Task;
+            return Json(200, Success(Rt2));
+        });
+        var options = Options();
+        options.UseIntrospection = true;
+        var client = Client(handler, options: options);
+
+        var first = client.RequestTokenAsync(cancellationToken: Ct);
+        await arrived.Task.WaitAsync(Ct);
+        var others = Enumerable.Range(0, 9).Select(_ => client.RequestTokenAsync(cancellationToken: Ct)).ToList();
+        gate.SetResult();
+        var tokens = await Task.WhenAll(others.Prepend(first));
+
+        Assert.Equal(1, handler.Requests.Count(r => r.Path.EndsWith("/token", StringComparison.Ordinal)));
+        Assert.Equal(1, handler.Requests.Count(r => r.Path.EndsWith("/introspect", StringComparison.Ordinal)));
+        Assert.All(tokens, t => Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(exp) - SalesforceTokenClient.IntrospectionSafetyMargin, t.ExpiresAt));
+    }
+
+    [Fact]
     public async Task RequestTokenAsync_Rotation_SavedBeforeTheTokenIsReturned()
     {
         using var handler = new ScriptedHandler(_ => Task.FromResult(Json(200, Success(Rt2))));
@@ -154,6 +186,7 @@ public sealed class RefreshTokenLifecycleTests
         Assert.Contains("5 approvals", causes, StringComparison.Ordinal);
         Assert.Contains("Refresh Token Policy", causes, StringComparison.Ordinal);
         Assert.Contains("Refresh token rotation", causes, StringComparison.Ordinal);
+        Assert.Contains("refresh_token/offline_access", causes, StringComparison.Ordinal);
         Assert.Equal(1, handler.Count);
     }
 

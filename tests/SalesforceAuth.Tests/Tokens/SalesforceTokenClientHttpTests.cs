@@ -255,6 +255,23 @@ public sealed class SalesforceTokenClientHttpTests : IDisposable
     }
 
     [Fact]
+    public async Task RequestTokenAsync_ExpiredAuthorizationCodeWithCompensationOff_NotRetriedAndNotClaimedAsRetried()
+    {
+        using var f = new TokenEndpointFixture(Behind);
+        f.RespondInSequence(
+            Json(400, """{"error":"invalid_grant","error_description":"expired authorization code"}"""),
+            Json(200, SuccessBody()));
+        var options = f.Options();
+        options.ClockSkewCompensation = false;
+
+        var ex = await Assert.ThrowsAsync<SalesforceAssertionExpiredException>(() => f.Client(options).RequestTokenAsync(cancellationToken: Ct));
+
+        Assert.Single(f.Assertions);
+        Assert.DoesNotContain("already made", ex.Diagnosis.Summary, StringComparison.Ordinal);
+        AssertAbout(TimeSpan.FromMinutes(7), ex.Diagnosis.ClockSkew);
+    }
+
+    [Fact]
     public async Task RequestTokenAsync_ExpiredAuthorizationCode_RetriedOnceWithCorrectedAssertion()
     {
         using var f = new TokenEndpointFixture(Behind);
