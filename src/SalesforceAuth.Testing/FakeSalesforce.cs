@@ -552,7 +552,7 @@ public sealed class FakeSalesforce : IAsyncDisposable
             _log.Add(entry);
             if (isTokenRequest)
             {
-                var outcome = entry.Fault is { Kind: not FakeFaultKind.Delay } ? "fault" : reply.Error ?? (reply.StatusCode == 200 ? "success" : reply.StatusCode.ToString(CultureInfo.InvariantCulture));
+                var outcome = entry.Fault is { Kind: not FakeFaultKind.Delay } ? "fault" : reply.Abort ? "aborted" : reply.Error ?? (reply.StatusCode == 200 ? "success" : reply.StatusCode.ToString(CultureInfo.InvariantCulture));
                 var key = (entry.GrantType ?? "", outcome);
                 _tokenCounts[key] = _tokenCounts.GetValueOrDefault(key) + 1;
             }

@@ -12,7 +12,8 @@ public sealed class FakeSalesforceCounters
     }
 
     /// <summary>Token endpoint requests by <c>grant_type</c> as sent (empty when missing) and outcome: <c>success</c>, the
-    /// OAuth <c>error</c> code, or <c>fault</c> for an injected fault.</summary>
+    /// OAuth <c>error</c> code, <c>fault</c> for an injected fault, or <c>aborted</c> when the client went away before the
+    /// answer (for example during a <see cref="FakeFault.Delayed"/> wait).</summary>
     public IReadOnlyDictionary<(string GrantType, string Outcome), int> TokenRequestsByGrantAndOutcome { get; }
 
     /// <summary>REST API requests by pod and HTTP status.</summary>

@@ -78,6 +78,11 @@ internal readonly record struct OAuthErrorBody(OAuthErrorBodyKind Kind, string? 
             // Invalid UTF-16 (lone surrogates) in the body.
             return new(OAuthErrorBodyKind.Malformed, null, null, null);
         }
+        catch (InvalidOperationException)
+        {
+            // An escaped lone surrogate ("\ud800") parses as JSON, but GetString cannot turn it into a string.
+            return new(OAuthErrorBodyKind.Malformed, null, null, null);
+        }
     }
 
     internal static bool IsJsonMediaType(string? mediaType) =>

@@ -46,7 +46,18 @@ internal static class TrustedHosts
             return "its host is an IP address, not a Salesforce domain";
         }
 
-        var host = uri.IdnHost.TrimEnd('.');
+        string host;
+        try
+        {
+            host = uri.IdnHost.TrimEnd('.');
+        }
+        catch (UriFormatException)
+        {
+            // Uri accepts some hosts whose IDN (punycode) form cannot be computed, for example "xn--" labels holding
+            // characters IDNA forbids: such a host is not a Salesforce domain, and must not throw from here.
+            return "its host is not a valid internationalized domain name";
+        }
+
         foreach (var domain in trustedDomains)
         {
             if (MatchesSuffix(host, domain))

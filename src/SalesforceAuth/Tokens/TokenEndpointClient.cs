@@ -238,7 +238,7 @@ internal sealed class TokenEndpointClient
                     if (answeredProblem is not null)
                     {
                         Log.TokenRedirectRefused(_logger, target.Authority, answered.GetLeftPart(UriPartial.Authority), answeredProblem);
-                        throw ClientSideError(SalesforceReason.UntrustedInstanceUrl, response.StatusCode, $"The HttpClient followed a redirect from {target.Authority} to {answered.GetLeftPart(UriPartial.Authority)}, which is refused because {answeredProblem}. Turn automatic redirects off on the token endpoint's HttpClient (SocketsHttpHandler.AllowAutoRedirect = false).", grantRequest, localTime, null);
+                        throw UntrustedError(answered, response.StatusCode, $"The HttpClient followed a redirect from {target.Authority} to {answered.GetLeftPart(UriPartial.Authority)}, which is refused because {answeredProblem}. Turn automatic redirects off on the token endpoint's HttpClient (SocketsHttpHandler.AllowAutoRedirect = false).", grantRequest, localTime, null);
                     }
                 }
 
@@ -281,19 +281,30 @@ internal sealed class TokenEndpointClient
     private Uri FollowRedirect(HttpResponseMessage response, Uri current, int redirects, TokenGrantRequest? grantRequest, DateTimeOffset localTime, DateTimeOffset? serverTime)
     {
         var location = response.Headers.Location;
-        var target = location is null ? null : location.IsAbsoluteUri ? location : new Uri(current, location);
+        // A relative Location is resolved against the current URL; some (for example "//a@b@host/") cannot be, and
+        // are treated like a missing Location rather than thrown as a UriFormatException.
+        Uri? target = null;
+        if (location is { IsAbsoluteUri: true })
+        {
+            target = location;
+        }
+        else if (location is not null)
+        {
+            Uri.TryCreate(current, location, out target);
+        }
+
         var status = (int)response.StatusCode;
         if (target is null)
         {
-            throw ClientSideError(SalesforceReason.UnexpectedResponse, response.StatusCode, $"The token endpoint {current.Authority} answered {status} without a Location header.", grantRequest, localTime, serverTime);
+            throw ClientSideError(SalesforceReason.UnexpectedResponse, response.StatusCode, $"The token endpoint {current.Authority} answered {status} without a usable Location header.", grantRequest, localTime, serverTime);
         }
 
         var problem = TrustedHosts.GetProblem(target, _options.TrustedDomains, _options.AllowInsecureLoopback);
         if (problem is not null)
         {
             Log.TokenRedirectRefused(_logger, current.Authority, target.GetLeftPart(UriPartial.Authority), problem);
-            throw ClientSideError(
-                SalesforceReason.UntrustedInstanceUrl,
+            throw UntrustedError(
+                target,
                 response.StatusCode,
                 $"The token endpoint {current.Authority} redirected ({status}) to {target.GetLeftPart(UriPartial.Authority)}, which is refused because {problem}. The request was not sent there. Point LoginUrl at your My Domain, or add the domain to TrustedDomains if it really is yours.",
                 grantRequest,
@@ -381,8 +392,8 @@ internal sealed class TokenEndpointClient
 
         Log.ResponseUrlRefused(_logger, field, problem);
         var shown = uri is null ? "(not a URL)" : uri.GetLeftPart(UriPartial.Authority);
-        throw ClientSideError(
-            SalesforceReason.UntrustedInstanceUrl,
+        throw UntrustedError(
+            uri,
             response.StatusCode,
             $"The token response's {field} {shown} is refused because {problem}. A response must not be able to send the token elsewhere; the token was discarded. Add the domain to TrustedDomains only if it really is your org's.",
             grantRequest,
@@ -414,6 +425,24 @@ internal sealed class TokenEndpointClient
             Flow = _grant.Flow,
             IsTransient = false,
             Diagnosis = new SalesforceDiagnosis(message) { ClockSkew = ClockSkew.MeasuredSkew, Facts = facts },
+        };
+    }
+
+    /// <summary>
+    /// The typed refusal of a host (<see cref="SalesforceUntrustedInstanceException"/>, so callers can catch it by type
+    /// like the mapper's own), with the same facts as <see cref="ClientSideError"/>.
+    /// </summary>
+    private SalesforceUntrustedInstanceException UntrustedError(Uri? refused, HttpStatusCode statusCode, string message, TokenGrantRequest? grantRequest, DateTimeOffset localTime, DateTimeOffset? serverTime)
+    {
+        var error = ClientSideError(SalesforceReason.UntrustedInstanceUrl, statusCode, message, grantRequest!, localTime, serverTime);
+        return new SalesforceUntrustedInstanceException(error.Message)
+        {
+            Reason = error.Reason,
+            StatusCode = error.StatusCode,
+            Flow = error.Flow,
+            IsTransient = false,
+            Diagnosis = error.Diagnosis,
+            RefusedHost = refused is { IsAbsoluteUri: true } ? refused.Host : null,
         };
     }
 

@@ -100,6 +100,12 @@ internal static class TokenResponseParser
             problem = "the response is not valid JSON";
             return false;
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            // An escaped lone surrogate ("\ud800") is valid JSON text but no valid string: GetString throws.
+            problem = "the response is not valid JSON (invalid UTF-16 in a string)";
+            return false;
+        }
     }
 
     /// <summary>Reads <c>error</c>, <c>error_description</c> and <c>error_uri</c> from an error body.</summary>
@@ -143,7 +149,7 @@ internal static class TokenResponseParser
 
             return error is not null;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
         {
             return false;
         }

@@ -67,7 +67,7 @@ public sealed class TokenTelemetryTests
         using var meters = new ScopedMeterFactory();
         using var requests = new MetricCollector<long>(meters, SalesforceTelemetry.MeterName, SalesforceTelemetry.TokenRequests);
 
-        await Assert.ThrowsAsync<SalesforceAuthenticationException>(() => new SalesforceTokenClient(f.Http, f.Options(), f.Time, f.Logs, meters).RequestTokenAsync(cancellationToken: TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<SalesforceUntrustedInstanceException>(() => new SalesforceTokenClient(f.Http, f.Options(), f.Time, f.Logs, meters).RequestTokenAsync(cancellationToken: TestContext.Current.CancellationToken));
 
         Assert.Equal(nameof(SalesforceReason.UntrustedInstanceUrl), Assert.Single(requests.GetMeasurementSnapshot()).Tags["salesforce.outcome"]);
         Assert.Contains(f.Logs.Lines, l => l.EventId.Id == 1002);
