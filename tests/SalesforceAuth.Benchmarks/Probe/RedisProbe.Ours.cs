@@ -1,7 +1,7 @@
-// OURS: wired by lead after merge. Excluded from compilation by SalesforceAuth.Benchmarks.csproj
-// (<Compile Remove="**/*.Ours.cs" />) until the distributed cache and Redis acquisition lock (issue 6) are in main.
-// To enable: delete that item and fix the lines marked ADAPT. Adds the subject "ours-redis" to `--probe-redis`;
-// each child process builds it with the Redis connection string the parent passes.
+// OURS: adds the subject "ours-redis" to `--probe-redis`: our provider with AddSalesforceRedis (encrypted shared entries
+// and the fleet-wide acquisition lock); each child process builds it with the Redis connection string the parent passes.
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace SalesforceAuth.Benchmarks.Probe;
@@ -10,10 +10,17 @@ public static partial class RedisProbe
 {
     static partial void AddOurs(List<ProbeSubject> subjects) => subjects.Add(new ProbeSubject(
         "ours-redis",
-        (login, redis) => Task.FromResult(ConcurrencyProbe.CreateOurs(login, services =>
+        (login, redis) =>
         {
-            // ADAPT: the second-level cache and the acquisition lock of issue 6.
-            services.AddStackExchangeRedisCache(o => o.Configuration = redis);
-            services.AddSalesforceRedisAcquisitionLock(redis!);
-        }))));
+            ArgumentNullException.ThrowIfNull(redis);
+            return Task.FromResult(ConcurrencyProbe.CreateOurs(login, services =>
+                services.AddSalesforceRedis(redis, o => o.EncryptionKey = ProbeEncryptionKey(redis))));
+        }));
+
+    /// <summary>
+    /// The 4 processes must share one entry key; it is derived from this run's Redis endpoint (a throwaway redis-server
+    /// on a random port), so no key is committed and every run gets its own.
+    /// </summary>
+    private static string ProbeEncryptionKey(string redis) =>
+        Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes("SalesforceAuth.Benchmarks redis probe " + redis)));
 }
