@@ -13,8 +13,6 @@ public partial class HotPathBenchmarks
 {
     private const string OursClientName = "bench";
 
-    private static readonly Uri s_relativeUri = new("services/data/v62.0/limits", UriKind.Relative);
-
     private readonly InMemoryTokenEndpoint _salesforceEndpoint = new(InMemoryTokenEndpoint.SalesforceTokenJson);
     private readonly RSA _oursKey = RSA.Create(2048);
     private ServiceProvider _oursServices = null!;
