@@ -132,6 +132,18 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
         return true;
     }
 
+    /// <summary>
+    /// Whether <paramref name="uri"/> is <paramref name="instanceBase"/> (an origin, possibly with a path, no trailing
+    /// slash) followed by <c>/</c>: then the URI has the instance's scheme, host and port.
+    /// </summary>
+    /// <param name="uri">The request URI's <see cref="Uri.OriginalString"/>.</param>
+    /// <param name="instanceBase">The token's <see cref="CachedToken.InstanceBase"/>.</param>
+    /// <returns><see langword="true"/> when the request is on the token's instance.</returns>
+    internal static bool StartsWithBase(string uri, string instanceBase) =>
+        uri.Length > instanceBase.Length
+        && uri[instanceBase.Length] == '/'
+        && uri.StartsWith(instanceBase, StringComparison.OrdinalIgnoreCase);
+
     private static bool MayBeSessionError(HttpResponseMessage response) =>
         response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden;
 
@@ -248,6 +260,12 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
         {
             var relative = original.OriginalString;
             target = new Uri(relative.StartsWith('/') ? cached.InstanceBase + relative : cached.InstanceBase + "/" + relative);
+        }
+        else if (StartsWithBase(original.OriginalString, cached.InstanceBase))
+        {
+            // The common case for absolute URIs: the text already starts with the instance (same scheme, host and
+            // port), decided without the URI's host and port getters. Anything else takes the checks below.
+            target = original;
         }
         else if (IsPlainPlaceholderUri(original.OriginalString))
         {
