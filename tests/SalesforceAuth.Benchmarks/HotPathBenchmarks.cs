@@ -11,7 +11,7 @@ namespace SalesforceAuth.Benchmarks;
 /// <summary>
 /// The hot path: one GET through <see cref="HttpClient"/> with a token already cached, ending in an in-memory handler
 /// that returns the same cached <c>200</c> for every case. Targets are ratios to floor 2 (the baseline).
-/// The OURS cases live in HotPathBenchmarks.Ours.cs, compiled once the handler is merged (see README.md).
+/// The OURS cases live in HotPathBenchmarks.Ours.cs (see README.md).
 /// </summary>
 [MemoryDiagnoser]
 public partial class HotPathBenchmarks
