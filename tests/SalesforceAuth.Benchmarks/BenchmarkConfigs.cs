@@ -16,8 +16,8 @@ public static class BenchmarkConfigs
     public static IConfig Quick() => DefaultConfig.Instance
         .AddJob(Job.ShortRun
             .WithToolchain(InProcessEmitToolchain.Instance)
-            .WithWarmupCount(3)
-            .WithIterationCount(5)
+            .WithWarmupCount(4)
+            .WithIterationCount(12)
             .WithIterationTime(TimeInterval.FromMilliseconds(250))
             .WithId("Quick"))
         .AddColumn(StatisticColumn.P95)

@@ -8,7 +8,7 @@ namespace SalesforceAuth.Benchmarks;
 /// <summary>
 /// The cold path: what it costs to produce a signed bearer assertion. The floor is the RSA-2048 signature alone
 /// (SHA-256, PKCS#1 v1.5) over a JWT-sized signing input; an assertion cannot be cheaper than its signature.
-/// The OURS cases (JWT, SAML) live in ColdPathBenchmarks.Ours.cs, compiled once the builders are merged.
+/// The OURS cases (JWT, SAML) live in ColdPathBenchmarks.Ours.cs.
 /// </summary>
 [MemoryDiagnoser]
 public partial class ColdPathBenchmarks

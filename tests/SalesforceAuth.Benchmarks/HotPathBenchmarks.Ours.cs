@@ -1,22 +1,22 @@
-// OURS: wired by lead after merge. This file is excluded from compilation by SalesforceAuth.Benchmarks.csproj
-// (<Compile Remove="**/*.Ours.cs" />) because the caching handler and its DI registration (issue 6) are not in this
-// branch. To enable: delete that Compile Remove item, then fix every line marked ADAPT to the merged API.
-// The two method names are what TargetsReporter looks for: keep them.
+// OURS: the two hot-path cases that measure our caching handler (SalesforceAuthenticationHandler). The method names
+// are what TargetsReporter looks for: keep them.
+using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.DependencyInjection;
 using SalesforceAuth.Benchmarks.Infrastructure;
+using SalesforceAuth.Http;
+using SalesforceAuth.Tokens;
 
 namespace SalesforceAuth.Benchmarks;
 
 public partial class HotPathBenchmarks
 {
-    // ADAPT: whatever placeholder base address our DI gives a Salesforce HttpClient so that relative URIs pass
-    // HttpClient's own check (it throws on a relative URI with no BaseAddress before any handler runs).
-    private static readonly Uri s_placeholderBase = new("https://salesforce.invalid/");
-    private static readonly Uri s_relativeUri = new("services/data/v62.0/limits", UriKind.Relative);
+    private const string OursClientName = "bench";
 
     private readonly InMemoryTokenEndpoint _salesforceEndpoint = new(InMemoryTokenEndpoint.SalesforceTokenJson);
+    private readonly RSA _oursKey = RSA.Create(2048);
     private ServiceProvider _oursServices = null!;
+    private HttpMessageHandler _oursFactoryHandler = null!;
     private HttpClient _oursInstanceHost = null!;
     private HttpClient _oursRewrite = null!;
 
@@ -32,28 +32,44 @@ public partial class HotPathBenchmarks
     {
         var services = new ServiceCollection();
 
-        // ADAPT: the registration API of issue 6. Client credentials keeps the setup free of keys; the flow does not
-        // matter on the hot path, which only reads the cache.
-        services.AddSalesforceClient("bench", options =>
+        // The JWT bearer flow with a throwaway key (the flow this build implements); the flow does not matter on the
+        // hot path, which only reads the cache.
+        services.AddSalesforceClient(OursClientName, options =>
         {
-            options.Flow = SalesforceFlow.ClientCredentials;
+            options.Flow = SalesforceFlow.JwtBearer;
             options.LoginUrl = new Uri("https://login.salesforce.com");
             options.ClientId = "3MVG9benchmark";
-            options.ClientSecret = "benchmark-secret-not-a-secret";
+            options.Username = "integration@acme.example.com";
+            options.SigningKey = SalesforceSigningKey.FromRsa(_oursKey);
             options.UseIntrospection = false;
-        });
+        })
+        .AddHttpClient()
 
-        // ADAPT: route the back-channel (token endpoint) client to the in-memory Salesforce token endpoint.
-        services.AddHttpClient(SalesforceDefaults.BackChannelClientName)
+            // The handler exactly as DI builds it (AddSalesforceAuthentication's factory), in front of the shared
+            // in-memory terminal. No logging handlers (floor 2 has none) and no rotation: the factory would dispose the
+            // chain, terminal included, when a rotated handler is collected.
+            .RemoveAllLoggers()
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => _terminal);
+
+        // The back-channel (token endpoint) client goes to the in-memory Salesforce token endpoint.
+        services.AddHttpClient(DefaultTokenSourceFactory.BackchannelClientName)
             .ConfigurePrimaryHttpMessageHandler(() => _salesforceEndpoint);
 
         _oursServices = services.BuildServiceProvider();
 
-        // Chained exactly like floor 2: one DelegatingHandler in front of the terminal handler, none of
-        // IHttpClientFactory's logging or lifetime handlers (floor 2 has none either).
-        // ADAPT: how the handler for a named client is obtained (a factory service, or ActivatorUtilities).
-        _oursInstanceHost = new HttpClient(CreateOursHandler(), disposeHandler: false);
-        _oursRewrite = new HttpClient(CreateOursHandler(), disposeHandler: false) { BaseAddress = s_placeholderBase };
+        // IHttpMessageHandlerFactory returns LifetimeTrackingHttpMessageHandler -> our handler -> terminal. Chain the
+        // client on our handler directly, like floor 2 (one DelegatingHandler in front of the terminal); keep the
+        // wrapper referenced so the factory never considers the chain abandoned.
+        _oursFactoryHandler = _oursServices.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(OursClientName);
+        var ours = (_oursFactoryHandler as DelegatingHandler)?.InnerHandler as SalesforceAuthenticationHandler
+            ?? throw new InvalidOperationException($"The handler chain of '{OursClientName}' is not wrapper -> SalesforceAuthenticationHandler -> terminal.");
+        Check(ReferenceEquals(ours.InnerHandler, _terminal), "Our handler is not chained directly on the terminal handler.");
+
+        _oursInstanceHost = new HttpClient(ours, disposeHandler: false);
+
+        // The base address AddSalesforceAuthentication gives a client without one, so relative URIs pass HttpClient.
+        _oursRewrite = new HttpClient(ours, disposeHandler: false) { BaseAddress = SalesforceAuthenticationHandler.PlaceholderBaseAddress };
 
         // Warm the cache (exactly one token request) and check both reach the instance host with a header.
         Verify(_oursInstanceHost);
@@ -66,14 +82,8 @@ public partial class HotPathBenchmarks
         Check(_salesforceEndpoint.TokenRequests == 1, $"Our provider made {_salesforceEndpoint.TokenRequests} token requests, expected 1: the run measured refreshes, not cache hits.");
         _oursInstanceHost.Dispose();
         _oursRewrite.Dispose();
+        GC.KeepAlive(_oursFactoryHandler);
         _oursServices.Dispose();
-    }
-
-    private DelegatingHandler CreateOursHandler()
-    {
-        // ADAPT: the merged handler type and how it is created for client "bench".
-        var handler = _oursServices.GetRequiredService<SalesforceHandlerFactory>().Create("bench");
-        handler.InnerHandler = _terminal;
-        return handler;
+        _oursKey.Dispose();
     }
 }

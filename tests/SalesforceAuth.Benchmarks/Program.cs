@@ -3,7 +3,7 @@ using SalesforceAuth.Benchmarks;
 using SalesforceAuth.Benchmarks.Probe;
 
 // Modes (see README.md):
-//   --quick               all benchmark classes, short in-process job, then the targets table
+//   --quick               all benchmark classes, short in-process job, the targets table, then both probes
 //   (default)             BenchmarkSwitcher with the default job; other arguments pass through (--filter, --job, ...)
 //   --probe               10,000 concurrent callers on a cold cache against a loopback token endpoint
 //   --probe-redis         4 processes sharing one Redis on a cold cache
@@ -26,7 +26,8 @@ if (Take(rest, "--probe"))
 }
 
 var quick = Take(rest, "--quick");
-if (!rest.Contains("--filter") && !rest.Contains("-f") && !rest.Contains("--list"))
+var selected = rest.Contains("--filter") || rest.Contains("-f") || rest.Contains("--list");
+if (!selected)
 {
     // Without a filter BenchmarkSwitcher asks interactively; the harness always runs unattended.
     rest.AddRange(["--filter", "*"]);
@@ -38,6 +39,22 @@ var summaries = BenchmarkSwitcher
     .ToList();
 
 TargetsReporter.Report(summaries, Console.Out);
-return summaries.Any(s => s.HasCriticalValidationErrors) ? 2 : 0;
+if (summaries.Any(s => s.HasCriticalValidationErrors))
+{
+    return 2;
+}
+
+if (!quick || selected)
+{
+    // The default (publishable) run and filtered runs are benchmarks only; the probes have their own commands.
+    return 0;
+}
+
+// `--quick` is the one command for the whole scorecard: the probes follow the benchmarks, with their defaults.
+Console.WriteLine();
+var probe = await ConcurrencyProbe.RunAsync([]);
+Console.WriteLine();
+var redisProbe = await RedisProbe.RunAsync([]);
+return probe == 0 && redisProbe == 0 ? 0 : 1;
 
 static bool Take(List<string> args, string flag) => args.Remove(flag);

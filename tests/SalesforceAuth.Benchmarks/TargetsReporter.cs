@@ -12,6 +12,7 @@ namespace SalesforceAuth.Benchmarks;
 public static class TargetsReporter
 {
     public const string HotFloor = nameof(HotPathBenchmarks.Floor2_ConstantHeader);
+    public const string HotRelativeFloor = nameof(HotPathBenchmarks.Floor2_RelativeUri);
     public const string ColdFloor = nameof(ColdPathBenchmarks.Floor_RsaSignData);
 
     /// <summary>Every row of the scorecard, in print order. A null ratio/allocation limit means "no target".</summary>
@@ -19,8 +20,10 @@ public static class TargetsReporter
     [
         new("Floor1_BareHttpClient", HotFloor, "floor 1: bare HttpClient", null, null, null),
         new(HotFloor, HotFloor, "floor 2: constant Authorization header", null, null, null),
+        new(HotRelativeFloor, HotFloor, "floor 2 with the same relative URI (HttpClient combines it)", null, null, null),
         new("Ours_InstanceHost", HotFloor, "ours, request already on instance host", 1.25, 100, null),
-        new("Ours_Rewrite", HotFloor, "ours, relative URI rewritten to instance_url", 1.5, 320, null),
+        new("Ours_Rewrite", HotRelativeFloor, "ours, relative URI rewritten to instance_url (vs floor 2 relative)", 1.5, 320, null),
+        new("Ours_Rewrite", HotFloor, "the same, vs floor 2 absolute (information)", null, null, null),
         new("Google_DelegatingHandler", HotFloor, "Google.Apis.Auth, ToDelegatingHandler", null, null, null),
         new("Google_ConfigurableHttpClient", HotFloor, "Google.Apis.Auth, ConfigurableHttpClient", null, null, null),
         new("Msal_AcquireTokenForClient", HotFloor, "MSAL.NET AcquireTokenForClient cache hit", null, null, null),

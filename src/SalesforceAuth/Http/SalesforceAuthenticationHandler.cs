@@ -30,6 +30,9 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
 
     private const string PlaceholderHost = "salesforce.invalid";
 
+    /// <summary><see cref="PlaceholderBaseAddress"/> without its trailing slash: what a placeholder URI string starts with.</summary>
+    private const string PlaceholderOrigin = "https://salesforce.invalid";
+
     private static bool _optionsFieldMissing;
 
     private readonly SalesforceTokenManager _manager;
@@ -95,6 +98,51 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
         MultipartContent multipart => multipart.All(IsReplayable),
         _ => false,
     };
+
+    /// <summary>
+    /// Whether <paramref name="uri"/> is <c>https://salesforce.invalid/</c> followed by a path and query that
+    /// <see cref="Uri"/> keeps verbatim, so that the text after the origin equals <see cref="Uri.PathAndQuery"/>:
+    /// letters, digits and <c>-_~.=&amp;?/</c>, with no empty, <c>.</c> or <c>..</c> segment (dot segments and
+    /// <c>//</c> are what URI parsing could rewrite). Anything else takes the general path.
+    /// </summary>
+    /// <param name="uri">The request URI's <see cref="Uri.OriginalString"/>.</param>
+    /// <returns><see langword="true"/> when the fast rewrite gives the same URI as the general one.</returns>
+    internal static bool IsPlainPlaceholderUri(string uri)
+    {
+        if (uri.Length <= PlaceholderOrigin.Length
+            || uri[PlaceholderOrigin.Length] != '/'
+            || !uri.StartsWith(PlaceholderOrigin, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var previous = '/';
+        for (var i = PlaceholderOrigin.Length + 1; i < uri.Length; i++)
+        {
+            var c = uri[i];
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '~' or '=' or '&' or '?' or '.' or '/')
+                || (previous == '/' && c is '/' or '.'))
+            {
+                return false;
+            }
+
+            previous = c;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="uri"/> is <paramref name="instanceBase"/> (an origin, possibly with a path, no trailing
+    /// slash) followed by <c>/</c>: then the URI has the instance's scheme, host and port.
+    /// </summary>
+    /// <param name="uri">The request URI's <see cref="Uri.OriginalString"/>.</param>
+    /// <param name="instanceBase">The token's <see cref="CachedToken.InstanceBase"/>.</param>
+    /// <returns><see langword="true"/> when the request is on the token's instance.</returns>
+    internal static bool StartsWithBase(string uri, string instanceBase) =>
+        uri.Length > instanceBase.Length
+        && uri[instanceBase.Length] == '/'
+        && uri.StartsWith(instanceBase, StringComparison.OrdinalIgnoreCase);
 
     private static bool MayBeSessionError(HttpResponseMessage response) =>
         response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden;
@@ -212,6 +260,18 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
         {
             var relative = original.OriginalString;
             target = new Uri(relative.StartsWith('/') ? cached.InstanceBase + relative : cached.InstanceBase + "/" + relative);
+        }
+        else if (StartsWithBase(original.OriginalString, cached.InstanceBase))
+        {
+            // The common case for absolute URIs: the text already starts with the instance (same scheme, host and
+            // port), decided without the URI's host and port getters. Anything else takes the checks below.
+            target = original;
+        }
+        else if (IsPlainPlaceholderUri(original.OriginalString))
+        {
+            // The common case (a relative URI HttpClient combined with the placeholder): the same string as below,
+            // without parsing the placeholder URI's host and path (two strings and the URI's parse info per request).
+            target = new Uri(string.Concat(cached.InstanceBase.AsSpan(), original.OriginalString.AsSpan(PlaceholderOrigin.Length)));
         }
         else if (string.Equals(original.Host, PlaceholderHost, StringComparison.OrdinalIgnoreCase))
         {

@@ -81,7 +81,12 @@ internal sealed class SalesforceTokenManager : IDisposable
             var now = _timeProvider.GetUtcNow();
             if (now < current.RefreshAt)
             {
-                _metrics.CacheLookups.Add(1, new("salesforce.cache.result", "hit"), new("salesforce.cache.level", "memory"));
+                // The hot path: without a listener, Add would do nothing after building its tags.
+                if (_metrics.CacheLookups.Enabled)
+                {
+                    _metrics.CacheLookups.Add(1, new("salesforce.cache.result", "hit"), new("salesforce.cache.level", "memory"));
+                }
+
                 return new ValueTask<CachedToken>(current);
             }
 

@@ -40,11 +40,6 @@ public static partial class RedisProbe
             var connection = $"127.0.0.1:{port}";
             await WaitForRedisAsync(connection);
             Console.WriteLine($"Redis probe: {Processes} processes × {options.Callers:N0} callers, endpoint latency {LoadResult.Ms(options.Latency)}, redis-server on port {port}; {Infrastructure.MachineLoad.Describe()}.");
-            if (!Subjects().Any(s => !s.IsFloor))
-            {
-                Console.WriteLine("OURS is not wired into the probe yet (Probe/RedisProbe.Ours.cs is excluded from the build): only the reference runs.");
-            }
-
             var rows = new List<string[]> { new[] { "Subject", "Token requests", "Failed callers", "Slowest process max", "Result" } };
             var failures = 0;
             foreach (var subject in Subjects().Where(s => options.Subject is null || s.Name == options.Subject))
@@ -179,7 +174,7 @@ public static partial class RedisProbe
         return subjects;
     }
 
-    /// <summary>Implemented in RedisProbe.Ours.cs once our Redis-backed cache is merged.</summary>
+    /// <summary>Adds our provider with Redis (RedisProbe.Ours.cs).</summary>
     static partial void AddOurs(List<ProbeSubject> subjects);
 
     private static async Task WaitForRedisAsync(string connection)
