@@ -20,7 +20,7 @@ public sealed class FakeSalesforceKeyPair : IDisposable
     /// <summary>The certificate without its private key (what is uploaded to <see cref="FakeConnectedApp.Certificate"/>).</summary>
     public X509Certificate2 PublicCertificate { get; }
 
-    /// <summary>The private key as PKCS#8 PEM (<c>-----BEGIN PRIVATE KEY-----</c>).</summary>
+    /// <summary>The private key as PKCS#8 PEM (a PEM block labelled <c>PRIVATE KEY</c>).</summary>
     public string PrivateKeyPem { get; }
 
     /// <summary>The certificate as PEM (<c>-----BEGIN CERTIFICATE-----</c>), the <c>.crt</c> one uploads.</summary>

@@ -77,7 +77,7 @@ public sealed class SalesforceSigningKey : IDisposable
             }
             else
             {
-                throw new SalesforceConfigurationException("PrivateKeyPem", "The private key PEM has no '-----BEGIN PRIVATE KEY-----', '-----BEGIN RSA PRIVATE KEY-----' or '-----BEGIN ENCRYPTED PRIVATE KEY-----' block. Give the RSA private key that matches the certificate uploaded to the connected app (not the certificate itself).");
+                throw new SalesforceConfigurationException("PrivateKeyPem", "The private key PEM has no block labelled PRIVATE KEY (PKCS#8), RSA PRIVATE KEY (PKCS#1) or ENCRYPTED PRIVATE KEY (encrypted PKCS#8). Give the RSA private key that matches the certificate uploaded to the connected app (not the certificate itself).");
             }
         }
         catch (Exception ex) when (ex is CryptographicException or ArgumentException)
