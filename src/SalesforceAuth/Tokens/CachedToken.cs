@@ -6,6 +6,11 @@ namespace SalesforceAuth.Tokens;
 /// </summary>
 internal sealed class CachedToken
 {
+    // Set by a one-shot TimeProvider timer at RefreshAt: until then the hot path needs no clock read at all. A timer
+    // that fires early only sends callers to the exact clock comparison, so correctness never depends on its timing.
+    private volatile bool _mayBeStale = true;
+    private ITimer? _staleTimer;
+
     /// <summary>Creates the cache value.</summary>
     /// <param name="token">The token.</param>
     /// <param name="refreshAt">From this time on the token is stale: it still serves while a background refresh runs.</param>
@@ -26,6 +31,41 @@ internal sealed class CachedToken
 
     /// <summary>The hard expiry, when one is known.</summary>
     public DateTimeOffset? HardExpiry { get; }
+
+    /// <summary>Whether <see cref="RefreshAt"/> may have passed (the clock must be read); <see langword="false"/> means it has not.</summary>
+    public bool MayBeStale => _mayBeStale;
+
+    /// <summary>
+    /// Arms the staleness timer; call once, when the token enters the cache. An unarmed token always takes the exact
+    /// clock comparison.
+    /// </summary>
+    /// <param name="timeProvider">The clock whose timers to use.</param>
+    /// <param name="now">The current time.</param>
+    public void ArmStaleTimer(TimeProvider timeProvider, DateTimeOffset now)
+    {
+        var due = RefreshAt - now;
+        if (due <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        // Cleared before the timer exists, so a timer that fires at once still leaves the flag set.
+        _mayBeStale = false;
+        _staleTimer = timeProvider.CreateTimer(static state => ((CachedToken)state!).MarkMayBeStale(), this, due, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Releases the staleness timer (the token left the cache).</summary>
+    public void DisarmStaleTimer()
+    {
+        _mayBeStale = true;
+        Interlocked.Exchange(ref _staleTimer, null)?.Dispose();
+    }
+
+    private void MarkMayBeStale()
+    {
+        _mayBeStale = true;
+        Interlocked.Exchange(ref _staleTimer, null)?.Dispose();
+    }
 
     /// <summary>The <c>instance_url</c> without a trailing slash: requests are rewritten to <c>InstanceBase + path + query</c> (§8.1: don't double the slash).</summary>
     public string InstanceBase { get; }

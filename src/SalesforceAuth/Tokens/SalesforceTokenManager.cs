@@ -78,6 +78,17 @@ internal sealed class SalesforceTokenManager : IDisposable
         var current = entry.Current;
         if (current is not null)
         {
+            if (!current.MayBeStale)
+            {
+                // The hottest path: before the staleness timer fires the token is fresh, without reading the clock.
+                if (_metrics.CacheLookups.Enabled)
+                {
+                    _metrics.CacheLookups.Add(1, new("salesforce.cache.result", "hit"), new("salesforce.cache.level", "memory"));
+                }
+
+                return new ValueTask<CachedToken>(current);
+            }
+
             var now = _timeProvider.GetUtcNow();
             if (now < current.RefreshAt)
             {
@@ -124,6 +135,7 @@ internal sealed class SalesforceTokenManager : IDisposable
 
             if (current is not null)
             {
+                current.DisarmStaleTimer();
                 entry.Current = null;
                 Log.TokenEvicted(_logger, Name);
             }
@@ -147,6 +159,7 @@ internal sealed class SalesforceTokenManager : IDisposable
             evicted = entry.Current is { } current && IsSame(current.Token, token);
             if (evicted)
             {
+                entry.Current!.DisarmStaleTimer();
                 entry.Current = null;
             }
         }
@@ -277,9 +290,12 @@ internal sealed class SalesforceTokenManager : IDisposable
                 }
             }
 
-            var cached = CachedToken.Create(token, Options.SessionLifetime, _timeProvider.GetUtcNow(), Random.Shared.NextDouble());
+            var cachedAt = _timeProvider.GetUtcNow();
+            var cached = CachedToken.Create(token, Options.SessionLifetime, cachedAt, Random.Shared.NextDouble());
+            cached.ArmStaleTimer(_timeProvider, cachedAt);
             lock (entry.Gate)
             {
+                entry.Current?.DisarmStaleTimer();
                 entry.Current = cached;
                 entry.Inflight = null;
                 entry.NextBackgroundAttemptTicks = 0;
