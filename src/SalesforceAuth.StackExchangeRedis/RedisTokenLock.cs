@@ -4,60 +4,48 @@ using StackExchange.Redis;
 namespace SalesforceAuth.StackExchangeRedis;
 
 /// <summary>
-/// A short fleet-wide lock (<c>SET key id NX PX</c>, released by a compare-and-delete script) so that of all instances
-/// missing a token only one asks Salesforce (reference §12: one token request per client and user at a time).
+/// A short fleet-wide lock (<c>SET key id NX EX</c>, released by a compare-and-delete script) so that of all instances
+/// missing a token only one asks Salesforce (reference §12: one token request per client and user at a time). Each
+/// call is one attempt; the waiting (and watching the cache for the holder's token) is the token store's.
 /// </summary>
 internal sealed class RedisTokenLock : ISalesforceTokenLock
 {
-    /// <summary>The lock expires by itself after this, so a crashed holder cannot block the fleet.</summary>
+    /// <summary>The lock expires by itself after this, so a crashed holder cannot block the fleet for longer.</summary>
     internal static readonly TimeSpan LockLifetime = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long an instance waits for another's acquisition before it goes ahead alone.</summary>
-    internal static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(10);
-
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
     private const string ReleaseScript = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
     private readonly RedisConnection _connection;
-    private readonly TimeProvider _timeProvider;
 
     /// <summary>Creates the lock.</summary>
     /// <param name="connection">The Redis connection.</param>
-    /// <param name="timeProvider">The clock.</param>
-    public RedisTokenLock(RedisConnection connection, TimeProvider timeProvider)
-    {
-        _connection = connection;
-        _timeProvider = timeProvider;
-    }
+    public RedisTokenLock(RedisConnection connection) => _connection = connection;
 
     /// <inheritdoc />
     public async ValueTask<IAsyncDisposable?> TryAcquireAsync(string key, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var database = (await _connection.GetAsync().ConfigureAwait(false)).GetDatabase();
         var id = Guid.NewGuid().ToString("N");
-        var started = _timeProvider.GetTimestamp();
-        while (true)
-        {
-            if (await database.StringSetAsync(key, id, LockLifetime, When.NotExists).ConfigureAwait(false))
-            {
-                return new Release(database, key, id);
-            }
-
-            if (_timeProvider.GetElapsedTime(started) >= MaxWait)
-            {
-                return null;
-            }
-
-            await Task.Delay(PollInterval, _timeProvider, cancellationToken).ConfigureAwait(false);
-        }
+        return await database.StringSetAsync(key, id, LockLifetime, When.NotExists).ConfigureAwait(false)
+            ? new Release(database, key, id)
+            : null;
     }
 
     private sealed class Release(IDatabase database, string key, string id) : IAsyncDisposable
     {
+        private int _released;
+
         public async ValueTask DisposeAsync()
         {
+            if (Interlocked.Exchange(ref _released, 1) != 0)
+            {
+                return;
+            }
+
             try
             {
+                // Compare-and-delete: a lock that expired and was taken by another instance is not ours to delete.
                 await database.ScriptEvaluateAsync(ReleaseScript, [key], [id]).ConfigureAwait(false);
             }
             catch (RedisException)

@@ -28,7 +28,7 @@ public static class SalesforceRedisServiceCollectionExtensions
         ArgumentException.ThrowIfNullOrEmpty(redisConfiguration);
         services.AddSalesforceDistributedCache(configure);
         services.TryAddSingleton(new RedisConnection(redisConfiguration));
-        services.TryAddSingleton<ISalesforceTokenLock>(sp => new RedisTokenLock(sp.GetRequiredService<RedisConnection>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ISalesforceTokenLock>(sp => new RedisTokenLock(sp.GetRequiredService<RedisConnection>()));
         services.Replace(ServiceDescriptor.Singleton<ITokenSecondLevel>(sp =>
         {
             var connection = sp.GetRequiredService<RedisConnection>();

@@ -20,4 +20,11 @@ public sealed class SalesforceDistributedCacheOptions
 
     /// <summary>After a failure, how long the distributed cache is left alone before it is tried again. Default 30 seconds.</summary>
     public TimeSpan FailureBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// With a fleet-wide acquisition lock (as registered by <c>AddSalesforceRedis</c>): how long an instance that misses
+    /// a token waits while another instance is getting one, watching the cache for that instance's token meanwhile.
+    /// After this it asks Salesforce itself. Default 10 seconds; zero does not wait.
+    /// </summary>
+    public TimeSpan LockWait { get; set; } = TimeSpan.FromSeconds(10);
 }

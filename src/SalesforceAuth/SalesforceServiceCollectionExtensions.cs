@@ -147,6 +147,15 @@ public static class SalesforceServiceCollectionExtensions
         options.Validate(
                 o => DistributedTokenStore.IsValidKey(o.EncryptionKey),
                 "Salesforce:DistributedCache:EncryptionKey must be 32 random bytes in Base64 (for example the output of 'openssl rand -base64 32'), the same on every instance.")
+            .Validate(
+                o => o.OperationTimeout > TimeSpan.Zero && o.OperationTimeout <= TimeSpan.FromMinutes(1),
+                "Salesforce:DistributedCache:OperationTimeout must be more than zero and at most 1 minute (for example 00:00:02).")
+            .Validate(
+                o => o.FailureBackoff >= TimeSpan.Zero,
+                "Salesforce:DistributedCache:FailureBackoff must not be negative (for example 00:00:30).")
+            .Validate(
+                o => o.LockWait >= TimeSpan.Zero && o.LockWait <= TimeSpan.FromMinutes(1),
+                "Salesforce:DistributedCache:LockWait must be between zero (do not wait) and 1 minute (for example 00:00:10).")
             .ValidateOnStart();
         services.TryAddSingleton<ITokenSecondLevel, DistributedTokenStore>();
         return services;

@@ -23,6 +23,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3011, EventName = "DistributedEntryRejected", Level = LogLevel.Debug, Message = "A distributed token cache entry was ignored: {Why}.")]
     public static partial void DistributedEntryRejected(ILogger logger, string why);
 
+    [LoggerMessage(EventId = 3013, EventName = "DistributedLockWaitElapsed", Level = LogLevel.Warning, Message = "Another instance held the Salesforce token acquisition lock for {Waited} without storing a token; asking Salesforce without the lock (see Salesforce:DistributedCache:LockWait).")]
+    public static partial void DistributedLockWaitElapsed(ILogger logger, TimeSpan waited);
+
     [LoggerMessage(EventId = 3012, EventName = "DistributedCacheRecovered", Level = LogLevel.Information, Message = "The distributed token cache is reachable again.")]
     public static partial void DistributedCacheRecovered(ILogger logger);
 }

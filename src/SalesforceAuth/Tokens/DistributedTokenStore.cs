@@ -20,6 +20,9 @@ internal sealed class DistributedTokenStore : ITokenSecondLevel
     private const int NonceSize = 12;
     private const int TagSize = 16;
 
+    /// <summary>How often a waiting instance tries the lock again and looks for the holder's token.</summary>
+    internal static readonly TimeSpan LockPollInterval = TimeSpan.FromMilliseconds(50);
+
     private readonly IDistributedCache _cache;
     private readonly SalesforceDistributedCacheOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -109,21 +112,49 @@ internal sealed class DistributedTokenStore : ITokenSecondLevel
     }
 
     /// <inheritdoc />
-    public async ValueTask<IAsyncDisposable?> TryLockAsync(TokenCacheKey key, CancellationToken cancellationToken)
+    public async ValueTask<IAsyncDisposable?> TryLockAsync(TokenCacheKey key, Func<CancellationToken, ValueTask<bool>> tokenArrived, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(tokenArrived);
         if (_lock is null || !IsAvailable())
         {
             return null;
         }
 
-        try
+        var lockKey = CacheKey(key) + ":lock";
+        var started = _timeProvider.GetTimestamp();
+        while (true)
         {
-            return await _lock.TryAcquireAsync(CacheKey(key) + ":lock", cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            Failed("lock", ex);
-            return null;
+            IAsyncDisposable? held;
+            try
+            {
+                held = await _lock.TryAcquireAsync(lockKey, cancellationToken).AsTask().WaitAsync(_options.OperationTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+                Succeeded();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                Failed("lock", ex);
+                return null;
+            }
+
+            if (held is not null)
+            {
+                return held;
+            }
+
+            // Another instance is getting the token: its token may already be stored (the holder writes, then releases).
+            if (await tokenArrived(cancellationToken).ConfigureAwait(false) || !IsAvailable())
+            {
+                return null;
+            }
+
+            var waited = _timeProvider.GetElapsedTime(started);
+            if (waited >= _options.LockWait)
+            {
+                Log.DistributedLockWaitElapsed(_logger, waited);
+                return null;
+            }
+
+            await Task.Delay(LockPollInterval, _timeProvider, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -3,9 +3,12 @@ namespace SalesforceAuth.Tokens;
 /// <summary>A fleet-wide lock around token acquisition (implemented over Redis by SalesforceAuth.StackExchangeRedis).</summary>
 internal interface ISalesforceTokenLock
 {
-    /// <summary>Tries to take the lock of a cache key, waiting a bounded time.</summary>
-    /// <param name="key">The distributed cache key.</param>
-    /// <param name="cancellationToken">Cancels the wait.</param>
-    /// <returns>The lock to release, or <see langword="null"/> when it was not obtained (the caller proceeds without it).</returns>
+    /// <summary>
+    /// Makes one attempt to take the lock of a cache key, without waiting: the caller
+    /// (<see cref="DistributedTokenStore.TryLockAsync"/>) decides how long to wait, and watches the cache meanwhile.
+    /// </summary>
+    /// <param name="key">The lock key.</param>
+    /// <param name="cancellationToken">Cancels the attempt.</param>
+    /// <returns>The lock to release, or <see langword="null"/> when another holder has it.</returns>
     ValueTask<IAsyncDisposable?> TryAcquireAsync(string key, CancellationToken cancellationToken);
 }

@@ -29,10 +29,16 @@ internal interface ITokenSecondLevel
 
     /// <summary>
     /// Takes the fleet-wide acquisition lock for a key when one is configured, so a cold fleet makes one token request.
-    /// Returns <see langword="null"/> when there is no lock or it could not be taken in time (then the caller proceeds).
+    /// While another instance holds it, waits (at most <see cref="SalesforceDistributedCacheOptions.LockWait"/>) and asks
+    /// <paramref name="tokenArrived"/> between attempts whether that instance's token is in the cache yet, so a holder
+    /// that stored its token and then died (or has not released yet) holds nobody up.
     /// </summary>
     /// <param name="key">The key.</param>
+    /// <param name="tokenArrived">Reads the cache; <see langword="true"/> stops the wait (the caller has its token).</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
-    /// <returns>The lock to dispose, or <see langword="null"/>.</returns>
-    ValueTask<IAsyncDisposable?> TryLockAsync(TokenCacheKey key, CancellationToken cancellationToken);
+    /// <returns>
+    /// The lock to dispose; or <see langword="null"/> when there is no lock, the token arrived, the store failed, or the
+    /// wait ran out (then the caller proceeds without the lock).
+    /// </returns>
+    ValueTask<IAsyncDisposable?> TryLockAsync(TokenCacheKey key, Func<CancellationToken, ValueTask<bool>> tokenArrived, CancellationToken cancellationToken);
 }

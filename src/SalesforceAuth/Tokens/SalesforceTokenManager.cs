@@ -9,10 +9,13 @@ namespace SalesforceAuth.Tokens;
 /// and evicts a token only if it is still the cached one. Acquisitions run under the manager's own lifetime, never a
 /// caller's: a caller that gives up stops waiting, and the others still get the token.
 /// </summary>
-internal sealed class SalesforceTokenManager : IDisposable
+internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
 {
     /// <summary>How long to wait before retrying a failed background refresh (the current token keeps serving meanwhile).</summary>
     internal static readonly TimeSpan FailedRefreshRetryDelay = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long <see cref="DisposeAsync"/> waits for acquisitions to store their token and release the fleet lock.</summary>
+    internal static readonly TimeSpan ShutdownWait = TimeSpan.FromSeconds(5);
 
     private readonly ISalesforceTokenSource _source;
     private readonly SalesforceTokenCache _cache;
@@ -21,7 +24,9 @@ internal sealed class SalesforceTokenManager : IDisposable
     private readonly SalesforceMetrics _metrics;
     private readonly ITokenSecondLevel? _secondLevel;
     private readonly CancellationTokenSource _lifetime = new();
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
+    private int _running;
 
     /// <summary>Creates the manager.</summary>
     /// <param name="name">The connection name.</param>
@@ -188,6 +193,30 @@ internal sealed class SalesforceTokenManager : IDisposable
         }
     }
 
+    /// <summary>
+    /// As <see cref="Dispose"/>, then waits (at most <see cref="ShutdownWait"/>) for the acquisitions still running to end:
+    /// one that has its token finishes storing it in the distributed cache and releases the fleet lock, so the other
+    /// instances are not left waiting for a lock nobody holds.
+    /// </summary>
+    /// <returns>A task.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        Dispose();
+        if (Volatile.Read(ref _running) == 0)
+        {
+            _drained.TrySetResult();
+        }
+
+        try
+        {
+            await _drained.Task.WaitAsync(ShutdownWait, _timeProvider).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Shutting down regardless: a lock left behind expires by itself.
+        }
+    }
+
     private static bool IsSame(SalesforceToken a, SalesforceToken b) =>
         ReferenceEquals(a, b) || string.Equals(a.AccessToken, b.AccessToken, StringComparison.Ordinal);
 
@@ -251,6 +280,7 @@ internal sealed class SalesforceTokenManager : IDisposable
     {
         var completion = new TaskCompletionSource<CachedToken>(TaskCreationOptions.RunContinuationsAsynchronously);
         entry.Inflight = completion.Task;
+        Interlocked.Increment(ref _running);
 
         // Run outside the caller's lock and context; the acquisition completes the shared task.
         _ = Task.Run(() => AcquireAsync(entry, reject, completion));
@@ -266,14 +296,18 @@ internal sealed class SalesforceTokenManager : IDisposable
             SalesforceToken? token = null;
             if (_secondLevel is not null)
             {
-                token = await TryReadSecondLevelAsync(entry.Key, reject, cancellationToken).ConfigureAwait(false);
+                token = await TryReadSecondLevelAsync(entry.Key, reject, record: true, cancellationToken).ConfigureAwait(false);
                 if (token is null)
                 {
-                    fleetLock = await _secondLevel.TryLockAsync(entry.Key, cancellationToken).ConfigureAwait(false);
+                    // While another instance holds the lock, watch the cache for its token.
+                    fleetLock = await _secondLevel.TryLockAsync(
+                        entry.Key,
+                        async ct => (token = await TryReadSecondLevelAsync(entry.Key, reject, record: false, ct).ConfigureAwait(false)) is not null,
+                        cancellationToken).ConfigureAwait(false);
                     if (fleetLock is not null)
                     {
-                        // Another instance may have stored a token while we waited for the lock.
-                        token = await TryReadSecondLevelAsync(entry.Key, reject, cancellationToken).ConfigureAwait(false);
+                        // Another instance may have stored a token and released the lock between our read and the lock.
+                        token = await TryReadSecondLevelAsync(entry.Key, reject, record: true, cancellationToken).ConfigureAwait(false);
                     }
                 }
             }
@@ -305,7 +339,9 @@ internal sealed class SalesforceTokenManager : IDisposable
 
             if (fromSource && _secondLevel is not null)
             {
-                await _secondLevel.SetAsync(entry.Key, token, cached.HardExpiry ?? cached.RefreshAt, cancellationToken).ConfigureAwait(false);
+                // Not cancelled by shutdown (the write is bounded by the store's operation timeout): the other instances
+                // are waiting for this token, and DisposeAsync waits for it.
+                await _secondLevel.SetAsync(entry.Key, token, cached.HardExpiry ?? cached.RefreshAt, CancellationToken.None).ConfigureAwait(false);
             }
         }
 #pragma warning disable CA1031 // The failure is handed to every waiter through the shared task.
@@ -321,19 +357,34 @@ internal sealed class SalesforceTokenManager : IDisposable
         }
         finally
         {
-            if (fleetLock is not null)
+            try
             {
-                await fleetLock.DisposeAsync().ConfigureAwait(false);
+                if (fleetLock is not null)
+                {
+                    await fleetLock.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                if (Interlocked.Decrement(ref _running) == 0 && Volatile.Read(ref _disposed) == 1)
+                {
+                    _drained.TrySetResult();
+                }
             }
         }
     }
 
-    private async Task<SalesforceToken?> TryReadSecondLevelAsync(TokenCacheKey key, SalesforceToken? reject, CancellationToken cancellationToken)
+    private async Task<SalesforceToken?> TryReadSecondLevelAsync(TokenCacheKey key, SalesforceToken? reject, bool record, CancellationToken cancellationToken)
     {
         var token = await _secondLevel!.TryGetAsync(key, cancellationToken).ConfigureAwait(false);
         if (token is null)
         {
-            _metrics.CacheLookups.Add(1, new("salesforce.cache.result", "miss"), new("salesforce.cache.level", "distributed"));
+            // The reads made while waiting for another instance's lock are not lookups of their own.
+            if (record)
+            {
+                _metrics.CacheLookups.Add(1, new("salesforce.cache.result", "miss"), new("salesforce.cache.level", "distributed"));
+            }
+
             return null;
         }
 
@@ -343,7 +394,11 @@ internal sealed class SalesforceTokenManager : IDisposable
         var cached = CachedToken.Create(token, Options.SessionLifetime, now, 0);
         if ((reject is not null && IsSame(token, reject)) || now >= cached.RefreshAt)
         {
-            _metrics.CacheLookups.Add(1, new("salesforce.cache.result", "stale"), new("salesforce.cache.level", "distributed"));
+            if (record)
+            {
+                _metrics.CacheLookups.Add(1, new("salesforce.cache.result", "stale"), new("salesforce.cache.level", "distributed"));
+            }
+
             return null;
         }
 

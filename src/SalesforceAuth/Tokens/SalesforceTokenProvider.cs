@@ -7,7 +7,7 @@ using SalesforceAuth.Internal;
 namespace SalesforceAuth.Tokens;
 
 /// <summary>The singleton behind <see cref="ISalesforceTokenProvider"/> and the handlers: one manager per registered connection.</summary>
-internal sealed class SalesforceTokenProvider : ISalesforceTokenProvider, IDisposable
+internal sealed class SalesforceTokenProvider : ISalesforceTokenProvider, IDisposable, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<SalesforceTokenManager>> _managers = new(StringComparer.Ordinal);
     private readonly IOptionsMonitor<SalesforceClientOptions> _options;
@@ -113,6 +113,19 @@ internal sealed class SalesforceTokenProvider : ISalesforceTokenProvider, IDispo
             if (manager.IsValueCreated)
             {
                 manager.Value.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Disposes the connections, waiting briefly for token acquisitions to store their tokens and release their locks.</summary>
+    /// <returns>A task.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var manager in _managers.Values)
+        {
+            if (manager.IsValueCreated)
+            {
+                await manager.Value.DisposeAsync().ConfigureAwait(false);
             }
         }
     }

@@ -109,12 +109,85 @@ public sealed class RedisTokenCacheTests
         Assert.Equal(calls, source.Calls);
     }
 
+    [Fact]
+    public async Task HolderShutDownRightAfterItsToken_StoresItAndReleasesTheLock()
+    {
+        using var redis = await RedisServer.StartAsync();
+        var source = new CountingTokenSource();
+        var key = NewKey();
+        var a = Instance(source, redis, key);
+        var token = await Get(a);
+
+        // A service that stops right after its first call: the others must not wait for a lock nobody holds.
+        await a.DisposeAsync();
+
+        Assert.Empty(await KeysAsync(redis, "SalesforceAuth:*:lock"));
+        await using var b = Instance(source, redis, key);
+        Assert.Equal(token.AccessToken, (await Get(b)).AccessToken);
+        Assert.Equal(1, source.Calls);
+    }
+
+    [Fact]
+    public async Task LockLeftByAHolderThatStoredItsToken_WaiterTakesTheTokenWithoutWaitingOutTheLock()
+    {
+        using var redis = await RedisServer.StartAsync();
+        var source = new CountingTokenSource();
+        var key = NewKey();
+        SalesforceToken stored;
+        await using (var holder = Instance(source, redis, key))
+        {
+            stored = await Get(holder);
+        }
+
+        // Replay the cold start: the entry is not there yet, and the lock is held by an instance that will store its
+        // token and die without releasing (the lock would only expire after 30 s; LockWait is 1 minute).
+        using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Configuration + ",allowAdmin=true");
+        var database = connection.GetDatabase();
+        var entry = Assert.Single(await KeysAsync(redis, "SalesforceAuth:*"));
+        await database.KeyRenameAsync(entry, entry + ":parked");
+        await database.StringSetAsync(entry + ":lock", "an-instance-that-died", TimeSpan.FromSeconds(30));
+        var lockAttemptsBefore = await SetCommandsAsync(connection);
+
+        await using var waiter = Instance(source, redis, key, TimeSpan.FromMinutes(1));
+        var pending = Get(waiter);
+        while (await SetCommandsAsync(connection) == lockAttemptsBefore)
+        {
+            // The waiter's first lock attempt (SET NX) has not reached Redis yet.
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+
+        await database.KeyRenameAsync(entry + ":parked", entry);
+        var token = await pending.WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+
+        Assert.Equal(stored.AccessToken, token.AccessToken);
+        Assert.Equal(1, source.Calls);
+    }
+
+    private static async Task<long> SetCommandsAsync(ConnectionMultiplexer connection)
+    {
+        var stats = await connection.GetServer(connection.GetEndPoints()[0]).InfoAsync("commandstats");
+        var set = stats.SelectMany(g => g).FirstOrDefault(p => p.Key == "cmdstat_set").Value;
+        return set is null ? 0 : long.Parse(set.Split(',')[0]["calls=".Length..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<List<string>> KeysAsync(RedisServer redis, string pattern)
+    {
+        using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Configuration + ",allowAdmin=true");
+        var keys = new List<string>();
+        await foreach (var key in connection.GetServer(connection.GetEndPoints()[0]).KeysAsync(pattern: pattern))
+        {
+            keys.Add(key!);
+        }
+
+        return keys;
+    }
+
     private static Task<SalesforceToken> Get(ServiceProvider provider, bool forceRefresh = false) =>
         provider.GetRequiredService<ISalesforceTokenProvider>().GetTokenAsync("crm", forceRefresh: forceRefresh, cancellationToken: TestContext.Current.CancellationToken).AsTask();
 
     private static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
-    private static ServiceProvider Instance(CountingTokenSource source, RedisServer redis, string key)
+    private static ServiceProvider Instance(CountingTokenSource source, RedisServer redis, string key, TimeSpan? lockWait = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -130,6 +203,7 @@ public sealed class RedisTokenCacheTests
         {
             o.EncryptionKey = key;
             o.FailureBackoff = TimeSpan.Zero;
+            o.LockWait = lockWait ?? o.LockWait;
         });
         return services.BuildServiceProvider();
     }

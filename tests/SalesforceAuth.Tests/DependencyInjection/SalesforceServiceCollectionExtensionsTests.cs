@@ -264,4 +264,42 @@ public sealed class SalesforceDistributedCacheRegistrationTests
 
         Assert.Contains("Salesforce:DistributedCache:EncryptionKey must be 32 random bytes", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("OperationTimeout", "00:00:00")]
+    [InlineData("OperationTimeout", "00:05:00")]
+    [InlineData("FailureBackoff", "-00:00:01")]
+    [InlineData("LockWait", "-00:00:01")]
+    [InlineData("LockWait", "00:02:00")]
+    public async Task ValidateOnStart_TimingOutOfRange_HostFailsNamingTheSetting(string setting, string value)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Salesforce:DistributedCache:EncryptionKey"] = Convert.ToBase64String(new byte[32]),
+            ["Salesforce:DistributedCache:" + setting] = value,
+        });
+        builder.Services.AddDistributedMemoryCache();
+        builder.Services.AddSalesforceDistributedCache();
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains("Salesforce:DistributedCache:" + setting + " must", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ValidateOnStart_DefaultTimings_Accepted()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddDistributedMemoryCache();
+        builder.Services.AddSalesforceDistributedCache(o => o.EncryptionKey = Convert.ToBase64String(new byte[32]));
+        using var host = builder.Build();
+
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        var options = host.Services.GetRequiredService<IOptions<SalesforceDistributedCacheOptions>>().Value;
+        await host.StopAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(TimeSpan.FromSeconds(10), options.LockWait);
+    }
 }

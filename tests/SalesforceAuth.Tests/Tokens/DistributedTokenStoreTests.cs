@@ -2,9 +2,11 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SalesforceAuth.Internal;
+using SalesforceAuth.Tests.TestSupport;
 using SalesforceAuth.Tokens;
 
 namespace SalesforceAuth.Tests.Tokens;
@@ -127,6 +129,81 @@ public sealed class DistributedTokenStoreTests
         Assert.Equal(token.Token.AccessToken, (await store.TryGetAsync(Key, CancellationToken.None))?.AccessToken);
     }
 
+    [Fact]
+    public async Task LockHeldElsewhere_TheHoldersTokenArrives_WaiterTakesItWithoutRequestOrLock()
+    {
+        var shared = new FakeDistributedCache();
+        var key = NewKey();
+        var fleetLock = new FakeLock { HeldElsewhere = true };
+        var source = new FakeTokenSource();
+
+        // LockWait far beyond the test's own timeout: only watching the cache can end this wait in time.
+        using var waiter = TestManagers.Create(source, secondLevel: Store(shared, key, tokenLock: fleetLock, lockWait: TimeSpan.FromMinutes(1)));
+        var pending = waiter.GetAsync(waiter.DefaultEntry, CancellationToken.None).AsTask();
+        await fleetLock.FirstAttempt.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        // The holder stores its token (and, say, crashes before releasing the lock).
+        var holders = new SalesforceToken("00D000000000001!holders", new Uri("https://pod1.my.salesforce.com")) { ObtainedAt = TimeProvider.System.GetUtcNow() };
+        await Store(shared, key).SetAsync(Key, holders, TimeProvider.System.GetUtcNow().AddHours(1), CancellationToken.None);
+        var token = await pending.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Assert.Equal(holders.AccessToken, token.Token.AccessToken);
+        Assert.Equal(0, source.Calls);
+        Assert.Equal(0, fleetLock.Taken);
+    }
+
+    [Fact]
+    public async Task LockHeldElsewhere_WaitRunsOut_AsksSalesforceWithoutTheLockAndSaysSo()
+    {
+        var fleetLock = new FakeLock { HeldElsewhere = true };
+        var source = new FakeTokenSource();
+        var logs = new CapturingLoggerFactory();
+        var store = Store(new FakeDistributedCache(), NewKey(), tokenLock: fleetLock, lockWait: TimeSpan.Zero, logs: logs);
+        using var manager = TestManagers.Create(source, secondLevel: store);
+
+        var token = await manager.GetAsync(manager.DefaultEntry, CancellationToken.None);
+
+        Assert.Equal(FakeTokenSource.TokenValue(1), token.Token.AccessToken);
+        Assert.Equal(1, fleetLock.Attempts);
+        Assert.Contains(logs.Lines, e => e.EventId.Name == "DistributedLockWaitElapsed" && e.Message.Contains("LockWait", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task LockFree_HolderRequestsOnceStoresAndReleases()
+    {
+        var shared = new FakeDistributedCache();
+        var fleetLock = new FakeLock();
+        var source = new FakeTokenSource();
+        using var manager = TestManagers.Create(source, secondLevel: Store(shared, NewKey(), tokenLock: fleetLock));
+
+        await manager.GetAsync(manager.DefaultEntry, CancellationToken.None);
+        await fleetLock.Released.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, source.Calls);
+        Assert.Equal(1, fleetLock.Taken);
+        Assert.True(shared.Written.Task.IsCompleted, "The token is stored before the lock is released.");
+    }
+
+    [Fact]
+    public async Task DisposeAsync_RightAfterTheToken_FinishesTheWriteAndReleasesTheLock()
+    {
+        var shared = new FakeDistributedCache { WriteGate = new(TaskCreationOptions.RunContinuationsAsynchronously) };
+        var fleetLock = new FakeLock();
+        var source = new FakeTokenSource();
+        var manager = TestManagers.Create(source, secondLevel: Store(shared, NewKey(), tokenLock: fleetLock));
+        await manager.GetAsync(manager.DefaultEntry, CancellationToken.None);
+        await shared.WriteStarted.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        var disposing = manager.DisposeAsync().AsTask();
+        Assert.False(disposing.IsCompleted, "DisposeAsync waits for the write other instances are waiting for.");
+        Assert.False(fleetLock.Released.Task.IsCompleted);
+        shared.WriteGate.SetResult();
+        await disposing.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Assert.True(shared.Written.Task.IsCompleted, "Shutdown does not cancel the write.");
+        Assert.True(fleetLock.Released.Task.IsCompleted);
+    }
+
     private static async Task WaitForWriteAsync(FakeDistributedCache cache)
     {
         // The write happens after waiters are released; wait for it without sleeping.
@@ -135,8 +212,52 @@ public sealed class DistributedTokenStoreTests
 
     private static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
-    private static DistributedTokenStore Store(IDistributedCache cache, string key, TimeProvider? time = null) =>
-        new(cache, Options.Create(new SalesforceDistributedCacheOptions { EncryptionKey = key }), time ?? TimeProvider.System, NullLogger<DistributedTokenStore>.Instance);
+    private static DistributedTokenStore Store(IDistributedCache cache, string key, TimeProvider? time = null, ISalesforceTokenLock? tokenLock = null, TimeSpan? lockWait = null, ILoggerFactory? logs = null) =>
+        new(
+            cache,
+            Options.Create(new SalesforceDistributedCacheOptions { EncryptionKey = key, LockWait = lockWait ?? TimeSpan.FromSeconds(10) }),
+            time ?? TimeProvider.System,
+            logs is null ? NullLogger<DistributedTokenStore>.Instance : new Logger<DistributedTokenStore>(logs),
+            tokenLock);
+
+    /// <summary>An in-memory fleet lock: free, or held by another instance for the whole test.</summary>
+    private sealed class FakeLock : ISalesforceTokenLock
+    {
+        private int _attempts;
+        private int _taken;
+
+        public bool HeldElsewhere { get; init; }
+
+        public int Attempts => Volatile.Read(ref _attempts);
+
+        public int Taken => Volatile.Read(ref _taken);
+
+        public TaskCompletionSource FirstAttempt { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Released { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ValueTask<IAsyncDisposable?> TryAcquireAsync(string key, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _attempts);
+            FirstAttempt.TrySetResult();
+            if (HeldElsewhere)
+            {
+                return ValueTask.FromResult<IAsyncDisposable?>(null);
+            }
+
+            Interlocked.Increment(ref _taken);
+            return ValueTask.FromResult<IAsyncDisposable?>(new Release(Released));
+        }
+
+        private sealed class Release(TaskCompletionSource released) : IAsyncDisposable
+        {
+            public ValueTask DisposeAsync()
+            {
+                released.TrySetResult();
+                return ValueTask.CompletedTask;
+            }
+        }
+    }
 
     private sealed class FakeDistributedCache : IDistributedCache
     {
@@ -148,6 +269,11 @@ public sealed class DistributedTokenStoreTests
         public int Attempts => Volatile.Read(ref _attempts);
 
         public TaskCompletionSource Written { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource WriteStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>When set, writes wait for it (a cancelled write is abandoned).</summary>
+        public TaskCompletionSource? WriteGate { get; init; }
 
         public byte[]? Get(string key) => throw new NotSupportedException();
 
@@ -172,12 +298,17 @@ public sealed class DistributedTokenStoreTests
 
         public void Set(string key, byte[] value, DistributedCacheEntryOptions options) => throw new NotSupportedException();
 
-        public Task SetAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token = default)
+        public async Task SetAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token = default)
         {
             Check();
+            WriteStarted.TrySetResult();
+            if (WriteGate is { } gate)
+            {
+                await gate.Task.WaitAsync(token);
+            }
+
             _values[key] = value;
             Written.TrySetResult();
-            return Task.CompletedTask;
         }
 
         private void Check()
