@@ -278,14 +278,40 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
 
     private Task<CachedToken> StartLocked(TokenCacheEntry entry, SalesforceToken? reject)
     {
-        var completion = new TaskCompletionSource<CachedToken>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Waiters' continuations run inline when the task completes, but never on the acquisition's own thread: Complete
+        // hands the completion to a pool thread of its own (one hop for all waiters, not a queued work item each).
+        var completion = new TaskCompletionSource<CachedToken>();
         entry.Inflight = completion.Task;
         Interlocked.Increment(ref _running);
 
-        // Run outside the caller's lock and context; the acquisition completes the shared task.
-        _ = Task.Run(() => AcquireAsync(entry, reject, completion));
+        // Run outside the caller's lock and synchronization context; the acquisition completes the shared task. Queued
+        // to this thread's local queue when it is a pool thread, so it starts next, not behind a burst of callers
+        // (10,000 cold callers would otherwise each run before the token request is even sent).
+        ThreadPool.QueueUserWorkItem(static state => _ = state.Manager.AcquireAsync(state.Entry, state.Reject, state.Completion), new Acquisition(this, entry, reject, completion), preferLocal: true);
         return completion.Task;
     }
+
+    /// <summary>
+    /// Completes an acquisition's shared task on another pool thread: a burst of waiters is served there, inline and in
+    /// order, while the acquisition goes on to share the token with other instances and release the fleet lock.
+    /// </summary>
+    private static void Complete(TaskCompletionSource<CachedToken> completion, CachedToken? token, Exception? error) =>
+        ThreadPool.UnsafeQueueUserWorkItem(
+            static state =>
+            {
+                if (state.Error is null)
+                {
+                    state.Completion.TrySetResult(state.Token!);
+                }
+                else
+                {
+                    state.Completion.TrySetException(state.Error);
+                }
+            },
+            (Completion: completion, Token: token, Error: error),
+            preferLocal: false);
+
+    private readonly record struct Acquisition(SalesforceTokenManager Manager, TokenCacheEntry Entry, SalesforceToken? Reject, TaskCompletionSource<CachedToken> Completion);
 
     private async Task AcquireAsync(TokenCacheEntry entry, SalesforceToken? reject, TaskCompletionSource<CachedToken> completion)
     {
@@ -335,7 +361,7 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
                 entry.NextBackgroundAttemptTicks = 0;
             }
 
-            completion.TrySetResult(cached);
+            Complete(completion, cached, null);
 
             if (fromSource && _secondLevel is not null)
             {
@@ -353,7 +379,7 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
                 entry.Inflight = null;
             }
 
-            completion.TrySetException(ex);
+            Complete(completion, null, ex);
         }
         finally
         {

@@ -185,6 +185,26 @@ public sealed class DistributedTokenStoreTests
     }
 
     [Fact]
+    public async Task WaiterBlockingInItsContinuation_DoesNotHoldUpSharingTheTokenOrReleasingTheLock()
+    {
+        var shared = new FakeDistributedCache();
+        var fleetLock = new FakeLock();
+        var source = new FakeTokenSource();
+        using var manager = TestManagers.Create(source, secondLevel: Store(shared, NewKey(), tokenLock: fleetLock));
+
+        // Waiters' continuations run inline where the shared task completes; that must not be the acquisition's thread.
+        // This waiter blocks until the acquisition has stored the token and released the lock: were it running on the
+        // acquisition's thread, that would never happen (and the wait would time out).
+        var sawSharedAndReleased = await manager.GetAsync(manager.DefaultEntry, CancellationToken.None).AsTask().ContinueWith(
+            _ => fleetLock.Released.Task.Wait(TimeSpan.FromSeconds(10), CancellationToken.None) && shared.Written.Task.IsCompleted,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+
+        Assert.True(sawSharedAndReleased);
+    }
+
+    [Fact]
     public async Task DisposeAsync_RightAfterTheToken_FinishesTheWriteAndReleasesTheLock()
     {
         var shared = new FakeDistributedCache { WriteGate = new(TaskCreationOptions.RunContinuationsAsynchronously) };
