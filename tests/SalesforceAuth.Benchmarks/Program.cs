@@ -3,7 +3,7 @@ using SalesforceAuth.Benchmarks;
 using SalesforceAuth.Benchmarks.Probe;
 
 // Modes (see README.md):
-//   --quick               all benchmark classes, short in-process job, the targets table, then both probes
+//   --quick [--passes 5]  all benchmark classes, short in-process job in 5 passes, the targets table, then both probes
 //   (default)             BenchmarkSwitcher with the default job; other arguments pass through (--filter, --job, ...)
 //   --probe               10,000 concurrent callers on a cold cache against a loopback token endpoint
 //   --probe-redis         4 processes sharing one Redis on a cold cache
@@ -33,13 +33,30 @@ if (!selected)
     rest.AddRange(["--filter", "*"]);
 }
 
-var summaries = BenchmarkSwitcher
-    .FromTypes([typeof(HotPathBenchmarks), typeof(ColdPathBenchmarks)])
-    .Run([.. rest], quick ? BenchmarkConfigs.Quick() : BenchmarkConfigs.Full())
-    .ToList();
+// `--quick` measures in 5 passes (`--passes N`), each floor and case seconds apart, and judges the median ratio.
+var passes = quick ? Math.Max(1, ProbeOptions.Int(rest, "--passes") ?? 5) : 1;
+if (ProbeOptions.Value(rest, "--passes") is { } passesText)
+{
+    rest.Remove("--passes");
+    rest.Remove(passesText);
+}
+
+var summaries = new List<IReadOnlyList<BenchmarkDotNet.Reports.Summary>>();
+for (var pass = 1; pass <= passes; pass++)
+{
+    if (passes > 1)
+    {
+        Console.WriteLine($"// Pass {pass} of {passes}");
+    }
+
+    summaries.Add(BenchmarkSwitcher
+        .FromTypes([typeof(HotPathBenchmarks), typeof(ColdPathBenchmarks)])
+        .Run([.. rest], quick ? BenchmarkConfigs.Quick() : BenchmarkConfigs.Full())
+        .ToList());
+}
 
 TargetsReporter.Report(summaries, Console.Out);
-if (summaries.Any(s => s.HasCriticalValidationErrors))
+if (summaries.SelectMany(p => p).Any(s => s.HasCriticalValidationErrors))
 {
     return 2;
 }
