@@ -4,9 +4,10 @@ namespace SalesforceAuth.Tokens;
 
 /// <summary>
 /// The process-wide first level: one slot per <see cref="TokenCacheKey"/>, shared by every named connection with the same
-/// key, so two clients configured alike share one session.
+/// key, so two clients configured alike share one session. Disposed with the container: the cached tokens' staleness
+/// timers are released (a token read afterwards takes the exact clock comparison).
 /// </summary>
-internal sealed class SalesforceTokenCache
+internal sealed class SalesforceTokenCache : IDisposable
 {
     private readonly ConcurrentDictionary<TokenCacheKey, TokenCacheEntry> _entries = new();
 
@@ -19,4 +20,13 @@ internal sealed class SalesforceTokenCache
 
     /// <summary>The number of slots (for tests and diagnostics).</summary>
     public int Count => _entries.Count;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var entry in _entries.Values)
+        {
+            entry.Current?.DisarmStaleTimer();
+        }
+    }
 }

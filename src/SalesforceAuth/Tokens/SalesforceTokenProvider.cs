@@ -19,6 +19,7 @@ internal sealed class SalesforceTokenProvider : ISalesforceTokenProvider, IDispo
     private readonly SalesforceMetrics _metrics;
     private readonly ITokenSecondLevel? _secondLevel;
     private readonly SalesforceTokenClientCache _clients;
+    private int _disposedAsync;
 
     /// <summary>Creates the provider.</summary>
     /// <param name="options">The connection settings.</param>
@@ -121,6 +122,12 @@ internal sealed class SalesforceTokenProvider : ISalesforceTokenProvider, IDispo
     /// <returns>A task.</returns>
     public async ValueTask DisposeAsync()
     {
+        // Reachable through two service registrations: the container may dispose it twice; wait only once.
+        if (Interlocked.Exchange(ref _disposedAsync, 1) != 0)
+        {
+            return;
+        }
+
         foreach (var manager in _managers.Values)
         {
             if (manager.IsValueCreated)

@@ -194,6 +194,60 @@ public sealed class SalesforceServiceCollectionExtensionsTests
         Assert.Contains("Salesforce:Clients:crm:LoginUrl: LoginUrl must use https", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ContainerDisposed_CachedTokensStalenessTimersReleased()
+    {
+        var clock = new TimerCountingTimeProvider();
+        var (provider, _, _) = Build(s =>
+        {
+            s.AddSalesforceClient("crm", Configure);
+            s.AddSingleton<TimeProvider>(clock);
+        });
+        await provider.GetRequiredService<ISalesforceTokenProvider>().GetTokenAsync("crm", cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(1, clock.Live);
+
+        await provider.DisposeAsync();
+
+        Assert.Equal(0, clock.Live);
+    }
+
+    /// <summary>The system clock, counting the timers created and not yet disposed.</summary>
+    private sealed class TimerCountingTimeProvider : TimeProvider
+    {
+        private int _live;
+
+        public int Live => Volatile.Read(ref _live);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            Interlocked.Increment(ref _live);
+            return new Counted(System.CreateTimer(callback, state, dueTime, period), this);
+        }
+
+        private sealed class Counted(ITimer inner, TimerCountingTimeProvider owner) : ITimer
+        {
+            private int _disposed;
+
+            public bool Change(TimeSpan dueTime, TimeSpan period) => inner.Change(dueTime, period);
+
+            public void Dispose()
+            {
+                if (Interlocked.Exchange(ref _disposed, 1) == 0)
+                {
+                    Interlocked.Decrement(ref owner._live);
+                }
+
+                inner.Dispose();
+            }
+
+            public ValueTask DisposeAsync()
+            {
+                Dispose();
+                return ValueTask.CompletedTask;
+            }
+        }
+    }
+
     private static IEnumerable<HttpMessageHandler> Walk(HttpMessageHandler handler)
     {
         for (HttpMessageHandler? h = handler; h is not null; h = (h as DelegatingHandler)?.InnerHandler)
