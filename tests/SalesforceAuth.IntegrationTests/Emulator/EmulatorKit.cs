@@ -1,16 +1,14 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Time.Testing;
 using SalesforceAuth.Testing;
 
 namespace SalesforceAuth.IntegrationTests.Emulator;
 
 /// <summary>A started emulator with one production org, one user, one pre-authorized app and raw HTTP helpers.
 /// Assertions are built by hand here (not with the SalesforceAuth library) so the emulator is checked independently.</summary>
-internal sealed class EmulatorKit : IAsyncDisposable
+internal sealed class EmulatorKit : EmulatorFixture
 {
     public const string JwtGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer";
     public const string SamlGrant = "urn:ietf:params:oauth:grant-type:saml2-bearer";
@@ -20,56 +18,26 @@ internal sealed class EmulatorKit : IAsyncDisposable
     private static readonly Lazy<FakeSalesforceKeyPair> SharedKeys = new(() => FakeSalesforceCertificates.CreateKeyPair("CN=emulator tests"));
     private static readonly Lazy<FakeSalesforceKeyPair> SharedOtherKeys = new(() => FakeSalesforceCertificates.CreateKeyPair("CN=someone else"));
 
-    private EmulatorKit(FakeSalesforce fake, FakeTimeProvider time, FakeOrg org, FakeUser user, FakeConnectedApp app)
+    private EmulatorKit(Setup setup)
+        : base(setup)
     {
-        Fake = fake;
-        Time = time;
-        Org = org;
-        User = user;
-        App = app;
-        Http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
     }
-
-    public static DateTimeOffset Start { get; } = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
     public static FakeSalesforceKeyPair Keys => SharedKeys.Value;
 
     public static FakeSalesforceKeyPair OtherKeys => SharedOtherKeys.Value;
 
-    public FakeSalesforce Fake { get; }
-
-    public FakeTimeProvider Time { get; }
-
-    public FakeOrg Org { get; }
-
-    public FakeUser User { get; }
-
-    public FakeConnectedApp App { get; }
-
-    public HttpClient Http { get; }
-
     public Uri LoginToken => new(Fake.LoginUrl, "/services/oauth2/token");
 
     public Uri MyDomainToken => new(Org.MyDomainUrl, "/services/oauth2/token");
 
-    public static async Task<EmulatorKit> StartAsync(Action<FakeSalesforceOptions>? configure = null)
-    {
-        var time = new FakeTimeProvider(Start);
-        var options = new FakeSalesforceOptions { TimeProvider = time };
-        options.Pods.Clear();
-        configure?.Invoke(options);
-        var fake = await FakeSalesforce.StartAsync(options, TestContext.Current.CancellationToken);
-        var org = fake.AddOrg("acme");
-        var user = org.AddUser("integration@acme.com");
-        var app = fake.AddConnectedApp(new FakeConnectedApp
+    /// <summary>Starts the kit; the emulator has no pods but the org's own unless <paramref name="configure"/> adds some.</summary>
+    public static async Task<EmulatorKit> StartAsync(Action<FakeSalesforceOptions>? configure = null) =>
+        new(await SetUpAsync(Keys, runAsUser: true, options =>
         {
-            Certificate = Keys.PublicCertificate,
-            PermittedUsers = FakePermittedUsers.AdminApprovedPreAuthorized,
-            PreAuthorizedUsers = { user },
-            RunAsUser = user,
-        });
-        return new EmulatorKit(fake, time, org, user, app);
-    }
+            options.Pods.Clear();
+            configure?.Invoke(options);
+        }));
 
     public string Jwt(Action<Dictionary<string, object?>>? edit = null, RSA? key = null, string alg = "RS256")
     {
@@ -95,35 +63,27 @@ internal sealed class EmulatorKit : IAsyncDisposable
     public static string B64(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     public Task<HttpResponseMessage> PostAsync(Uri url, params (string Key, string Value)[] form) =>
-        Http.PostAsync(url, new FormUrlEncodedContent(form.Select(p => new KeyValuePair<string, string>(p.Key, p.Value))), TestContext.Current.CancellationToken);
+        Http.PostAsync(url, new FormUrlEncodedContent(form.Select(p => new KeyValuePair<string, string>(p.Key, p.Value))), Cancel);
 
     public Task<HttpResponseMessage> JwtGrantAsync(string assertion, Uri? url = null) =>
         PostAsync(url ?? LoginToken, ("grant_type", JwtGrant), ("assertion", assertion));
 
     public async Task<JsonElement> TokenAsync(HttpResponseMessage response)
     {
-        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadAsStringAsync(Cancel);
         Assert.True(response.StatusCode == HttpStatusCode.OK, body);
         return JsonDocument.Parse(body).RootElement;
     }
 
     public async Task<JsonElement> JwtTokenAsync() => await TokenAsync(await JwtGrantAsync(Jwt()));
 
-    public Task<HttpResponseMessage> GetAsync(string url, string? accessToken, string scheme = "Bearer")
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, url);
-        if (accessToken is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue(scheme, accessToken);
-        }
-
-        return Http.SendAsync(request, TestContext.Current.CancellationToken);
-    }
+    public Task<HttpResponseMessage> GetAsync(string url, string? accessToken, string scheme = "Bearer") =>
+        GetWithTokenAsync(new Uri(url), accessToken, scheme);
 
     public static async Task AssertOAuthErrorAsync(HttpResponseMessage response, string error, string description)
     {
         Assert.Equal("application/json;charset=UTF-8", RawContentType(response));
-        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadAsStringAsync(Cancel);
         Assert.Equal($"{{\"error\":\"{error}\",\"error_description\":\"{description}\"}}", body);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(NoCache, string.Join(",", response.Headers.NonValidated["Cache-Control"]));
@@ -133,16 +93,10 @@ internal sealed class EmulatorKit : IAsyncDisposable
     {
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("application/json;charset=UTF-8", RawContentType(response));
-        Assert.Equal("""[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]""", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("""[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]""", await response.Content.ReadAsStringAsync(Cancel));
     }
 
     /// <summary>The Content-Type exactly as sent (read before anything parses it).</summary>
     public static string RawContentType(HttpResponseMessage response) =>
         string.Join(",", response.Content.Headers.NonValidated["Content-Type"]);
-
-    public async ValueTask DisposeAsync()
-    {
-        Http.Dispose();
-        await Fake.DisposeAsync();
-    }
 }

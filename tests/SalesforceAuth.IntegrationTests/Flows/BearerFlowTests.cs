@@ -7,7 +7,7 @@ namespace SalesforceAuth.IntegrationTests.Flows;
 /// <summary>JWT and SAML bearer flows end to end against FakeSalesforce.</summary>
 public sealed class BearerFlowTests
 {
-    private static CancellationToken Ct => FlowKit.Ct;
+    private static CancellationToken Ct => FlowKit.Cancel;
 
     [Theory]
     [InlineData(SalesforceFlow.JwtBearer)]

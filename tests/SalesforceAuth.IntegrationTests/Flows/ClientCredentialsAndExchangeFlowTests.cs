@@ -5,7 +5,7 @@ namespace SalesforceAuth.IntegrationTests.Flows;
 /// <summary>Client credentials and token exchange end to end against FakeSalesforce.</summary>
 public sealed class ClientCredentialsAndExchangeFlowTests
 {
-    private static CancellationToken Ct => FlowKit.Ct;
+    private static CancellationToken Ct => FlowKit.Cancel;
 
     [Theory]
     [InlineData(false)]

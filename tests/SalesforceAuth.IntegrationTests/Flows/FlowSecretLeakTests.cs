@@ -6,7 +6,7 @@ namespace SalesforceAuth.IntegrationTests.Flows;
 /// <summary>Runs every flow and lifecycle call, successes and failures, with a Trace-level logger: no secret may escape.</summary>
 public sealed class FlowSecretLeakTests
 {
-    private static CancellationToken Ct => FlowKit.Ct;
+    private static CancellationToken Ct => FlowKit.Cancel;
 
     [Fact]
     public async Task AllFlowsAndLifecycle_SuccessAndFailure_NoSecretInLogsOrExceptions()

@@ -7,7 +7,7 @@ namespace SalesforceAuth.IntegrationTests.Flows;
 /// <summary>Refresh token rotation and single-flight, introspection, revocation, userinfo and introspection-driven expiry, end to end.</summary>
 public sealed class RefreshAndLifecycleFlowTests
 {
-    private static CancellationToken Ct => FlowKit.Ct;
+    private static CancellationToken Ct => FlowKit.Cancel;
 
     private static async Task<HttpStatusCode> RawRefreshAsync(FlowKit kit, string refreshToken)
     {
