@@ -322,18 +322,18 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
             SalesforceToken? token = null;
             if (_secondLevel is not null)
             {
-                token = await TryReadSecondLevelAsync(entry.Key, reject, record: true, cancellationToken).ConfigureAwait(false);
+                token = await TryReadSecondLevelAsync(entry.Key, reject, countLookup: true, cancellationToken).ConfigureAwait(false);
                 if (token is null)
                 {
                     // While another instance holds the lock, watch the cache for its token.
                     fleetLock = await _secondLevel.TryLockAsync(
                         entry.Key,
-                        async ct => (token = await TryReadSecondLevelAsync(entry.Key, reject, record: false, ct).ConfigureAwait(false)) is not null,
+                        async ct => (token = await TryReadSecondLevelAsync(entry.Key, reject, countLookup: false, ct).ConfigureAwait(false)) is not null,
                         cancellationToken).ConfigureAwait(false);
                     if (fleetLock is not null)
                     {
                         // Another instance may have stored a token and released the lock between our read and the lock.
-                        token = await TryReadSecondLevelAsync(entry.Key, reject, record: true, cancellationToken).ConfigureAwait(false);
+                        token = await TryReadSecondLevelAsync(entry.Key, reject, countLookup: true, cancellationToken).ConfigureAwait(false);
                     }
                 }
             }
@@ -400,13 +400,13 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
         }
     }
 
-    private async Task<SalesforceToken?> TryReadSecondLevelAsync(TokenCacheKey key, SalesforceToken? reject, bool record, CancellationToken cancellationToken)
+    private async Task<SalesforceToken?> TryReadSecondLevelAsync(TokenCacheKey key, SalesforceToken? reject, bool countLookup, CancellationToken cancellationToken)
     {
         var token = await _secondLevel!.TryGetAsync(key, cancellationToken).ConfigureAwait(false);
         if (token is null)
         {
             // The reads made while waiting for another instance's lock are not lookups of their own.
-            if (record)
+            if (countLookup)
             {
                 _metrics.CacheLookups.Add(1, new("salesforce.cache.result", "miss"), new("salesforce.cache.level", "distributed"));
             }
@@ -420,7 +420,7 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
         var cached = CachedToken.Create(token, Options.SessionLifetime, now, 0);
         if ((reject is not null && IsSame(token, reject)) || now >= cached.RefreshAt)
         {
-            if (record)
+            if (countLookup)
             {
                 _metrics.CacheLookups.Add(1, new("salesforce.cache.result", "stale"), new("salesforce.cache.level", "distributed"));
             }
