@@ -346,7 +346,7 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
                 Log.TokenAcquired(_logger, Name, token.InstanceUrl.Host, _timeProvider.GetElapsedTime(started));
                 if (token.ObtainedAt == default)
                 {
-                    token = CopyWithObtainedAt(token, _timeProvider.GetUtcNow());
+                    token = TokenCopy.WithObtainedAt(token, _timeProvider.GetUtcNow());
                 }
             }
 
@@ -431,21 +431,4 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
         _metrics.CacheLookups.Add(1, new("salesforce.cache.result", "hit"), new("salesforce.cache.level", "distributed"));
         return token;
     }
-
-    private static SalesforceToken CopyWithObtainedAt(SalesforceToken token, DateTimeOffset obtainedAt) =>
-        new(token.AccessToken, token.InstanceUrl)
-        {
-            ApiInstanceUrl = token.ApiInstanceUrl,
-            IdentityUrl = token.IdentityUrl,
-            TokenType = token.TokenType,
-            Scope = token.Scope,
-            IssuedAt = token.IssuedAt,
-            ObtainedAt = obtainedAt,
-            ExpiresAt = token.ExpiresAt,
-            HasKnownExpiry = token.HasKnownExpiry,
-            RefreshToken = token.RefreshToken,
-            CommunityUrl = token.CommunityUrl,
-            CommunityId = token.CommunityId,
-            Flow = token.Flow,
-        };
 }

@@ -8,6 +8,16 @@ internal static class TokenCopy
     /// <param name="expiresAt">The new expiry.</param>
     /// <returns>The copy.</returns>
     public static SalesforceToken WithExpiresAt(SalesforceToken token, DateTimeOffset? expiresAt) =>
+        Copy(token, token.ObtainedAt, expiresAt, hasKnownExpiry: expiresAt is not null);
+
+    /// <summary>Copies a token with the time it was obtained (for a source that did not set it).</summary>
+    /// <param name="token">The token.</param>
+    /// <param name="obtainedAt">When it was obtained.</param>
+    /// <returns>The copy.</returns>
+    public static SalesforceToken WithObtainedAt(SalesforceToken token, DateTimeOffset obtainedAt) =>
+        Copy(token, obtainedAt, token.ExpiresAt, token.HasKnownExpiry);
+
+    private static SalesforceToken Copy(SalesforceToken token, DateTimeOffset obtainedAt, DateTimeOffset? expiresAt, bool hasKnownExpiry) =>
         new(token.AccessToken, token.InstanceUrl)
         {
             ApiInstanceUrl = token.ApiInstanceUrl,
@@ -15,9 +25,9 @@ internal static class TokenCopy
             TokenType = token.TokenType,
             Scope = token.Scope,
             IssuedAt = token.IssuedAt,
-            ObtainedAt = token.ObtainedAt,
+            ObtainedAt = obtainedAt,
             ExpiresAt = expiresAt,
-            HasKnownExpiry = expiresAt is not null,
+            HasKnownExpiry = hasKnownExpiry,
             RefreshToken = token.RefreshToken,
             CommunityUrl = token.CommunityUrl,
             CommunityId = token.CommunityId,
