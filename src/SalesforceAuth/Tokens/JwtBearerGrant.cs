@@ -1,5 +1,4 @@
 using SalesforceAuth.Assertions;
-using SalesforceAuth.Errors;
 
 namespace SalesforceAuth.Tokens;
 
@@ -49,24 +48,6 @@ internal sealed class JwtBearerGrant : ITokenGrant
         var issuedAt = context.Now;
         var expiresAt = issuedAt + _options.AssertionLifetime;
         var parameters = new AssertionParameters(_options.ClientId!, subject, _audience, context.TokenEndpoint, issuedAt, expiresAt);
-        var assertion = JwtAssertionBuilder.Build(_key, parameters);
-        return new TokenGrantRequest(
-        [
-            new("grant_type", GrantType),
-            new("assertion", assertion),
-        ])
-        {
-            Assertion = new AssertionFacts
-            {
-                Issuer = parameters.Issuer,
-                Subject = subject,
-                Audience = _audience,
-                AudienceRule = _audienceRule,
-                IssuedAt = DateTimeOffset.FromUnixTimeSeconds(issuedAt.ToUnixTimeSeconds()),
-                ExpiresAt = DateTimeOffset.FromUnixTimeSeconds(expiresAt.ToUnixTimeSeconds()),
-                AppliedSkewCompensation = context.AppliedSkew,
-                CertificateThumbprint = _key.CertificateThumbprint,
-            },
-        };
+        return TokenGrantRequest.ForAssertion(GrantType, JwtAssertionBuilder.Build(_key, parameters), parameters, _audienceRule, context, _key);
     }
 }

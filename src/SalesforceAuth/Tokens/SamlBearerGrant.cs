@@ -1,5 +1,4 @@
 using SalesforceAuth.Assertions;
-using SalesforceAuth.Errors;
 
 namespace SalesforceAuth.Tokens;
 
@@ -53,24 +52,6 @@ internal sealed class SamlBearerGrant : ITokenGrant
         var issuedAt = DateTimeOffset.FromUnixTimeSeconds(context.Now.ToUnixTimeSeconds());
         var expiresAt = issuedAt + _options.AssertionLifetime;
         var parameters = new AssertionParameters(_options.ClientId!, subject, _audience, context.TokenEndpoint, issuedAt, expiresAt, _options.SamlNameIdFormat);
-        var assertion = SamlAssertionBuilder.Build(_key, parameters);
-        return new TokenGrantRequest(
-        [
-            new("grant_type", GrantType),
-            new("assertion", assertion),
-        ])
-        {
-            Assertion = new AssertionFacts
-            {
-                Issuer = parameters.Issuer,
-                Subject = subject,
-                Audience = _audience,
-                AudienceRule = _audienceRule,
-                IssuedAt = issuedAt,
-                ExpiresAt = DateTimeOffset.FromUnixTimeSeconds(expiresAt.ToUnixTimeSeconds()),
-                AppliedSkewCompensation = context.AppliedSkew,
-                CertificateThumbprint = _key.CertificateThumbprint,
-            },
-        };
+        return TokenGrantRequest.ForAssertion(GrantType, SamlAssertionBuilder.Build(_key, parameters), parameters, _audienceRule, context, _key);
     }
 }

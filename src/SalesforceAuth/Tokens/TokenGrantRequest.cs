@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using SalesforceAuth.Assertions;
 using SalesforceAuth.Errors;
 
 namespace SalesforceAuth.Tokens;
@@ -25,6 +26,33 @@ internal sealed class TokenGrantRequest
 
     /// <summary>Whether the request may be sent again after a transient failure (false for a rotating refresh, §5.3).</summary>
     public bool IsRetryable { get; init; } = true;
+
+    /// <summary>
+    /// The request of a bearer assertion flow (JWT or SAML): <c>grant_type</c> and <c>assertion</c>, with what the
+    /// assertion carried, its times in whole seconds as they were sent.
+    /// </summary>
+    /// <param name="grantType">The grant type URN.</param>
+    /// <param name="assertion">The signed assertion (a secret: never logged).</param>
+    /// <param name="parameters">What the assertion was built from.</param>
+    /// <param name="audienceRule">Why that audience was chosen (for diagnoses).</param>
+    /// <param name="context">The attempt (its applied clock-skew compensation).</param>
+    /// <param name="key">The signing key (its certificate thumbprint).</param>
+    /// <returns>The request.</returns>
+    public static TokenGrantRequest ForAssertion(string grantType, string assertion, AssertionParameters parameters, string audienceRule, TokenGrantContext context, SalesforceSigningKey key) =>
+        new([new("grant_type", grantType), new("assertion", assertion)])
+        {
+            Assertion = new AssertionFacts
+            {
+                Issuer = parameters.Issuer,
+                Subject = parameters.Subject,
+                Audience = parameters.Audience,
+                AudienceRule = audienceRule,
+                IssuedAt = DateTimeOffset.FromUnixTimeSeconds(parameters.IssuedAt.ToUnixTimeSeconds()),
+                ExpiresAt = DateTimeOffset.FromUnixTimeSeconds(parameters.ExpiresAt.ToUnixTimeSeconds()),
+                AppliedSkewCompensation = context.AppliedSkew,
+                CertificateThumbprint = key.CertificateThumbprint,
+            },
+        };
 
     /// <inheritdoc />
     public override string ToString() => $"TokenGrantRequest {{ Fields = {string.Join(", ", Form.Select(f => f.Key))}, Values = [redacted] }}";
