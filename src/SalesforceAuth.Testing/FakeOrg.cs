@@ -44,6 +44,14 @@ public sealed class FakeOrg
     /// <returns>The user.</returns>
     public FakeUser AddUser(string username, bool active = true) => _owner.AddUser(this, username, active);
 
+    /// <summary>
+    /// Adds an Experience Cloud site on a host of its own. The org's users log in there with the site URL as login URL
+    /// and as the assertion audience (JWT and SAML bearer, refresh token); client credentials stay on My Domain.
+    /// </summary>
+    /// <param name="pathPrefix">The path prefix, for example <c>customers</c> (<c>https://acme.my.site.com/customers</c>), or empty.</param>
+    /// <returns>The site.</returns>
+    public FakeSite AddSite(string pathPrefix = "") => _owner.AddSite(this, pathPrefix);
+
     /// <inheritdoc/>
     public override string ToString() => Name;
 }

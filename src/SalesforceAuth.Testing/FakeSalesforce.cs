@@ -19,6 +19,7 @@ public sealed class FakeSalesforce : IAsyncDisposable
     private readonly Dictionary<string, Listener> _pods = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<FakeOrg, Listener> _myDomains = [];
     private readonly List<FakeOrg> _orgs = [];
+    private readonly List<Listener> _sites = [];
     private readonly Dictionary<string, FakeUser> _users = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, FakeConnectedApp> _apps = new(StringComparer.Ordinal);
     private readonly Dictionary<(FakeConnectedApp App, FakeUser User), List<RefreshChain>> _approvals = [];
@@ -197,6 +198,27 @@ public sealed class FakeSalesforce : IAsyncDisposable
         return org;
     }
 
+    internal FakeSite AddSite(FakeOrg org, string pathPrefix)
+    {
+        ArgumentNullException.ThrowIfNull(pathPrefix);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var prefix = pathPrefix.Trim('/');
+        if (prefix.Length > 0 && (prefix.Contains('/', StringComparison.Ordinal) || Uri.EscapeDataString(prefix) != prefix))
+        {
+            throw new ArgumentException("The path prefix is one URL segment of unreserved characters, for example \"customers\".", nameof(pathPrefix));
+        }
+
+        var listener = StartBlocking(ListenerKind.Site, $"site:{org.Name}/{prefix}", null);
+        var site = new FakeSite(org, prefix.Length == 0 ? string.Empty : "/" + prefix, new Uri(listener.Origin + (prefix.Length == 0 ? "/" : "/" + prefix)), Ids.NewRecordId("0DB"));
+        listener.AttachSite(site);
+        lock (_gate)
+        {
+            _sites.Add(listener);
+        }
+
+        return site;
+    }
+
     /// <summary>Registers a connected app (or External Client App).</summary>
     /// <param name="app">The app; its <see cref="FakeConnectedApp.ConsumerKey"/> must be unique.</param>
     /// <returns>The same app, for chaining.</returns>
@@ -325,7 +347,7 @@ public sealed class FakeSalesforce : IAsyncDisposable
             }
 
             _disposed = true;
-            listeners = [.. new[] { _login, _sandbox }.Where(l => l is not null), .. _myDomains.Values, .. _pods.Values];
+            listeners = [.. new[] { _login, _sandbox }.Where(l => l is not null), .. _myDomains.Values, .. _pods.Values, .. _sites];
         }
 
         foreach (var listener in listeners)
@@ -472,6 +494,20 @@ public sealed class FakeSalesforce : IAsyncDisposable
     private async Task HandleAsync(Listener listener, HttpContext context)
     {
         var request = context.Request;
+        if (listener.Site is { PathPrefix.Length: > 0 } site)
+        {
+            // A site's endpoints live under its path prefix; anything else on its host is not Salesforce's.
+            if (!request.Path.StartsWithSegments(site.PathPrefix, StringComparison.OrdinalIgnoreCase, out var rest))
+            {
+                RequestReceived?.Invoke(this, new FakeRequestLogEntry(UtcNow, listener.Name, request.Method, request.Path.Value ?? "/"));
+                await WriteAsync(context, Reply.Text(404, "Not Found", "NOT_FOUND")).ConfigureAwait(false);
+                return;
+            }
+
+            request.PathBase = site.PathPrefix;
+            request.Path = rest.HasValue ? rest : "/";
+        }
+
         var entry = new FakeRequestLogEntry(UtcNow, listener.Name, request.Method, request.Path.Value ?? "/");
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var pair in request.Query)

@@ -27,7 +27,7 @@ internal sealed class Listener : IAsyncDisposable
 
     public ListenerKind Kind { get; }
 
-    /// <summary><c>login</c>, <c>sandbox</c>, <c>mydomain:{org}</c> or <c>pod:{pod}</c>.</summary>
+    /// <summary><c>login</c>, <c>sandbox</c>, <c>mydomain:{org}</c>, <c>pod:{pod}</c> or <c>site:{org}{prefix}</c>.</summary>
     public string Name { get; }
 
     /// <summary>The base URL with a trailing slash, for example <c>http://127.0.0.1:49152/</c>.</summary>
@@ -36,13 +36,25 @@ internal sealed class Listener : IAsyncDisposable
     /// <summary>The base URL without a trailing slash: the form used in audiences and identity URLs.</summary>
     public string Origin => BaseUrl.GetLeftPart(UriPartial.Authority);
 
-    public string TokenUrl => Origin + "/services/oauth2/token";
+    /// <summary>Where this host's endpoints live: the site URL for a site (its path prefix included), else <see cref="Origin"/>.</summary>
+    public string PublicBase => Site?.UrlText ?? Origin;
+
+    public string TokenUrl => PublicBase + "/services/oauth2/token";
 
     public FakeOrg? Org { get; private set; }
+
+    /// <summary>The Experience Cloud site this host serves, for <see cref="ListenerKind.Site"/>.</summary>
+    public FakeSite? Site { get; private set; }
 
     public string? Pod { get; }
 
     public void AttachOrg(FakeOrg org) => Org = org;
+
+    public void AttachSite(FakeSite site)
+    {
+        Site = site;
+        Org = site.Org;
+    }
 
     public static async Task<Listener> StartAsync(
         ListenerKind kind, string name, string? pod, Func<Listener, HttpContext, Task> handler, CancellationToken cancellationToken)

@@ -6,4 +6,5 @@ internal enum ListenerKind
     Sandbox,
     MyDomain,
     Pod,
+    Site,
 }

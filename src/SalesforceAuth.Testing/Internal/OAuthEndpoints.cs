@@ -123,7 +123,7 @@ internal sealed class OAuthEndpoints(FakeSalesforce owner)
     {
         ListenerKind.Login => !user.Org.IsSandbox,
         ListenerKind.Sandbox => user.Org.IsSandbox,
-        ListenerKind.MyDomain => listener.Org == user.Org,
+        ListenerKind.MyDomain or ListenerKind.Site => listener.Org == user.Org,
         _ => false,
     };
 
@@ -133,6 +133,7 @@ internal sealed class OAuthEndpoints(FakeSalesforce owner)
         ListenerKind.Login => [ProductionAudience, .. owner.MyDomainOrigins(sandbox: false)],
         ListenerKind.Sandbox => [SandboxAudience, .. owner.MyDomainOrigins(sandbox: true)],
         ListenerKind.MyDomain => [listener.Origin, listener.Org!.IsSandbox ? SandboxAudience : ProductionAudience],
+        ListenerKind.Site => [listener.Site!.UrlText],
         _ => [],
     };
 
@@ -423,6 +424,12 @@ internal sealed class OAuthEndpoints(FakeSalesforce owner)
             {
                 w.WriteString("api_instance_url", "https://api.salesforce.com");
             }
+
+            if (listener.Site is { } site)
+            {
+                w.WriteString("sfdc_community_url", site.UrlText);
+                w.WriteString("sfdc_community_id", site.NetworkId);
+            }
         });
         var reply = Reply.JsonBody(body);
         reply.AddNoCacheHeaders();
@@ -433,7 +440,7 @@ internal sealed class OAuthEndpoints(FakeSalesforce owner)
     public static string Signature(string secret, string identityUrl, string issuedAt) =>
         Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(identityUrl + issuedAt)));
 
-    private static string IdentityUrl(Listener listener, FakeUser user) => $"{listener.Origin}/id/{user.Org.OrgId}/{user.UserId}";
+    private static string IdentityUrl(Listener listener, FakeUser user) => $"{listener.PublicBase}/id/{user.Org.OrgId}/{user.UserId}";
 
     private Reply Introspect(Listener listener, HttpContext context, Dictionary<string, string> parameters)
     {
