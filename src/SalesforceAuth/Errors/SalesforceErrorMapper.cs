@@ -613,8 +613,9 @@ internal static class SalesforceErrorMapper
 
     internal static string FormatDuration(TimeSpan value)
     {
+        // Rounded to the nearest second, as the skew in seconds is printed beside it (599.6 s is "10 min 0 s", not "9 min 59 s").
         var sign = value < TimeSpan.Zero ? "-" : string.Empty;
-        var d = value.Duration();
+        var d = TimeSpan.FromSeconds(Math.Round(value.Duration().TotalSeconds, MidpointRounding.AwayFromZero));
         var totalHours = (long)d.TotalHours;
         return totalHours > 0
             ? string.Create(CultureInfo.InvariantCulture, $"{sign}{totalHours} h {d.Minutes} min {d.Seconds} s")

@@ -115,6 +115,13 @@ public sealed class ClockSkewDiagnosisTests
         Assert.Equal(expected, SalesforceErrorMapper.FormatDuration(TimeSpan.FromSeconds(seconds)));
 
     [Theory]
+    [InlineData(599.6, "10 min 0 s")]
+    [InlineData(599.4, "9 min 59 s")]
+    [InlineData(-0.5, "-1 s")]
+    public void FormatDuration_RoundsToTheNearestSecond(double seconds, string expected) =>
+        Assert.Equal(expected, SalesforceErrorMapper.FormatDuration(TimeSpan.FromSeconds(seconds)));
+
+    [Theory]
     [InlineData(3600, true)]
     [InlineData(7240, true)]
     [InlineData(3600 - 119, true)]
