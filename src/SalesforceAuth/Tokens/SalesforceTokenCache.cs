@@ -4,19 +4,66 @@ namespace SalesforceAuth.Tokens;
 
 /// <summary>
 /// The process-wide first level: one slot per <see cref="TokenCacheKey"/>, shared by every named connection with the same
-/// key, so two clients configured alike share one session. Disposed with the container: the cached tokens' staleness
-/// timers are released (a token read afterwards takes the exact clock comparison).
+/// key, so two clients configured alike share one session. The slots of the configured principals are pinned; the
+/// per-request slots (one per user acted as) are trimmed once they have been idle for <see cref="IdleLimit"/>, so a
+/// service acting as many users over time does not keep every user's session forever. Disposed with the container: the
+/// cached tokens' staleness timers are released (a token read afterwards takes the exact clock comparison).
 /// </summary>
 internal sealed class SalesforceTokenCache : IDisposable
 {
+    /// <summary>An unpinned slot unused for this long is dropped at the next sweep (its token is renewed if asked for again).</summary>
+    internal static readonly TimeSpan IdleLimit = TimeSpan.FromHours(1);
+
+    /// <summary>Sweeps run at most this often.</summary>
+    internal static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
+
     private readonly ConcurrentDictionary<TokenCacheKey, TokenCacheEntry> _entries = new();
+    private readonly TimeProvider _timeProvider;
+    private readonly int _sweepAbove;
+    private long _nextSweepTimestamp;
+
+    /// <summary>Creates the cache.</summary>
+    /// <param name="timeProvider">The clock of the idle times, or <see langword="null"/> for the system clock.</param>
+    public SalesforceTokenCache(TimeProvider? timeProvider = null)
+        : this(timeProvider, sweepAbove: 1000)
+    {
+    }
+
+    /// <summary>Creates the cache with a sweep threshold (for tests).</summary>
+    /// <param name="timeProvider">The clock of the idle times.</param>
+    /// <param name="sweepAbove">Sweeps run only while there are more slots than this.</param>
+    internal SalesforceTokenCache(TimeProvider? timeProvider, int sweepAbove)
+    {
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _sweepAbove = sweepAbove;
+        _nextSweepTimestamp = _timeProvider.GetTimestamp();
+    }
 
     /// <summary>Gets or creates the slot of a key.</summary>
     /// <param name="key">The key.</param>
     /// <param name="request">The overrides stored with a new slot.</param>
+    /// <param name="pinned">Whether the slot is a configured principal's (never trimmed).</param>
     /// <returns>The slot.</returns>
-    public TokenCacheEntry GetEntry(TokenCacheKey key, SalesforceTokenRequest? request) =>
-        _entries.GetOrAdd(key, static (k, r) => new TokenCacheEntry(k, r), request);
+    public TokenCacheEntry GetEntry(TokenCacheKey key, SalesforceTokenRequest? request, bool pinned = false)
+    {
+        var now = _timeProvider.GetTimestamp();
+        if (!_entries.TryGetValue(key, out var entry))
+        {
+            entry = _entries.GetOrAdd(key, static (k, state) => new TokenCacheEntry(k, state.request) { Pinned = state.pinned, LastUsedTimestamp = state.now }, (request, pinned, now));
+            if (_entries.Count > _sweepAbove)
+            {
+                Sweep(now);
+            }
+        }
+
+        if (pinned)
+        {
+            entry.Pinned = true;
+        }
+
+        entry.LastUsedTimestamp = now;
+        return entry;
+    }
 
     /// <summary>The number of slots (for tests and diagnostics).</summary>
     public int Count => _entries.Count;
@@ -29,4 +76,25 @@ internal sealed class SalesforceTokenCache : IDisposable
             entry.Current?.DisarmStaleTimer();
         }
     }
+
+    private void Sweep(long now)
+    {
+        var next = Interlocked.Read(ref _nextSweepTimestamp);
+        if (now < next || Interlocked.CompareExchange(ref _nextSweepTimestamp, now + ToTimestamp(SweepInterval), next) != next)
+        {
+            return;
+        }
+
+        foreach (var (key, entry) in _entries)
+        {
+            // Idle, and no acquisition in flight: nobody is waiting on this slot.
+            if (!entry.Pinned && entry.Inflight is null && _timeProvider.GetElapsedTime(entry.LastUsedTimestamp, now) >= IdleLimit
+                && _entries.TryRemove(new KeyValuePair<TokenCacheKey, TokenCacheEntry>(key, entry)))
+            {
+                entry.Current?.DisarmStaleTimer();
+            }
+        }
+    }
+
+    private long ToTimestamp(TimeSpan interval) => (long)(interval.TotalSeconds * _timeProvider.TimestampFrequency);
 }

@@ -56,7 +56,7 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
         _logger = logger;
         _metrics = metrics;
         _secondLevel = secondLevel;
-        DefaultEntry = cache.GetEntry(TokenCacheKey.Create(options, null), null);
+        DefaultEntry = cache.GetEntry(TokenCacheKey.Create(options, null), null, pinned: true);
     }
 
     /// <summary>The connection name.</summary>

@@ -8,6 +8,7 @@ internal sealed class TokenCacheEntry
 {
     private CachedToken? _current;
     private long _nextBackgroundAttemptTicks;
+    private long _lastUsedTimestamp;
     private Task<CachedToken>? _inflight;
 
     /// <summary>Creates an empty slot.</summary>
@@ -40,6 +41,16 @@ internal sealed class TokenCacheEntry
     {
         get => Volatile.Read(ref _inflight);
         set => Volatile.Write(ref _inflight, value);
+    }
+
+    /// <summary>Whether the slot is a configured principal's, never trimmed from the cache.</summary>
+    public bool Pinned { get; set; }
+
+    /// <summary>When the slot was last asked for (a <see cref="TimeProvider.GetTimestamp"/> value); idle slots are trimmed.</summary>
+    public long LastUsedTimestamp
+    {
+        get => Volatile.Read(ref _lastUsedTimestamp);
+        set => Volatile.Write(ref _lastUsedTimestamp, value);
     }
 
     /// <summary>Background refreshes are not started before this time (UTC ticks): a failed one waits before the next try.</summary>
