@@ -494,18 +494,20 @@ public sealed class FakeSalesforce : IAsyncDisposable
     private async Task HandleAsync(Listener listener, HttpContext context)
     {
         var request = context.Request;
+
+        // A site's endpoints live under its path prefix (logged without it); anything else on its host is not Salesforce's.
+        var outsideSite = false;
         if (listener.Site is { PathPrefix.Length: > 0 } site)
         {
-            // A site's endpoints live under its path prefix; anything else on its host is not Salesforce's.
-            if (!request.Path.StartsWithSegments(site.PathPrefix, StringComparison.OrdinalIgnoreCase, out var rest))
+            if (request.Path.StartsWithSegments(site.PathPrefix, StringComparison.OrdinalIgnoreCase, out var rest))
             {
-                RequestReceived?.Invoke(this, new FakeRequestLogEntry(UtcNow, listener.Name, request.Method, request.Path.Value ?? "/"));
-                await WriteAsync(context, Reply.Text(404, "Not Found", "NOT_FOUND")).ConfigureAwait(false);
-                return;
+                request.PathBase = site.PathPrefix;
+                request.Path = rest.HasValue ? rest : "/";
             }
-
-            request.PathBase = site.PathPrefix;
-            request.Path = rest.HasValue ? rest : "/";
+            else
+            {
+                outsideSite = true;
+            }
         }
 
         var entry = new FakeRequestLogEntry(UtcNow, listener.Name, request.Method, request.Path.Value ?? "/");
@@ -533,7 +535,7 @@ public sealed class FakeSalesforce : IAsyncDisposable
         }
 
         entry.Parameters = Redaction.Redact(parameters);
-        var isTokenRequest = !isPod && entry.Path.Equals("/services/oauth2/token", StringComparison.OrdinalIgnoreCase);
+        var isTokenRequest = !isPod && !outsideSite && entry.Path.Equals("/services/oauth2/token", StringComparison.OrdinalIgnoreCase);
         if (isTokenRequest)
         {
             entry.GrantType = parameters.GetValueOrDefault("grant_type") ?? "";
@@ -543,7 +545,7 @@ public sealed class FakeSalesforce : IAsyncDisposable
         Reply? reply = null;
         try
         {
-            var fault = isPod ? NextFault(_apiFaults) : isTokenRequest ? NextFault(_tokenFaults) : null;
+            var fault = outsideSite ? null : isPod ? NextFault(_apiFaults) : isTokenRequest ? NextFault(_tokenFaults) : null;
             if (fault is not null)
             {
                 entry.Fault = fault;
@@ -557,7 +559,9 @@ public sealed class FakeSalesforce : IAsyncDisposable
                 }
             }
 
-            reply ??= isPod
+            reply ??= outsideSite
+                ? Reply.Text(404, "Not Found", "NOT_FOUND")
+                : isPod
                 ? await _rest.HandleAsync(listener, context, parameters).ConfigureAwait(false)
                 : await _oauth.HandleAsync(listener, context, parameters, context.RequestAborted).ConfigureAwait(false);
         }

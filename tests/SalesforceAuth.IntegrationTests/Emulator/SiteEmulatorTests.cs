@@ -85,6 +85,8 @@ public sealed class SiteEmulatorTests
         var response = await kit.JwtGrantAsync(kit.Jwt(c => c["aud"] = site.ToString()), new Uri(site.Url, "/services/oauth2/token"));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains(kit.Fake.RequestLog, e => e.Listener.StartsWith("site:", StringComparison.Ordinal) && e.StatusCode == 404 && e.Path == "/services/oauth2/token");
+        Assert.Equal(0, kit.Fake.Counters.TokenRequests(EmulatorKit.JwtGrant));
     }
 
     [Fact]
