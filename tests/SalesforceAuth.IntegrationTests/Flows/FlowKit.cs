@@ -20,15 +20,21 @@ internal sealed class FlowKit : EmulatorFixture
     /// <summary>Settings for <paramref name="flow"/> against the emulator: login host (My Domain for client credentials), the app's key and secret.</summary>
     public SalesforceClientOptions Options(SalesforceFlow flow, Action<SalesforceClientOptions>? configure = null)
     {
-        var options = new SalesforceClientOptions
-        {
-            Flow = flow,
-            LoginUrl = flow == SalesforceFlow.ClientCredentials ? Org.MyDomainUrl : Fake.LoginUrl,
-            AllowInsecureLoopback = true,
-            ClientId = App.ConsumerKey,
-            MaxRetries = 0,
-            UseIntrospection = false,
-        };
+        var options = new SalesforceClientOptions();
+        Configure(options, flow, configure);
+        return options;
+    }
+
+    /// <summary>Fills <paramref name="options"/> as <see cref="Options"/> does (for <c>AddSalesforceClient</c>).</summary>
+    public void Configure(SalesforceClientOptions options, SalesforceFlow flow, Action<SalesforceClientOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Flow = flow;
+        options.LoginUrl = flow == SalesforceFlow.ClientCredentials ? Org.MyDomainUrl : Fake.LoginUrl;
+        options.AllowInsecureLoopback = true;
+        options.ClientId = App.ConsumerKey;
+        options.MaxRetries = 0;
+        options.UseIntrospection = false;
         switch (flow)
         {
             case SalesforceFlow.JwtBearer or SalesforceFlow.SamlBearer:
@@ -46,7 +52,6 @@ internal sealed class FlowKit : EmulatorFixture
         }
 
         configure?.Invoke(options);
-        return options;
     }
 
     public SalesforceTokenClient Client(SalesforceClientOptions options, ISalesforceRefreshTokenStore? store = null) =>

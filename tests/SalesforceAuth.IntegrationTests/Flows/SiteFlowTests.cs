@@ -40,8 +40,8 @@ public sealed class SiteFlowTests
         var partners = kit.Org.AddSite("partners");
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(kit.Time);
-        services.AddSalesforceClient("customers", o => Copy(kit.Options(SalesforceFlow.JwtBearer, x => x.LoginUrl = customers.Url), o));
-        services.AddSalesforceClient("partners", o => Copy(kit.Options(SalesforceFlow.JwtBearer, x => x.LoginUrl = partners.Url), o));
+        services.AddSalesforceClient("customers", o => kit.Configure(o, SalesforceFlow.JwtBearer, x => x.LoginUrl = customers.Url));
+        services.AddSalesforceClient("partners", o => kit.Configure(o, SalesforceFlow.JwtBearer, x => x.LoginUrl = partners.Url));
         await using var provider = services.BuildServiceProvider();
         var tokens = provider.GetRequiredService<ISalesforceTokenProvider>();
 
@@ -52,18 +52,5 @@ public sealed class SiteFlowTests
         Assert.Equal(partners.Url, b.CommunityUrl);
         Assert.NotEqual(a.AccessToken, b.AccessToken);
         Assert.Equal(2, kit.Fake.Counters.TokenRequests("urn:ietf:params:oauth:grant-type:jwt-bearer", "success"));
-    }
-
-    private static void Copy(SalesforceClientOptions from, SalesforceClientOptions to)
-    {
-        to.Flow = from.Flow;
-        to.LoginUrl = from.LoginUrl;
-        to.AllowInsecureLoopback = from.AllowInsecureLoopback;
-        to.ClientId = from.ClientId;
-        to.Username = from.Username;
-        to.PrivateKeyPem = from.PrivateKeyPem;
-        to.CertificatePem = from.CertificatePem;
-        to.MaxRetries = from.MaxRetries;
-        to.UseIntrospection = from.UseIntrospection;
     }
 }
