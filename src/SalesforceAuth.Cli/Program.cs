@@ -1,5 +1,6 @@
 using System.Collections;
-using SalesforceAuth.Cli.Commands;
+using System.CommandLine;
+using SalesforceAuth.Cli.CommandLine;
 using SalesforceAuth.Cli.Output;
 
 namespace SalesforceAuth.Cli;
@@ -27,41 +28,31 @@ internal static class Program
 
         // Colour when stdout is a terminal; the spinner (on stderr) only when both are, so logs stay clean.
         var isTerminal = !Console.IsOutputRedirected;
-        return await RunAsync(args, Console.Out, Console.Error, environment, isTerminal, TimeProvider.System, cancellation.Token, spinner: isTerminal && !Console.IsErrorRedirected).ConfigureAwait(false);
+        return await RunAsync(args, Console.Out, Console.Error, environment, isTerminal, TimeProvider.System, cancellation.Token, spinner: isTerminal && !Console.IsErrorRedirected, stdin: Console.In).ConfigureAwait(false);
     }
 
     /// <summary>Runs the tool in process, without a terminal (no colour, no spinner): the entry point for tests.</summary>
-    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, IDictionary<string, string?> environment, CancellationToken cancellationToken) =>
-        RunAsync(args, stdout, stderr, environment, isTerminal: false, TimeProvider.System, cancellationToken);
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, IDictionary<string, string?> environment, CancellationToken cancellationToken, TextReader? stdin = null) =>
+        RunAsync(args, stdout, stderr, environment, isTerminal: false, TimeProvider.System, cancellationToken, stdin: stdin);
 
     /// <summary>Runs the tool: parses, dispatches, and turns every failure into the contract's output and exit code.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, IDictionary<string, string?> environment, bool isTerminal, TimeProvider timeProvider, CancellationToken cancellationToken, bool spinner = false)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, IDictionary<string, string?> environment, bool isTerminal, TimeProvider timeProvider, CancellationToken cancellationToken, bool spinner = false, TextReader? stdin = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(environment);
-        var noColor = environment.TryGetValue("NO_COLOR", out var noColorValue) && !string.IsNullOrEmpty(noColorValue);
-        CliInvocation? partial = null;
-        CliConsole? console = null;
+        var host = new CliHost(stdin ?? TextReader.Null, stdout, stderr, environment, isTerminal, timeProvider, spinner);
+        ParseResult? parseResult = null;
         try
         {
-            var invocation = CliInvocation.Parse(args, environment, out partial);
-            console = new CliConsole(stdout, stderr, invocation.Json, isTerminal, noColor, timeProvider, spinner);
-            if (invocation.HelpRequested)
+            parseResult = SfauthCommand.Create(host).Parse(args);
+            if (parseResult.Errors.Count > 0)
             {
-                HelpText.Write(stdout, invocation.Command);
-                return ExitCodes.Success;
+                throw SfauthCommand.ToUsageException(parseResult);
             }
 
-            return invocation.Command switch
-            {
-                "token" => await TokenCommand.RunAsync(invocation, console, cancellationToken).ConfigureAwait(false),
-                "call" => await CallCommand.RunAsync(invocation, console, cancellationToken).ConfigureAwait(false),
-                "assertion" => await LifecycleCommands.AssertionAsync(invocation, console, cancellationToken).ConfigureAwait(false),
-                "doctor" => await DoctorCommand.RunAsync(invocation, console, cancellationToken).ConfigureAwait(false),
-                "introspect" => await LifecycleCommands.IntrospectAsync(invocation, console, cancellationToken).ConfigureAwait(false),
-                "revoke" => await LifecycleCommands.RevokeAsync(invocation, console, cancellationToken).ConfigureAwait(false),
-                _ => throw new UsageException($"Unknown command '{invocation.Command}'."),
-            };
+            // Help, version and completions write to stdout; a command's action does the rest and returns its code.
+            var configuration = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+            return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -71,7 +62,9 @@ internal static class Program
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            console ??= new CliConsole(stdout, stderr, partial?.Json ?? args.Contains("--json"), isTerminal, noColor, timeProvider);
+            // --json even when parsing failed, so that a usage error is reported in the requested format.
+            var json = parseResult is { Errors.Count: 0 } ? parseResult.GetValue<bool>(SfauthCommand.JsonName) : args.Contains(SfauthCommand.JsonName);
+            var console = host.CreateConsole(json);
             var report = ErrorReport.From(ex);
             report.Write(console);
             return report.ExitCode;

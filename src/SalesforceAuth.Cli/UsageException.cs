@@ -16,4 +16,7 @@ internal sealed class UsageException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>What to do instead (typo corrections, where the help is); empty for the generic advice.</summary>
+    public IReadOnlyList<string> Suggestions { get; init; } = [];
 }

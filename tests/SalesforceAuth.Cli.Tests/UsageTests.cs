@@ -50,15 +50,108 @@ public sealed class UsageTests
     }
 
     [Fact]
-    public async Task Help_ListsEveryOptionWithItsVariable()
+    public async Task Help_ListsTheCommandsAndExitCodes()
     {
         var result = await RunAsync(new(), "--help");
 
         Assert.Equal(0, result.ExitCode);
-        foreach (var variable in new[] { "SF_FLOW", "SF_LOGIN_URL", "SF_AUDIENCE", "SF_CLIENT_ID", "SF_CLIENT_SECRET", "SF_USERNAME", "SF_PRIVATE_KEY", "SF_PRIVATE_KEY_PASSWORD", "SF_CERTIFICATE", "SF_REFRESH_TOKEN", "SF_ALLOW_INSECURE_LOOPBACK", "SF_SKEW_COMPENSATION" })
+        foreach (var command in new[] { "token", "call", "assertion", "doctor", "introspect", "revoke" })
         {
-            Assert.Contains(variable, result.Stdout, StringComparison.Ordinal);
+            Assert.Matches($@"(?m)^  {command}\b", result.Stdout);
         }
+
+        Assert.Contains("Exit codes: 0 success, 2 usage", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CommandHelp_ListsEveryConnectionOptionWithItsVariable()
+    {
+        var result = await RunAsync(new(), "token", "--help");
+
+        Assert.Equal(0, result.ExitCode);
+        foreach (var variable in new[] { "SF_FLOW", "SF_LOGIN_URL", "SF_AUDIENCE", "SF_CLIENT_ID", "SF_CLIENT_SECRET", "SF_USERNAME", "SF_PRIVATE_KEY", "SF_PRIVATE_KEY_PASSWORD", "SF_CERTIFICATE", "SF_REFRESH_TOKEN", "SF_ALLOW_INSECURE_LOOPBACK", "SF_SKEW_COMPENSATION", "SF_MAX_RETRIES" })
+        {
+            Assert.Contains($"[env: {variable}]", result.Stdout, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task CommandHelp_ListsOnlyThatCommandsOptions()
+    {
+        var call = await RunAsync(new(), "call", "--help");
+        var token = await RunAsync(new(), "token", "--help");
+
+        Assert.Equal(0, call.ExitCode);
+        Assert.Contains("--data", call.Stdout, StringComparison.Ordinal);
+        Assert.Contains("--method", call.Stdout, StringComparison.Ordinal);
+        Assert.Contains("<PATH>", call.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("--show-token", call.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, token.ExitCode);
+        Assert.Contains("--show-token", token.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("--data", token.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("--method", token.Stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("token", "--data", "{}")]
+    [InlineData("token", "--method", "POST")]
+    [InlineData("call", "/services/data/", "--show-token")]
+    [InlineData("doctor", "extra")]
+    public async Task Run_OptionOfAnotherCommand_Exit2BeforeAnythingRuns(params string[] args)
+    {
+        // No settings at all: had the command run, it would fail with a configuration error instead.
+        var result = await RunAsync(new(), [.. args, "--json"]);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Equal("UsageError", (string?)result.Error["type"]);
+        Assert.Contains($"'{args[^1]}'", (string)result.Error["summary"]!, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--flw", "--flow", "token", "--flw", "jwt")]
+    [InlineData("tokn", "token", "tokn")]
+    [InlineData("--dta", "--data", "call", "/services/data/", "--dta", "{}")]
+    public async Task Run_Typo_SuggestsTheNearestName(string typo, string suggestion, params string[] args)
+    {
+        var result = await RunAsync(new(), [.. args, "--json"]);
+
+        Assert.Equal(2, result.ExitCode);
+        var remedy = result.Error["remedies"]!.AsArray().Select(r => (string)r!).First();
+        Assert.Equal($"'{typo}' was not matched. Did you mean one of the following? {suggestion}", remedy);
+    }
+
+    [Fact]
+    public async Task Run_ResponseFile_SuppliesArguments()
+    {
+        var folder = Directory.CreateTempSubdirectory("sfauth-rsp-").FullName;
+        try
+        {
+            var file = Path.Combine(folder, "settings.rsp");
+            await File.WriteAllLinesAsync(file, ["--flow", "saml", "--json"], TestContext.Current.CancellationToken);
+
+            var result = await RunAsync(new(), "token", $"@{file}");
+
+            // The flow came from the file: the configuration error is about the SAML flow's settings, in JSON.
+            Assert.Equal(2, result.ExitCode);
+            Assert.Contains("SamlBearer", (string)result.Error["summary"]!, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Run_SuggestDirective_CompletesCommandsAndValues()
+    {
+        // What dotnet-suggest sends: the cursor position and the command line typed so far.
+        var commands = await RunAsync(new(), "[suggest:2]", "to");
+        var flows = await RunAsync(new(), "[suggest:14]", "token --flow s");
+
+        Assert.Equal(0, commands.ExitCode);
+        Assert.Contains("token", commands.Stdout.Split('\n', StringSplitOptions.TrimEntries));
+        Assert.Equal(0, flows.ExitCode);
+        Assert.Contains("saml", flows.Stdout.Split('\n', StringSplitOptions.TrimEntries));
     }
 
     [Fact]

@@ -1,9 +1,10 @@
+using System.CommandLine;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using SalesforceAuth.Cli.Output;
+using SalesforceAuth.Cli.CommandLine;
 
 namespace SalesforceAuth.Cli.Commands;
 
@@ -15,22 +16,27 @@ internal static class CallCommand
 {
     private const string ClientName = "sfauth";
 
-    public static async Task<int> RunAsync(CliInvocation invocation, CliConsole console, CancellationToken cancellationToken)
+    public static Command Create(CliHost host)
     {
-        if (invocation.Arguments.Count == 0)
-        {
-            throw new UsageException("call needs a PATH, for example: sfauth call /services/data/v62.0/limits");
-        }
+        var path = new Argument<string>("PATH") { Description = "the path relative to the instance, e.g. /services/data/v62.0/limits" };
+        var method = SettingOption.RequireValue(new Option<string>("--method") { Description = "the HTTP method (default GET)", HelpName = "method", DefaultValueFactory = _ => "GET" });
+        method.CompletionSources.Add("GET", "POST", "PATCH", "PUT", "DELETE");
+        var data = SettingOption.RequireValue(new Option<string>("--data") { Description = "a JSON request body", HelpName = "json" });
+        var command = new Command("call", "Send a request through the caching handler, exactly as an application would.") { path, method, data };
+        SfauthCommand.AddConnectionOptions(command);
+        command.SetAction(host, (context, cancellationToken) => RunAsync(context, context.GetValue(path)!, context.GetValue(method)!, context.GetValue(data), cancellationToken));
+        return command;
+    }
 
-        TokenCommand.ExpectArguments(invocation, 1);
-        var path = invocation.Arguments[0];
+    private static async Task<int> RunAsync(CommandContext context, string path, string methodName, string? data, CancellationToken cancellationToken)
+    {
+        var console = context.Console;
         if (!path.StartsWith('/') || Uri.TryCreate(path, UriKind.Absolute, out var absolute) && absolute.Scheme != Uri.UriSchemeFile)
         {
             throw new UsageException($"PATH must be relative to the instance, such as /services/data/v62.0/, not '{path}': the token decides which host the call goes to.");
         }
 
-        var method = new HttpMethod((invocation.Get(CliOption.Method) ?? "GET").ToUpperInvariant());
-        var data = invocation.Get(CliOption.Data);
+        var method = new HttpMethod(methodName.ToUpperInvariant());
         if (data is not null)
         {
             try
@@ -44,10 +50,10 @@ internal static class CallCommand
         }
 
         // Validate the settings before building the container so a bad value is a usage error, not a DI failure.
-        _ = ClientOptionsFactory.Create(invocation);
+        _ = ClientOptionsFactory.Create(context);
         var services = new ServiceCollection();
         services.AddSingleton(console.TimeProvider);
-        services.AddSalesforceClient(ClientName, options => ClientOptionsFactory.Apply(invocation, options)).AddHttpClient();
+        services.AddSalesforceClient(ClientName, options => ClientOptionsFactory.Apply(context, options)).AddHttpClient();
         var provider = services.BuildServiceProvider();
         await using var disposeProvider = provider.ConfigureAwait(false);
         var client = provider.GetRequiredService<IHttpClientFactory>().CreateClient(ClientName);

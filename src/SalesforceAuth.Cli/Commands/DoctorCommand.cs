@@ -4,6 +4,8 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.CommandLine;
+using SalesforceAuth.Cli.CommandLine;
 using SalesforceAuth.Cli.Doctor;
 using SalesforceAuth.Cli.Output;
 
@@ -19,10 +21,18 @@ internal static class DoctorCommand
 
     private static readonly TimeSpan ClockTolerance = TimeSpan.FromSeconds(10);
 
-    public static async Task<int> RunAsync(CliInvocation invocation, CliConsole console, CancellationToken cancellationToken)
+    public static Command Create(CliHost host)
     {
-        TokenCommand.ExpectArguments(invocation, 0);
-        var options = ClientOptionsFactory.Create(invocation);
+        var command = new Command("doctor", "Check a setup step by step, with a remedy for each failure.");
+        SfauthCommand.AddConnectionOptions(command);
+        command.SetAction(host, RunAsync);
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var console = context.Console;
+        var options = ClientOptionsFactory.Create(context);
         var checks = new List<DoctorCheck>();
         if (!console.Json)
         {
@@ -52,18 +62,18 @@ internal static class DoctorCommand
         if (options.Flow is SalesforceFlow.ClientCredentials or SalesforceFlow.RefreshToken)
         {
             Add(string.IsNullOrEmpty(options.ClientSecret)
-                ? DoctorCheck.Fail("client_secret", $"No consumer secret given; the {ClientOptionsFactory.FlowName(options.Flow)} flow authenticates the app with it.", $"Set {CliInvocation.Describe(CliOption.ClientSecret)} (App Manager > View > Manage Consumer Details).")
+                ? DoctorCheck.Fail("client_secret", $"No consumer secret given; the {ClientOptionsFactory.FlowName(options.Flow)} flow authenticates the app with it.", $"Set {SettingOption.ClientSecret.Describe()} (App Manager > View > Manage Consumer Details).")
                 : DoctorCheck.Pass("client_secret", "Given (not shown)."));
         }
 
         if (options.Flow == SalesforceFlow.ClientCredentials && options.LoginUrl.Host is "login.salesforce.com" or "test.salesforce.com")
         {
-            Add(DoctorCheck.Fail("login_url", $"The client credentials flow needs the org's My Domain, not {options.LoginUrl.Host}.", $"Set {CliInvocation.Describe(CliOption.LoginUrl)} to https://<mydomain>.my.salesforce.com."));
+            Add(DoctorCheck.Fail("login_url", $"The client credentials flow needs the org's My Domain, not {options.LoginUrl.Host}.", $"Set {SettingOption.LoginUrl.Describe()} to https://<mydomain>.my.salesforce.com."));
         }
 
         if (options.Flow == SalesforceFlow.RefreshToken && string.IsNullOrEmpty(options.RefreshToken))
         {
-            Add(DoctorCheck.Fail("refresh_token", "No refresh token given.", $"Set {CliInvocation.Describe(CliOption.RefreshToken)} to a refresh token issued to this app."));
+            Add(DoctorCheck.Fail("refresh_token", "No refresh token given.", $"Set {SettingOption.RefreshToken.Describe()} to a refresh token issued to this app."));
         }
 
         if (usesKey)
@@ -147,7 +157,7 @@ internal static class DoctorCommand
     {
         if (string.IsNullOrEmpty(options.PrivateKeyPath))
         {
-            yield return DoctorCheck.Fail("key", "No private key given.", $"Set {CliInvocation.Describe(CliOption.Key)} to the RSA private key (PEM or PFX) whose certificate is uploaded to the connected app.");
+            yield return DoctorCheck.Fail("key", "No private key given.", $"Set {SettingOption.Key.Describe()} to the RSA private key (PEM or PFX) whose certificate is uploaded to the connected app.");
             yield break;
         }
 
@@ -160,7 +170,7 @@ internal static class DoctorCommand
         }
         catch (SalesforceConfigurationException ex)
         {
-            keyCheck = DoctorCheck.Fail("key", ex.Message, $"Give an RSA private key of {SalesforceSigningKey.MinimumKeySize} bits or more, with its private part, in PEM (PKCS#1/PKCS#8) or PFX ({CliInvocation.Describe(CliOption.Key)}, {CliInvocation.Describe(CliOption.KeyPassword)}).");
+            keyCheck = DoctorCheck.Fail("key", ex.Message, $"Give an RSA private key of {SalesforceSigningKey.MinimumKeySize} bits or more, with its private part, in PEM (PKCS#1/PKCS#8) or PFX ({SettingOption.Key.Describe()}, {SettingOption.KeyPassword.Describe()}).");
         }
 
         yield return keyCheck;
@@ -196,11 +206,11 @@ internal static class DoctorCommand
             }
             else if (options.Flow == SalesforceFlow.SamlBearer)
             {
-                yield return DoctorCheck.Fail("certificate", "No certificate given: the SAML flow signs with KeyInfo and needs it.", $"Set {CliInvocation.Describe(CliOption.Certificate)} to the PEM certificate uploaded to the connected app.");
+                yield return DoctorCheck.Fail("certificate", "No certificate given: the SAML flow signs with KeyInfo and needs it.", $"Set {SettingOption.Certificate.Describe()} to the PEM certificate uploaded to the connected app.");
             }
             else
             {
-                yield return DoctorCheck.Warn("certificate", "No certificate given: cannot check that the key matches the certificate uploaded to the connected app.", $"Set {CliInvocation.Describe(CliOption.Certificate)} to the .crt uploaded to the app to check the pair.");
+                yield return DoctorCheck.Warn("certificate", "No certificate given: cannot check that the key matches the certificate uploaded to the connected app.", $"Set {SettingOption.Certificate.Describe()} to the .crt uploaded to the app to check the pair.");
             }
 
             if (certificate is not null)
@@ -247,7 +257,7 @@ internal static class DoctorCommand
     {
         if (string.IsNullOrEmpty(clientId))
         {
-            return DoctorCheck.Fail("consumer_key", "No consumer key given.", $"Set {CliInvocation.Describe(CliOption.ClientId)} to the connected app's Consumer Key (App Manager > View > Manage Consumer Details).");
+            return DoctorCheck.Fail("consumer_key", "No consumer key given.", $"Set {SettingOption.ClientId.Describe()} to the connected app's Consumer Key (App Manager > View > Manage Consumer Details).");
         }
 
         return SetupShapes.IsConsumerKeyShaped(clientId)
@@ -260,7 +270,7 @@ internal static class DoctorCommand
         var username = options.Username;
         if (string.IsNullOrEmpty(username))
         {
-            return DoctorCheck.Fail("username", "No username given.", $"Set {CliInvocation.Describe(CliOption.Username)} to the Salesforce username to act as (the login name, in email form).");
+            return DoctorCheck.Fail("username", "No username given.", $"Set {SettingOption.Username.Describe()} to the Salesforce username to act as (the login name, in email form).");
         }
 
         if (!SetupShapes.IsEmailShaped(username))
@@ -272,7 +282,7 @@ internal static class DoctorCommand
         var audience = options.Audience?.TrimEnd('/') ?? SetupShapes.ExpectedAudience(options.LoginUrl);
         if (suffix is not null && string.Equals(audience, SetupShapes.ProductionAudience, StringComparison.OrdinalIgnoreCase))
         {
-            return DoctorCheck.Warn("username", $"'{username}' ends in '.{suffix}', a sandbox suffix, but the login is production ({options.LoginUrl.Host}, audience {audience}).", $"Sandbox users log in at {SetupShapes.SandboxAudience} or the sandbox's My Domain: set {CliInvocation.Describe(CliOption.LoginUrl)} (and the audience) accordingly.");
+            return DoctorCheck.Warn("username", $"'{username}' ends in '.{suffix}', a sandbox suffix, but the login is production ({options.LoginUrl.Host}, audience {audience}).", $"Sandbox users log in at {SetupShapes.SandboxAudience} or the sandbox's My Domain: set {SettingOption.LoginUrl.Describe()} (and the audience) accordingly.");
         }
 
         return DoctorCheck.Pass("username", suffix is null ? $"'{username}' is in email form." : $"'{username}' is a sandbox username (suffix '.{suffix}').");
@@ -299,7 +309,7 @@ internal static class DoctorCommand
             return DoctorCheck.Pass("audience", $"{normalized} fits the login URL {options.LoginUrl}.");
         }
 
-        return DoctorCheck.Fail("audience", $"{normalized} does not fit the login URL {options.LoginUrl} (expected {expected}).", $"Remove {CliInvocation.Describe(CliOption.Audience)} to use the derived audience, or set it to {expected}: production uses {SetupShapes.ProductionAudience}, sandboxes {SetupShapes.SandboxAudience}.");
+        return DoctorCheck.Fail("audience", $"{normalized} does not fit the login URL {options.LoginUrl} (expected {expected}).", $"Remove {SettingOption.Audience.Describe()} to use the derived audience, or set it to {expected}: production uses {SetupShapes.ProductionAudience}, sandboxes {SetupShapes.SandboxAudience}.");
     }
 
     private static async Task<DoctorCheck> CheckClockAsync(HttpClient http, SalesforceClientOptions options, TimeProvider time, CancellationToken cancellationToken)
@@ -339,8 +349,8 @@ internal static class DoctorCommand
         }
 
         return skew.Duration() >= options.AssertionLifetime || skew > TimeSpan.Zero && skew >= options.AssertionLifetime / 2
-            ? DoctorCheck.Fail("clock", $"Skew {text} with skew compensation off: assertions expire before Salesforce sees them ('expired authorization code').", sync + $" Or turn {CliInvocation.Describe(CliOption.SkewCompensation)} on.", ExitCodes.Refused)
-            : DoctorCheck.Warn("clock", $"Skew {text} with skew compensation off.", sync + $" Or turn {CliInvocation.Describe(CliOption.SkewCompensation)} on.");
+            ? DoctorCheck.Fail("clock", $"Skew {text} with skew compensation off: assertions expire before Salesforce sees them ('expired authorization code').", sync + $" Or turn {SettingOption.SkewCompensation.Describe()} on.", ExitCodes.Refused)
+            : DoctorCheck.Warn("clock", $"Skew {text} with skew compensation off.", sync + $" Or turn {SettingOption.SkewCompensation.Describe()} on.");
     }
 
     private static async Task<(DoctorCheck Check, SalesforceToken? Token)> CheckTokenAsync(SalesforceClientOptions options, TimeProvider time, CancellationToken cancellationToken)

@@ -1,5 +1,7 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using SalesforceAuth.Cli.CommandLine;
 using SalesforceAuth.Cli.Output;
 
 namespace SalesforceAuth.Cli.Commands;
@@ -7,10 +9,22 @@ namespace SalesforceAuth.Cli.Commands;
 /// <summary><c>sfauth token</c>: acquire a token and print it.</summary>
 internal static class TokenCommand
 {
-    public static async Task<int> RunAsync(CliInvocation invocation, CliConsole console, CancellationToken cancellationToken)
+    public static Command Create(CliHost host)
     {
-        ExpectArguments(invocation, 0);
-        var options = ClientOptionsFactory.Create(invocation);
+        var showToken = ShowTokenOption("print the access token instead of redacting it");
+        var command = new Command("token", "Acquire a token and print it (redacted unless --show-token).") { showToken };
+        SfauthCommand.AddConnectionOptions(command);
+        command.SetAction(host, (context, cancellationToken) => RunAsync(context, context.GetValue(showToken), cancellationToken));
+        return command;
+    }
+
+    /// <summary><c>--show-token</c>: the one way a credential reaches the output.</summary>
+    public static Option<bool> ShowTokenOption(string description) => new("--show-token") { Description = description };
+
+    private static async Task<int> RunAsync(CommandContext context, bool showToken, CancellationToken cancellationToken)
+    {
+        var console = context.Console;
+        var options = ClientOptionsFactory.Create(context);
         using var session = new TokenSession(options, console.TimeProvider);
         SalesforceToken token;
         await using (console.StartSpinner($"Requesting a token from {session.Client.TokenEndpoint} ({ClientOptionsFactory.FlowName(options.Flow)})"))
@@ -18,7 +32,6 @@ internal static class TokenCommand
             token = await session.Client.RequestTokenAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
-        var showToken = invocation.IsSet(CliOption.ShowToken);
         if (console.Json)
         {
             console.WriteJson(ToJson(token, showToken));
@@ -63,13 +76,5 @@ internal static class TokenCommand
     {
         var bang = accessToken.IndexOf('!', StringComparison.Ordinal);
         return bang is > 0 and <= 18 ? $"{accessToken[..(bang + 1)]}[redacted]" : "[redacted]";
-    }
-
-    public static void ExpectArguments(CliInvocation invocation, int max)
-    {
-        if (invocation.Arguments.Count > max)
-        {
-            throw new UsageException($"Unexpected argument '{invocation.Arguments[max]}' for '{invocation.Command}'.");
-        }
     }
 }

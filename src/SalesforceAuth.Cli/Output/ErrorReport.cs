@@ -40,7 +40,7 @@ internal sealed class ErrorReport
     {
         UsageException usage => new ErrorReport(ExitCodes.Usage, "UsageError", usage.Message)
         {
-            Remedies = ["Run 'sfauth --help' for the commands, options and environment variables."],
+            Remedies = usage.Suggestions.Count > 0 ? usage.Suggestions : ["Run 'sfauth --help' for the commands, options and environment variables."],
         },
         SalesforceConfigurationException configuration => new ErrorReport(ExitCodes.Usage, nameof(SalesforceConfigurationException), configuration.Message)
         {
