@@ -24,6 +24,7 @@ internal static class SfauthCommand
         DoctorCommand.Create,
         IntrospectCommand.Create,
         RevokeCommand.Create,
+        KeygenCommand.Create,
     ];
 
     /// <summary>A new command tree for one run (options are not shared between trees).</summary>
@@ -75,7 +76,8 @@ internal static class SfauthCommand
         parseResult.Invoke(new InvocationConfiguration { Output = suggestions, Error = errors, EnableDefaultExceptionHandler = false });
         var command = parseResult.CommandResult.Command;
         var help = command is RootCommand ? "sfauth --help" : $"sfauth {command.Name} --help";
-        return new UsageException(string.Join(" ", parseResult.Errors.Select(e => e.Message)))
+        var message = string.Join(" ", parseResult.Errors.Select(e => string.Join(" ", e.Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))));
+        return new UsageException(message)
         {
             Suggestions = [.. Lines(suggestions.ToString()), $"Run '{help}' for the options and environment variables."],
         };

@@ -19,7 +19,7 @@ internal static class CallCommand
     public static Command Create(CliHost host)
     {
         var path = new Argument<string>("PATH") { Description = "the path relative to the instance, e.g. /services/data/v62.0/limits" };
-        var method = SettingOption.RequireValue(new Option<string>("--method") { Description = "the HTTP method (default GET)", HelpName = "method", DefaultValueFactory = _ => "GET" });
+        var method = SettingOption.RequireValue(new Option<string>("--method") { Description = "the HTTP method", HelpName = "method", DefaultValueFactory = _ => "GET" });
         method.CompletionSources.Add("GET", "POST", "PATCH", "PUT", "DELETE");
         var data = SettingOption.RequireValue(new Option<string>("--data") { Description = "a JSON request body", HelpName = "json" });
         var command = new Command("call", "Send a request through the caching handler, exactly as an application would.") { path, method, data };
