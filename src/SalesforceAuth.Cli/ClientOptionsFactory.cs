@@ -1,4 +1,5 @@
 using SalesforceAuth.Cli.CommandLine;
+using SalesforceAuth.Cli.Credentials;
 
 namespace SalesforceAuth.Cli;
 
@@ -37,6 +38,25 @@ internal static class ClientOptionsFactory
         }
     }
 
+    /// <summary>
+    /// The refresh token file of the refresh-token flow (<c>--refresh-token-file</c>), or <see langword="null"/> when
+    /// none is given or the flow is another one.
+    /// </summary>
+    public static RefreshTokenFile? CreateRefreshTokenStore(CommandContext context, SalesforceClientOptions options)
+    {
+        if (options.Flow != SalesforceFlow.RefreshToken || context.Get(SettingOption.RefreshTokenFile) is not { } path)
+        {
+            return null;
+        }
+
+        if (!string.IsNullOrEmpty(options.RefreshToken))
+        {
+            throw new UsageException($"Give the refresh token either in {SettingOption.RefreshToken.Describe()} or in {SettingOption.RefreshTokenFile.Describe()}, not both.");
+        }
+
+        return RefreshTokenFile.Open(path, SettingOption.RefreshTokenFile.Describe());
+    }
+
     public static SalesforceFlow ParseFlow(string? value) => value?.ToUpperInvariant() switch
     {
         null or "" or "JWT" or "JWT-BEARER" => SalesforceFlow.JwtBearer,
@@ -68,7 +88,7 @@ internal static class ClientOptionsFactory
         "LoginUrl" => SettingOption.LoginUrl.Describe(),
         "AllowInsecureLoopback" => SettingOption.AllowInsecureLoopback.Describe(),
         "ClockSkewCompensation" => SettingOption.SkewCompensation.Describe(),
-        "RefreshToken" => SettingOption.RefreshToken.Describe(),
+        "RefreshToken" => $"{SettingOption.RefreshToken.Describe()} or {SettingOption.RefreshTokenFile.Describe()}",
         "Flow" => SettingOption.Flow.Describe(),
         "MaxRetries" => SettingOption.MaxRetries.Describe(),
         null => "the settings",

@@ -76,11 +76,15 @@ internal sealed partial class CliHarness : IAsyncDisposable
         return path;
     }
 
-    public async Task<CliResult> RunAsync(params string[] args)
+    public Task<CliResult> RunAsync(params string[] args) => RunWithInputAsync(string.Empty, args);
+
+    /// <summary>Runs the tool with <paramref name="stdin"/> as its standard input.</summary>
+    public async Task<CliResult> RunWithInputAsync(string stdin, params string[] args)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var exitCode = await Program.RunAsync(args, stdout, stderr, Environment, TestContext.Current.CancellationToken);
+        using var input = new StringReader(stdin);
+        var exitCode = await Program.RunAsync(args, stdout, stderr, Environment, TestContext.Current.CancellationToken, input);
         var result = new CliResult(exitCode, stdout.ToString(), stderr.ToString());
         AssertNoSecrets(result.Stdout + result.Stderr, allowToken: args.Contains("--show-token"));
         return result;

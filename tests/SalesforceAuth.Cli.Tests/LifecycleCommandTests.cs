@@ -17,12 +17,21 @@ public sealed class LifecycleCommandTests
         return response.StatusCode;
     }
 
+    private static async Task<HttpStatusCode> CallApiAsync(CliHarness harness, string accessToken)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(harness.Org.InstanceUrl, "/services/data/v62.0/sobjects"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+        return response.StatusCode;
+    }
+
     [Fact]
     public async Task Assertion_Jwt_PrintsDecodedHeaderAndClaimsAndAVerifiableValue()
     {
         await using var harness = await CliHarness.StartAsync(TestContext.Current.CancellationToken);
 
-        var result = await harness.RunAsync("assertion", "--json");
+        var result = await harness.RunAsync("assertion", "--json", "--show-token");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var json = result.Json.AsObject();
@@ -49,7 +58,7 @@ public sealed class LifecycleCommandTests
     {
         await using var harness = await CliHarness.StartAsync(TestContext.Current.CancellationToken);
 
-        var result = await harness.RunAsync("assertion", "--flow", "saml", "--json");
+        var result = await harness.RunAsync("assertion", "--flow", "saml", "--json", "--show-token");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var json = result.Json.AsObject();
@@ -60,6 +69,39 @@ public sealed class LifecycleCommandTests
         Assert.Contains(harness.User.Username, xml, StringComparison.Ordinal);
         Assert.Contains("SignatureValue", xml, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, await PostAssertionAsync(harness, (string)json["grant_type"]!, (string)json["assertion"]!));
+    }
+
+    [Fact]
+    public async Task Assertion_JwtWithoutShowToken_PrintsTheClaimsWithTheSignatureRedacted()
+    {
+        await using var harness = await CliHarness.StartAsync(TestContext.Current.CancellationToken);
+
+        var json = await harness.RunAsync("assertion", "--json");
+        var human = await harness.RunAsync("assertion");
+
+        Assert.True(json.ExitCode == 0, json.ToString());
+        var parts = ((string)json.Json["assertion"]!).Split('.');
+        Assert.Equal(3, parts.Length);
+        Assert.Equal("[redacted]", parts[2]);
+        Assert.Equal(harness.User.Username, (string?)json.Json["claims"]!["sub"]);
+        Assert.True(human.ExitCode == 0, human.ToString());
+        Assert.Contains(harness.User.Username, human.Stdout, StringComparison.Ordinal);
+        Assert.Contains("signature  [redacted]", human.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"eyJ[\w-]+\.eyJ[\w-]+\.[\w-]{20,}", json.Stdout + human.Stdout);
+    }
+
+    [Fact]
+    public async Task Assertion_SamlWithoutShowToken_RedactsTheSignatureValueAndTheEncodedAssertion()
+    {
+        await using var harness = await CliHarness.StartAsync(TestContext.Current.CancellationToken);
+
+        var result = await harness.RunAsync("assertion", "--flow", "saml", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("[redacted]", (string?)result.Json["assertion"]);
+        var xml = (string)result.Json["xml"]!;
+        Assert.Matches(@"SignatureValue[^>]*>\[redacted\]</", xml);
+        Assert.Contains(harness.User.Username, xml, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -87,11 +129,71 @@ public sealed class LifecycleCommandTests
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.True((bool)result.Json["revoked"]!);
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(harness.Org.InstanceUrl, "/services/data/v62.0/sobjects"));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, await CallApiAsync(harness, accessToken));
+    }
+
+    [Fact]
+    public async Task Introspect_TokenFromStdin_IsActive()
+    {
+        await using var harness = await CliHarness.StartAsync(TestContext.Current.CancellationToken);
+        harness.Environment["SF_CLIENT_SECRET"] = harness.App.ConsumerSecret;
+        var token = await harness.RunAsync("token", "--json", "--show-token");
+
+        var result = await harness.RunWithInputAsync((string)token.Json["access_token"]! + "\n", "introspect", "-", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True((bool)result.Json["active"]!);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Revoke_TokenFromStdinOrSfToken_ThePodRefusesItAfterwards(bool stdin)
+    {
+        await using var harness = await CliHarness.StartAsync(TestContext.Current.CancellationToken);
+        var token = await harness.RunAsync("token", "--json", "--show-token");
+        var accessToken = (string)token.Json["access_token"]!;
+        if (!stdin)
+        {
+            harness.Environment["SF_TOKEN"] = accessToken;
+        }
+
+        var result = stdin
+            ? await harness.RunWithInputAsync(accessToken, "revoke", "-", "--json")
+            : await harness.RunAsync("revoke", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(HttpStatusCode.Unauthorized, await CallApiAsync(harness, accessToken));
+    }
+
+    [Theory]
+    [InlineData("revoke")]
+    [InlineData("revoke", "-")]
+    [InlineData("introspect", "-")]
+    public async Task RevokeOrIntrospect_NoToken_Exit2(params string[] args)
+    {
+        await using var harness = await CliHarness.StartAsync(TestContext.Current.CancellationToken);
+        harness.Environment["SF_CLIENT_SECRET"] = harness.App.ConsumerSecret;
+
+        var result = await harness.RunWithInputAsync(string.Empty, [.. args, "--json"]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("UsageError", (string?)result.Error["type"]);
+    }
+
+    [Theory]
+    [InlineData("revoke")]
+    [InlineData("introspect")]
+    public async Task RevokeOrIntrospect_Help_SaysHowToKeepTheTokenOffTheCommandLine(string command)
+    {
+        await using var harness = await CliHarness.StartAsync(TestContext.Current.CancellationToken);
+
+        var result = await harness.RunAsync(command, "--help");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("SF_TOKEN", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("stdin", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("process list", result.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -24,6 +24,7 @@ internal sealed record SettingOption(string Name, string Variable, string Help, 
     public static readonly SettingOption KeyPassword = new("--key-password", "SF_PRIVATE_KEY_PASSWORD", "password of an encrypted key or PFX (prefer the variable)", "password");
     public static readonly SettingOption Certificate = new("--certificate", "SF_CERTIFICATE", "PEM certificate uploaded to the app", "path");
     public static readonly SettingOption RefreshToken = new("--refresh-token", "SF_REFRESH_TOKEN", "a refresh token (refresh-token flow; prefer --refresh-token-file)", "token");
+    public static readonly SettingOption RefreshTokenFile = new("--refresh-token-file", "SF_REFRESH_TOKEN_FILE", "a file holding the refresh token (refresh-token flow); a rotated token replaces it, atomically and owner-only, before anything is printed", "path");
     public static readonly SettingOption AllowInsecureLoopback = new("--allow-insecure-loopback", "SF_ALLOW_INSECURE_LOOPBACK", "permit http:// on 127.0.0.0/8 and ::1 (emulators)", null);
     public static readonly SettingOption SkewCompensation = new("--skew-compensation", "SF_SKEW_COMPENSATION", "on | off (default on): correct assertion times for a skewed clock", "on|off", "on", "off");
     public static readonly SettingOption MaxRetries = new("--max-retries", "SF_MAX_RETRIES", "retries of transient token endpoint failures, 0-10 (default 3)", "n");
@@ -32,7 +33,7 @@ internal sealed record SettingOption(string Name, string Variable, string Help, 
     public static readonly IReadOnlyList<SettingOption> Connection =
     [
         Flow, LoginUrl, Audience, ClientId, ClientSecret, Username, Key, KeyPassword, Certificate, RefreshToken,
-        AllowInsecureLoopback, SkewCompensation, MaxRetries,
+        RefreshTokenFile, AllowInsecureLoopback, SkewCompensation, MaxRetries,
     ];
 
     /// <summary>Whether the option is a switch (no value; the variable is on when 1, true, yes or on).</summary>

@@ -1,39 +1,46 @@
 using System.CommandLine;
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SalesforceAuth.Cli.CommandLine;
 
 namespace SalesforceAuth.Cli.Commands;
 
-/// <summary><c>sfauth assertion</c>: builds and signs the assertion the token request would post, and prints it.</summary>
-internal static class AssertionCommand
+/// <summary>
+/// <c>sfauth assertion</c>: builds and signs the assertion the token request would post, and prints what it says. The
+/// signed assertion is a credential (anyone holding it gets a token until it expires), so its signature is redacted
+/// unless <c>--show-token</c> is given.
+/// </summary>
+internal static partial class AssertionCommand
 {
+    private const string Redacted = "[redacted]";
+
     public static Command Create(CliHost host)
     {
-        var command = new Command("assertion", "Build and print the signed assertion without sending it.");
+        var showToken = TokenCommand.ShowTokenOption("print the signed assertion as it would be posted (a credential for a few minutes) instead of redacting its signature");
+        var command = new Command("assertion", "Build the signed assertion without sending it and print its decoded content.") { showToken };
         SfauthCommand.AddConnectionOptions(command);
-        command.SetAction(host, RunAsync);
+        command.SetAction(host, (context, cancellationToken) => RunAsync(context, context.GetValue(showToken), cancellationToken));
         return command;
     }
 
-    private static Task<int> RunAsync(CommandContext context, CancellationToken cancellationToken)
+    private static Task<int> RunAsync(CommandContext context, bool showToken, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var console = context.Console;
-        var options = ClientOptionsFactory.Create(context);
 
         // Built and signed locally, never sent: nothing to wait for.
-        using var session = new TokenSession(options, console.TimeProvider);
+        using var session = TokenSession.Create(context);
         var assertion = session.Client.CreateAssertion();
         var json = new JsonObject
         {
             ["grant_type"] = assertion.GrantType,
-            ["assertion"] = assertion.Value,
+            ["assertion"] = showToken ? assertion.Value : RedactSignature(assertion),
         };
         if (assertion.Xml is { } xml)
         {
-            json["xml"] = xml;
+            json["xml"] = showToken ? xml : SignatureValue().Replace(xml, "${open}" + Redacted + "${close}");
         }
         else
         {
@@ -53,7 +60,7 @@ internal static class AssertionCommand
         if (assertion.Xml is not null)
         {
             console.Out.WriteLine(console.Bold("xml"));
-            console.Out.WriteLine(assertion.Xml);
+            console.Out.WriteLine((string?)json["xml"]);
         }
         else
         {
@@ -63,10 +70,33 @@ internal static class AssertionCommand
             console.Out.WriteLine(json["claims"]?.ToJsonString(pretty));
         }
 
-        console.Out.WriteLine(console.Bold("assertion") + console.Dim("  (as it would be posted; valid for a few minutes)"));
-        console.Out.WriteLine(assertion.Value);
+        if (showToken)
+        {
+            console.Out.WriteLine(console.Bold("assertion") + console.Dim("  (as it would be posted; a credential for a few minutes)"));
+            console.Out.WriteLine(assertion.Value);
+        }
+        else
+        {
+            console.Out.WriteLine(console.Bold("signature") + $"  {Redacted}" + console.Dim("  (--show-token to print the signed assertion)"));
+        }
+
         return Task.FromResult(ExitCodes.Success);
     }
+
+    /// <summary>A JWT without its signature (header and claims are not secret); a SAML assertion entirely (its base64 carries the signature).</summary>
+    private static string RedactSignature(SalesforceAssertion assertion)
+    {
+        if (assertion.Xml is not null)
+        {
+            return Redacted;
+        }
+
+        var lastDot = assertion.Value.LastIndexOf('.');
+        return lastDot < 0 ? Redacted : assertion.Value[..(lastDot + 1)] + Redacted;
+    }
+
+    [GeneratedRegex(@"(?<open><(?:[\w.-]+:)?SignatureValue\b[^>]*>)[^<]*(?<close></(?:[\w.-]+:)?SignatureValue>)", RegexOptions.CultureInvariant)]
+    private static partial Regex SignatureValue();
 
     private static JsonNode? DecodeSegment(string segment)
     {

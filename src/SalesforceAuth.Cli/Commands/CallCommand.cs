@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using SalesforceAuth.Cli.CommandLine;
+using SalesforceAuth.Cli.Output;
 
 namespace SalesforceAuth.Cli.Commands;
 
@@ -50,13 +51,19 @@ internal static class CallCommand
         }
 
         // Validate the settings before building the container so a bad value is a usage error, not a DI failure.
-        _ = ClientOptionsFactory.Create(context);
+        var refreshTokenFile = ClientOptionsFactory.CreateRefreshTokenStore(context, ClientOptionsFactory.Create(context));
         var services = new ServiceCollection();
         services.AddSingleton(console.TimeProvider);
-        services.AddSalesforceClient(ClientName, options => ClientOptionsFactory.Apply(context, options)).AddHttpClient();
+        var client = services.AddSalesforceClient(ClientName, options => ClientOptionsFactory.Apply(context, options));
+        if (refreshTokenFile is not null)
+        {
+            client.AddRefreshTokenStore(_ => refreshTokenFile);
+        }
+
+        client.AddHttpClient();
         var provider = services.BuildServiceProvider();
         await using var disposeProvider = provider.ConfigureAwait(false);
-        var client = provider.GetRequiredService<IHttpClientFactory>().CreateClient(ClientName);
+        var http = provider.GetRequiredService<IHttpClientFactory>().CreateClient(ClientName);
 
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
         if (data is not null)
@@ -67,7 +74,7 @@ internal static class CallCommand
         HttpResponseMessage response;
         await using (console.StartSpinner($"{method} {path}"))
         {
-            response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
         using (response)
@@ -88,12 +95,13 @@ internal static class CallCommand
             }
             else
             {
-                var statusText = $"{status} {response.ReasonPhrase}";
+                var statusText = $"{status} {TerminalText.Clean(response.ReasonPhrase)}";
                 console.Out.WriteLine($"{console.Bold(method.Method)} {url} {(response.IsSuccessStatusCode ? console.Green(statusText) : console.Red(statusText))}");
                 if (body is not null)
                 {
+                    // A plain-text body is printed as is, so it is cleaned; JSON escapes control characters itself.
                     console.Out.WriteLine(body is JsonValue value && value.TryGetValue<string>(out var plain)
-                        ? plain
+                        ? TerminalText.Clean(plain)
                         : body.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
                 }
             }

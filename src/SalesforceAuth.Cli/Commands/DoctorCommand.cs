@@ -33,6 +33,7 @@ internal static class DoctorCommand
     {
         var console = context.Console;
         var options = ClientOptionsFactory.Create(context);
+        var refreshTokenFile = ClientOptionsFactory.CreateRefreshTokenStore(context, options);
         var checks = new List<DoctorCheck>();
         if (!console.Json)
         {
@@ -71,9 +72,9 @@ internal static class DoctorCommand
             Add(DoctorCheck.Fail("login_url", $"The client credentials flow needs the org's My Domain, not {options.LoginUrl.Host}.", $"Set {SettingOption.LoginUrl.Describe()} to https://<mydomain>.my.salesforce.com."));
         }
 
-        if (options.Flow == SalesforceFlow.RefreshToken && string.IsNullOrEmpty(options.RefreshToken))
+        if (options.Flow == SalesforceFlow.RefreshToken && string.IsNullOrEmpty(options.RefreshToken) && refreshTokenFile is null)
         {
-            Add(DoctorCheck.Fail("refresh_token", "No refresh token given.", $"Set {SettingOption.RefreshToken.Describe()} to a refresh token issued to this app."));
+            Add(DoctorCheck.Fail("refresh_token", "No refresh token given.", $"Set {SettingOption.RefreshTokenFile.Describe()} (or {SettingOption.RefreshToken.Describe()}) to a refresh token issued to this app."));
         }
 
         if (usesKey)
@@ -91,7 +92,7 @@ internal static class DoctorCommand
         SalesforceToken? token = null;
         await using (console.StartSpinner("Requesting a token"))
         {
-            (var check, token) = await CheckTokenAsync(options, console.TimeProvider, cancellationToken).ConfigureAwait(false);
+            (var check, token) = await CheckTokenAsync(options, refreshTokenFile, console.TimeProvider, cancellationToken).ConfigureAwait(false);
             Add(check);
         }
 
@@ -115,8 +116,8 @@ internal static class DoctorCommand
                 {
                     ["name"] = c.Name,
                     ["status"] = StatusName(c.Status),
-                    ["detail"] = c.Detail,
-                    ["remedy"] = c.Remedy,
+                    ["detail"] = TerminalText.Clean(c.Detail),
+                    ["remedy"] = TerminalText.Clean(c.Remedy),
                 })]),
                 ["verdict"] = StatusName(verdict),
             });
@@ -145,11 +146,12 @@ internal static class DoctorCommand
             DoctorStatus.Warn => (console.Yellow("!"), console.Yellow("warn")),
             _ => (console.Red("✗"), console.Red("fail")),
         };
-        console.Out.WriteLine($"  {mark} {label}  {check.Name,-NameWidth} {check.Detail}");
+        // Details quote what servers sent (error descriptions, API error codes): cleaned of terminal controls.
+        console.Out.WriteLine($"  {mark} {label}  {check.Name,-NameWidth} {TerminalText.Clean(check.Detail)}");
         if (check.Remedy is not null && check.Status != DoctorStatus.Pass)
         {
             // Under the detail column: "  ✓ pass  " is 10 characters, then the name column and a space.
-            console.Out.WriteLine($"{new string(' ', 10 + NameWidth + 1)}{console.Dim("fix:")} {check.Remedy}");
+            console.Out.WriteLine($"{new string(' ', 10 + NameWidth + 1)}{console.Dim("fix:")} {TerminalText.Clean(check.Remedy)}");
         }
     }
 
@@ -353,11 +355,12 @@ internal static class DoctorCommand
             : DoctorCheck.Warn("clock", $"Skew {text} with skew compensation off.", sync + $" Or turn {SettingOption.SkewCompensation.Describe()} on.");
     }
 
-    private static async Task<(DoctorCheck Check, SalesforceToken? Token)> CheckTokenAsync(SalesforceClientOptions options, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<(DoctorCheck Check, SalesforceToken? Token)> CheckTokenAsync(SalesforceClientOptions options, ISalesforceRefreshTokenStore? refreshTokenFile, TimeProvider time, CancellationToken cancellationToken)
     {
         try
         {
-            using var session = new TokenSession(options, time);
+            // With rotation this request retires the file's token: the session saves its successor there first.
+            using var session = new TokenSession(options, time, refreshTokenFile);
             var token = await session.Client.RequestTokenAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             var detail = $"Issued by {session.Client.TokenEndpoint.Host} ({ClientOptionsFactory.FlowName(options.Flow)} flow{(token.Scope is null ? string.Empty : ", scope " + token.Scope)}).";
             return (DoctorCheck.Pass("token", detail), token);

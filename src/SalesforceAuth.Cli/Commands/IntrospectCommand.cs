@@ -2,26 +2,28 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using SalesforceAuth.Cli.CommandLine;
+using SalesforceAuth.Cli.Output;
 
 namespace SalesforceAuth.Cli.Commands;
 
-/// <summary><c>sfauth introspect [TOKEN]</c>: asks Salesforce whether a token is active, and for whom.</summary>
+/// <summary><c>sfauth introspect [TOKEN|-]</c>: asks Salesforce whether a token is active, and for whom.</summary>
 internal static class IntrospectCommand
 {
     public static Command Create(CliHost host)
     {
-        var token = new Argument<string?>("TOKEN") { Description = "the token to introspect (a fresh one when none is given)", Arity = ArgumentArity.ZeroOrOne };
-        var command = new Command("introspect", "Introspect a token; needs the consumer secret.") { token };
+        var token = TokenArgument.Create("the token to introspect (a fresh one when none is given)");
+        var command = new Command("introspect", $"Introspect a token; needs the consumer secret. {TokenArgument.Advice}") { token };
         SfauthCommand.AddConnectionOptions(command);
         command.SetAction(host, (context, cancellationToken) => RunAsync(context, context.GetValue(token), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(CommandContext context, string? given, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CommandContext context, string? argument, CancellationToken cancellationToken)
     {
         var console = context.Console;
-        var options = ClientOptionsFactory.Create(context);
-        using var session = new TokenSession(options, console.TimeProvider);
+        var given = await TokenArgument.ReadAsync(context, argument, cancellationToken).ConfigureAwait(false);
+        using var session = TokenSession.Create(context);
+        var options = session.Options;
         SalesforceTokenIntrospection result;
         await using (console.StartSpinner("Introspecting"))
         {
@@ -34,11 +36,11 @@ internal static class IntrospectCommand
         var json = new JsonObject
         {
             ["active"] = result.Active,
-            ["scope"] = result.Scope,
-            ["client_id"] = result.ClientId,
-            ["username"] = result.Username,
-            ["sub"] = result.Subject,
-            ["token_type"] = result.TokenType,
+            ["scope"] = TerminalText.Clean(result.Scope),
+            ["client_id"] = TerminalText.Clean(result.ClientId),
+            ["username"] = TerminalText.Clean(result.Username),
+            ["sub"] = TerminalText.Clean(result.Subject),
+            ["token_type"] = TerminalText.Clean(result.TokenType),
             ["exp"] = result.ExpiresAt?.ToUnixTimeSeconds(),
             ["iat"] = result.IssuedAt?.ToUnixTimeSeconds(),
             ["nbf"] = result.NotBefore?.ToUnixTimeSeconds(),
@@ -52,11 +54,11 @@ internal static class IntrospectCommand
         console.Out.WriteLine(result.Active ? $"{console.Green("✓")} Token is active" : $"{console.Yellow("✗")} Token is not active");
         console.WriteFields(
         [
-            ("scope", result.Scope),
-            ("client_id", result.ClientId),
-            ("username", result.Username),
-            ("sub", result.Subject),
-            ("token_type", result.TokenType),
+            ("scope", TerminalText.Clean(result.Scope)),
+            ("client_id", TerminalText.Clean(result.ClientId)),
+            ("username", TerminalText.Clean(result.Username)),
+            ("sub", TerminalText.Clean(result.Subject)),
+            ("token_type", TerminalText.Clean(result.TokenType)),
             ("expires_at", result.ExpiresAt?.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)),
             ("issued_at", result.IssuedAt?.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)),
         ]);

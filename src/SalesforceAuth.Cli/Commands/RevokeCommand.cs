@@ -4,23 +4,25 @@ using SalesforceAuth.Cli.CommandLine;
 
 namespace SalesforceAuth.Cli.Commands;
 
-/// <summary><c>sfauth revoke TOKEN</c>: revokes an access or refresh token.</summary>
+/// <summary><c>sfauth revoke TOKEN|-</c>: revokes an access or refresh token.</summary>
 internal static class RevokeCommand
 {
     public static Command Create(CliHost host)
     {
-        var token = new Argument<string>("TOKEN") { Description = "the access or refresh token to revoke" };
-        var command = new Command("revoke", "Revoke an access or refresh token.") { token };
+        var token = TokenArgument.Create("the access or refresh token to revoke");
+        var command = new Command("revoke", $"Revoke an access or refresh token. {TokenArgument.Advice}") { token };
         SfauthCommand.AddConnectionOptions(command);
-        command.SetAction(host, (context, cancellationToken) => RunAsync(context, context.GetValue(token)!, cancellationToken));
+        command.SetAction(host, (context, cancellationToken) => RunAsync(context, context.GetValue(token), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(CommandContext context, string token, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CommandContext context, string? argument, CancellationToken cancellationToken)
     {
         var console = context.Console;
-        var options = ClientOptionsFactory.Create(context);
-        using var session = new TokenSession(options, console.TimeProvider);
+        var token = await TokenArgument.ReadAsync(context, argument, cancellationToken).ConfigureAwait(false)
+            ?? throw new UsageException($"revoke needs the token to revoke: 'sfauth revoke - < token.txt', or set {TokenArgument.Variable}.");
+        using var session = TokenSession.Create(context);
+        var options = session.Options;
         await using (console.StartSpinner("Revoking"))
         {
             await session.Client.RevokeAsync(token, cancellationToken).ConfigureAwait(false);

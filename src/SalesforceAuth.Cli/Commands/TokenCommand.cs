@@ -24,8 +24,8 @@ internal static class TokenCommand
     private static async Task<int> RunAsync(CommandContext context, bool showToken, CancellationToken cancellationToken)
     {
         var console = context.Console;
-        var options = ClientOptionsFactory.Create(context);
-        using var session = new TokenSession(options, console.TimeProvider);
+        using var session = TokenSession.Create(context);
+        var options = session.Options;
         SalesforceToken token;
         await using (console.StartSpinner($"Requesting a token from {session.Client.TokenEndpoint} ({ClientOptionsFactory.FlowName(options.Flow)})"))
         {
@@ -43,8 +43,8 @@ internal static class TokenCommand
         [
             ("instance_url", token.InstanceUrl.ToString()),
             ("id", token.IdentityUrl?.ToString()),
-            ("token_type", token.TokenType),
-            ("scope", token.Scope),
+            ("token_type", TerminalText.Clean(token.TokenType)),
+            ("scope", TerminalText.Clean(token.Scope)),
             ("issued_at", token.IssuedAt?.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)),
             ("access_token", showToken ? token.AccessToken : Redact(token.AccessToken) + console.Dim("  (--show-token to print it)")),
         ]);
@@ -61,8 +61,8 @@ internal static class TokenCommand
     {
         ["instance_url"] = token.InstanceUrl.ToString(),
         ["id"] = token.IdentityUrl?.ToString(),
-        ["token_type"] = token.TokenType,
-        ["scope"] = token.Scope,
+        ["token_type"] = TerminalText.Clean(token.TokenType),
+        ["scope"] = TerminalText.Clean(token.Scope),
 
         // As Salesforce sends it: milliseconds since the Unix epoch, as a string (reference §8.1).
         ["issued_at"] = token.IssuedAt?.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),

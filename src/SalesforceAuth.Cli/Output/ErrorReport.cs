@@ -15,24 +15,26 @@ internal sealed class ErrorReport
     {
         ExitCode = exitCode;
         Type = type;
-        Summary = summary;
+        Summary = TerminalText.Clean(summary)!;
     }
 
     public int ExitCode { get; }
 
     public string Type { get; }
 
-    public string? Reason { get; private init; }
+    public string? Reason { get; private init => field = TerminalText.Clean(value); }
 
-    public string? Error { get; private init; }
+    // What the server sent (and the diagnosis built from it) is cleaned of terminal controls once, here, for the human
+    // report and for JSON alike: scripts print JSON values too.
+    public string? Error { get; private init => field = TerminalText.Clean(value); }
 
-    public string? ErrorDescription { get; private init; }
+    public string? ErrorDescription { get; private init => field = TerminalText.Clean(value); }
 
     public string Summary { get; }
 
-    public IReadOnlyList<string> Causes { get; private init; } = [];
+    public IReadOnlyList<string> Causes { get; private init => field = [.. value.Select(c => TerminalText.Clean(c)!)]; } = [];
 
-    public IReadOnlyList<string> Remedies { get; private init; } = [];
+    public IReadOnlyList<string> Remedies { get; private init => field = [.. value.Select(r => TerminalText.Clean(r)!)]; } = [];
 
     public TimeSpan? ClockSkew { get; private init; }
 
