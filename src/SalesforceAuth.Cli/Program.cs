@@ -51,7 +51,8 @@ internal static class Program
             }
 
             // Help, version and completions write to stdout; a command's action does the rest and returns its code.
-            var configuration = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+            // Main handles Ctrl+C itself (exit 130), so System.CommandLine must not install a second handler.
+            var configuration = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
             return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
