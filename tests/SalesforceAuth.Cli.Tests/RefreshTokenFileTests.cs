@@ -81,6 +81,20 @@ public sealed class RefreshTokenFileTests
     }
 
     [Fact]
+    public async Task Doctor_Rotation_SavesTheNewTokenSoTheNextRunWorks()
+    {
+        var (harness, file, original) = await StartRotatingAsync();
+        await using var disposeHarness = harness;
+
+        var doctor = await harness.RunAsync("doctor", "--json");
+        var token = await harness.RunAsync("token", "--json");
+
+        Assert.True(doctor.ExitCode == 0, doctor.ToString());
+        Assert.NotEqual(original, ReadToken(file));
+        Assert.True(token.ExitCode == 0, token.ToString());
+    }
+
+    [Fact]
     public async Task Token_FileAndRefreshTokenBoth_Exit2()
     {
         var (harness, _, original) = await StartRotatingAsync();

@@ -1,10 +1,10 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.CommandLine;
 using SalesforceAuth.Cli.CommandLine;
 using SalesforceAuth.Cli.Doctor;
 using SalesforceAuth.Cli.Output;
