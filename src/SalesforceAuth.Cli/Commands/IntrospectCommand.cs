@@ -12,7 +12,7 @@ internal static class IntrospectCommand
     public static Command Create(CliHost host)
     {
         var token = TokenArgument.Create("the token to introspect (a fresh one when none is given)");
-        var command = new Command("introspect", $"Introspect a token; needs the consumer secret. {TokenArgument.Advice}") { token };
+        var command = new Command("introspect", "Introspect a token; needs the consumer secret.") { token };
         SfauthCommand.AddConnectionOptions(command);
         command.SetAction(host, (context, cancellationToken) => RunAsync(context, context.GetValue(token), cancellationToken));
         return command;

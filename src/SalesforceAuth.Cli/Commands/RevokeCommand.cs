@@ -10,7 +10,7 @@ internal static class RevokeCommand
     public static Command Create(CliHost host)
     {
         var token = TokenArgument.Create("the access or refresh token to revoke");
-        var command = new Command("revoke", $"Revoke an access or refresh token. {TokenArgument.Advice}") { token };
+        var command = new Command("revoke", "Revoke an access or refresh token.") { token };
         SfauthCommand.AddConnectionOptions(command);
         command.SetAction(host, (context, cancellationToken) => RunAsync(context, context.GetValue(token), cancellationToken));
         return command;

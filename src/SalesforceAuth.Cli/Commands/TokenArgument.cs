@@ -11,12 +11,9 @@ internal static class TokenArgument
 {
     public const string Variable = "SF_TOKEN";
 
-    /// <summary>How to pass a token safely, for the commands' help.</summary>
-    public const string Advice = "Pass the token as '-' and pipe it on stdin, or set " + Variable + ": a token typed on the command line stays in the shell history and shows in the process list.";
-
     public static Argument<string?> Create(string description) => new("TOKEN")
     {
-        Description = $"{description}; '-' reads it from stdin [env: {Variable}]",
+        Description = $"{description}. Prefer '-' (read from stdin) or {Variable}: a token typed here stays in the shell history and shows in the process list [env: {Variable}]",
         Arity = ArgumentArity.ZeroOrOne,
     };
 
