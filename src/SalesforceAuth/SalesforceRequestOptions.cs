@@ -1,3 +1,5 @@
+using SalesforceAuth.Internal;
+
 namespace SalesforceAuth;
 
 /// <summary>
@@ -20,6 +22,11 @@ public static class SalesforceRequestOptions
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrEmpty(username);
+        if (SalesforceUsername.GetProblem(username) is { } problem)
+        {
+            throw new ArgumentException("The username " + problem, nameof(username));
+        }
+
         request.Options.Set(Username, username);
         return request;
     }

@@ -96,6 +96,10 @@ internal sealed class SalesforceClientOptionsValidator : IValidateOptions<Salesf
             {
                 Fail(nameof(options.Username), $"Username is required for the {flow} flow: the Salesforce username to act as, for example \"integration@acme.com\" (sandbox usernames carry the sandbox suffix, \"integration@acme.com.uat\").");
             }
+            else if (SalesforceUsername.GetProblem(options.Username) is { } usernameProblem)
+            {
+                Fail(nameof(options.Username), "Username " + usernameProblem);
+            }
 
             var hasKey = options.SigningKey is not null
                 || !string.IsNullOrWhiteSpace(options.PrivateKeyPath)

@@ -3,8 +3,8 @@ using System.Collections.Concurrent;
 namespace SalesforceAuth.Tokens;
 
 /// <summary>
-/// The process-wide first level: one slot per <see cref="TokenCacheKey"/>, shared by every named connection with the same
-/// key, so two clients configured alike share one session. The slots of the configured principals are pinned; the
+/// The process-wide first level: one slot per <see cref="TokenCacheKey"/> (a key belongs to one connection; see there
+/// why connections configured alike do not share a slot). The slots of the configured principals are pinned; the
 /// per-request slots (one per user acted as) are trimmed once they have been idle for <see cref="IdleLimit"/>, so a
 /// service acting as many users over time does not keep every user's session forever. Disposed with the container: the
 /// cached tokens' staleness timers are released (a token read afterwards takes the exact clock comparison).

@@ -56,7 +56,7 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
         _logger = logger;
         _metrics = metrics;
         _secondLevel = secondLevel;
-        DefaultEntry = cache.GetEntry(TokenCacheKey.Create(options, null), null, pinned: true);
+        DefaultEntry = cache.GetEntry(TokenCacheKey.Create(name, options, null), null, pinned: true);
     }
 
     /// <summary>The connection name.</summary>
@@ -72,7 +72,7 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
     /// <param name="request">The overrides, or <see langword="null"/> for the configured principal.</param>
     /// <returns>The slot.</returns>
     public TokenCacheEntry GetEntry(SalesforceTokenRequest? request) =>
-        request is null ? DefaultEntry : _cache.GetEntry(TokenCacheKey.Create(Options, request), request);
+        request is null ? DefaultEntry : _cache.GetEntry(TokenCacheKey.Create(Name, Options, request), request);
 
     /// <summary>Gets a usable token: from the cache when fresh or stale-but-valid, otherwise from the one acquisition in flight.</summary>
     /// <param name="entry">The slot.</param>

@@ -21,7 +21,7 @@ public static partial class RedisProbe
             // a first connection inside the burst on a loaded machine can exceed its operation timeout, after which
             // the process rightly falls back to its in-process cache. A read of an unrelated key connects it and
             // leaves the probe's key cold.
-            var warmUp = new TokenCacheKey("https://warm-up.invalid/services/oauth2/token", "warm-up", "warm-up", string.Empty, SalesforceFlow.JwtBearer);
+            var warmUp = TokenCacheKey.Create("warm-up", new SalesforceClientOptions { LoginUrl = new Uri("https://warm-up.invalid"), ClientId = "warm-up", Username = "warm-up" }, null);
             _ = await provider.GetRequiredService<ITokenSecondLevel>().TryGetAsync(warmUp, CancellationToken.None);
             return client;
         }));

@@ -207,6 +207,21 @@ public sealed class SalesforceAuthenticationHandlerTests
     }
 
     [Fact]
+    public async Task SendAsync_NonAsciiUsernameInTheRequestOptions_ArgumentExceptionAndNothingSent()
+    {
+        var (client, terminal, source, _) = Create();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/services/data");
+
+        // SetSalesforceUsername refuses it at once; set directly, the cache key refuses it before any token is sought.
+        Assert.Throws<ArgumentException>(() => request.SetSalesforceUsername("\u017Fales@acme.com"));
+        request.Options.Set(SalesforceRequestOptions.Username, "\u017Fales@acme.com");
+        await Assert.ThrowsAsync<ArgumentException>(() => client.SendAsync(request, TestContext.Current.CancellationToken));
+
+        Assert.Equal(0, source.Calls);
+        Assert.Empty(terminal.Sent);
+    }
+
+    [Fact]
     public async Task SendAsync_NoTokenObtainable_TypedExceptionPropagatesAndNothingSent()
     {
         var (client, terminal, source, _) = Create();

@@ -39,6 +39,20 @@ public sealed class SalesforceClientOptionsValidatorTests
     }
 
     [Theory]
+    [InlineData("\u017Fales@acme.com", "U+017F")]
+    [InlineData("integration@acme.com\u200B", "U+200B")]
+    public void Validate_NonAsciiUsername_FailsNamingUsername(string username, string codePoint)
+    {
+        var options = ValidJwt();
+        options.Username = username;
+
+        var message = SingleFailure(options, "Username");
+
+        Assert.Contains(codePoint, message, StringComparison.Ordinal);
+        Assert.Contains("ASCII", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(29)]
     [InlineData(601)]
     [InlineData(5)]

@@ -13,7 +13,7 @@ namespace SalesforceAuth.Tests.Tokens;
 
 public sealed class DistributedTokenStoreTests
 {
-    private static readonly TokenCacheKey Key = TokenCacheKey.Create(TestManagers.Options(), null);
+    private static readonly TokenCacheKey Key = TokenCacheKey.Create("test", TestManagers.Options(), null);
 
     [Fact]
     public void Protect_StoredValue_DoesNotContainTheTokenAndRoundTrips()
@@ -53,7 +53,7 @@ public sealed class DistributedTokenStoreTests
         var mine = Store(new FakeDistributedCache(), NewKey());
         var theirs = Store(new FakeDistributedCache(), NewKey());
         var token = new SalesforceToken("00D000000000001!x", new Uri("https://pod1.my.salesforce.com"));
-        var otherKey = TokenCacheKey.Create(TestManagers.Options(), new SalesforceTokenRequest { Username = "someone@else.com" });
+        var otherKey = TokenCacheKey.Create("test", TestManagers.Options(), new SalesforceTokenRequest { Username = "someone@else.com" });
         var blob = mine.Protect(Key, token);
         var tampered = (byte[])blob.Clone();
         tampered[^1] ^= 1;

@@ -85,5 +85,5 @@ public sealed class SalesforceTokenCacheTests
 
     private static SalesforceTokenRequest? Request(string? username) => username is null ? null : new SalesforceTokenRequest { Username = username };
 
-    private static TokenCacheKey Key(string? username) => TokenCacheKey.Create(TestManagers.Options(), Request(username));
+    private static TokenCacheKey Key(string? username) => TokenCacheKey.Create("test", TestManagers.Options(), Request(username));
 }

@@ -207,39 +207,3 @@ public sealed class SalesforceTokenManagerTests
         Assert.Equal(FakeTokenSource.TokenValue(2), token.Token.AccessToken);
     }
 }
-
-public sealed class TokenCacheKeyTests
-{
-    [Fact]
-    public void Create_DistinguishesEverythingThatMakesAnotherSession()
-    {
-        var baseline = TokenCacheKey.Create(TestManagers.Options(), null);
-        var sameAgain = TokenCacheKey.Create(TestManagers.Options(), null);
-        var site = TestManagers.Options();
-        site.LoginUrl = new Uri("https://acme.my.site.com/partners");
-        var otherSite = TestManagers.Options();
-        otherSite.LoginUrl = new Uri("https://acme.my.site.com/customers");
-        var otherApp = TestManagers.Options();
-        otherApp.ClientId = "3MVG9other";
-        var otherAudience = TestManagers.Options();
-        otherAudience.Audience = "https://test.salesforce.com";
-        var otherFlow = TestManagers.Options();
-        otherFlow.Flow = SalesforceFlow.SamlBearer;
-
-        Assert.Equal(baseline, sameAgain);
-        Assert.Equal(baseline.DistributedKey, sameAgain.DistributedKey);
-        var keys = new[]
-        {
-            baseline,
-            TokenCacheKey.Create(site, null),
-            TokenCacheKey.Create(otherSite, null),
-            TokenCacheKey.Create(otherApp, null),
-            TokenCacheKey.Create(otherAudience, null),
-            TokenCacheKey.Create(otherFlow, null),
-            TokenCacheKey.Create(TestManagers.Options(), new SalesforceTokenRequest { Username = "jane@acme.com" }),
-        };
-        Assert.Equal(keys.Length, keys.Distinct().Count());
-        Assert.Equal(keys.Length, keys.Select(k => k.DistributedKey).Distinct().Count());
-        Assert.DoesNotContain("integration", baseline.ToString(), StringComparison.OrdinalIgnoreCase);
-    }
-}
