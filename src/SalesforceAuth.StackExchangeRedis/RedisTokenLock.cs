@@ -48,9 +48,12 @@ internal sealed class RedisTokenLock : ISalesforceTokenLock
                 // Compare-and-delete: a lock that expired and was taken by another instance is not ours to delete.
                 await database.ScriptEvaluateAsync(ReleaseScript, [key], [id]).ConfigureAwait(false);
             }
-            catch (RedisException)
+#pragma warning disable CA1031 // Releasing is best effort, and its caller is often a task nobody awaits.
+            catch (Exception)
+#pragma warning restore CA1031
             {
-                // The lock expires by itself.
+                // Whatever failed — a Redis error, a timeout (RedisTimeoutException is a TimeoutException, not a
+                // RedisException), a connection disposed at shutdown — the lock expires by itself.
             }
         }
     }

@@ -43,7 +43,8 @@ public static class SalesforceRedisServiceCollectionExtensions
                 options,
                 sp.GetRequiredService<TimeProvider>(),
                 (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<DistributedTokenStore>(),
-                sp.GetRequiredService<ISalesforceTokenLock>());
+                sp.GetRequiredService<ISalesforceTokenLock>(),
+                new RedisTokenEntryRemover(connection));
         }));
         return services;
     }

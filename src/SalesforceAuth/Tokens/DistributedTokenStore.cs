@@ -28,6 +28,7 @@ internal sealed class DistributedTokenStore : ITokenSecondLevel
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly ISalesforceTokenLock? _lock;
+    private readonly ISalesforceTokenEntryRemover? _remover;
     private readonly byte[] _key;
     private long _unavailableUntilTicks;
     private int _failing;
@@ -38,7 +39,8 @@ internal sealed class DistributedTokenStore : ITokenSecondLevel
     /// <param name="timeProvider">The clock.</param>
     /// <param name="logger">The logger.</param>
     /// <param name="tokenLock">The fleet-wide acquisition lock, when configured.</param>
-    public DistributedTokenStore(IDistributedCache cache, IOptions<SalesforceDistributedCacheOptions> options, TimeProvider timeProvider, ILogger<DistributedTokenStore> logger, ISalesforceTokenLock? tokenLock = null)
+    /// <param name="remover">The atomic compare-and-delete of the cache, when it has one.</param>
+    public DistributedTokenStore(IDistributedCache cache, IOptions<SalesforceDistributedCacheOptions> options, TimeProvider timeProvider, ILogger<DistributedTokenStore> logger, ISalesforceTokenLock? tokenLock = null, ISalesforceTokenEntryRemover? remover = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _cache = cache;
@@ -46,6 +48,7 @@ internal sealed class DistributedTokenStore : ITokenSecondLevel
         _timeProvider = timeProvider;
         _logger = logger;
         _lock = tokenLock;
+        _remover = remover;
         _key = ParseKey(_options.EncryptionKey);
     }
 
@@ -93,17 +96,39 @@ internal sealed class DistributedTokenStore : ITokenSecondLevel
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// With a <see cref="ISalesforceTokenEntryRemover"/> (Redis) the delete happens only if the entry is still the one
+    /// read and compared, atomically; a plain <c>IDistributedCache</c> offers no such operation, so there a token another
+    /// instance stores between the read and the delete is removed too (it costs that instance's peers one token request).
+    /// </remarks>
     public async ValueTask RemoveAsync(TokenCacheKey key, SalesforceToken token, CancellationToken cancellationToken)
     {
-        var stored = await TryGetAsync(key, cancellationToken).ConfigureAwait(false);
-        if (stored is null || !string.Equals(stored.AccessToken, token.AccessToken, StringComparison.Ordinal))
+        ArgumentNullException.ThrowIfNull(token);
+        if (!IsAvailable())
         {
             return;
         }
 
+        var cacheKey = CacheKey(key);
         try
         {
-            await _cache.RemoveAsync(CacheKey(key), cancellationToken).WaitAsync(_options.OperationTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+            var blob = await _cache.GetAsync(cacheKey, cancellationToken).WaitAsync(_options.OperationTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+            if (blob is null || Unprotect(key, blob) is not { } stored || !string.Equals(stored.AccessToken, token.AccessToken, StringComparison.Ordinal))
+            {
+                Succeeded();
+                return;
+            }
+
+            if (_remover is not null)
+            {
+                await _remover.RemoveIfUnchangedAsync(cacheKey, blob, cancellationToken).AsTask().WaitAsync(_options.OperationTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await _cache.RemoveAsync(cacheKey, cancellationToken).WaitAsync(_options.OperationTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+
+            Succeeded();
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -125,13 +150,20 @@ internal sealed class DistributedTokenStore : ITokenSecondLevel
         while (true)
         {
             IAsyncDisposable? held;
+            var attempt = _lock.TryAcquireAsync(lockKey, cancellationToken).AsTask();
             try
             {
-                held = await _lock.TryAcquireAsync(lockKey, cancellationToken).AsTask().WaitAsync(_options.OperationTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+                held = await attempt.WaitAsync(_options.OperationTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
                 Succeeded();
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                _ = ReleaseIfGrantedLateAsync(attempt);
+                throw;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
+                _ = ReleaseIfGrantedLateAsync(attempt);
                 Failed("lock", ex);
                 return null;
             }
@@ -155,6 +187,26 @@ internal sealed class DistributedTokenStore : ITokenSecondLevel
             }
 
             await Task.Delay(LockPollInterval, _timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Releases a lock that was granted after this instance stopped waiting for it (a slow store): nobody would release
+    /// it otherwise, and the whole fleet would wait for it to expire.
+    /// </summary>
+    private static async Task ReleaseIfGrantedLateAsync(Task<IAsyncDisposable?> attempt)
+    {
+        try
+        {
+            if (await attempt.ConfigureAwait(false) is { } late)
+            {
+                await late.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+#pragma warning disable CA1031 // The attempt failed, so nothing was granted; a failed release leaves a lock that expires by itself.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
         }
     }
 

@@ -115,7 +115,7 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
         }
 
         _metrics.CacheLookups.Add(1, new("salesforce.cache.result", "miss"), new("salesforce.cache.level", "memory"));
-        return new ValueTask<CachedToken>(JoinOrStart(entry, reject: null).WaitAsync(cancellationToken));
+        return new ValueTask<CachedToken>(JoinOrStart(entry).WaitAsync(cancellationToken));
     }
 
     /// <summary>
@@ -128,6 +128,7 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
     /// <returns>The replacement.</returns>
     public Task<CachedToken> RenewAsync(TokenCacheEntry entry, SalesforceToken rejected, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(rejected);
         Task<CachedToken> task;
         lock (entry.Gate)
         {
@@ -138,6 +139,9 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
                 return Task.FromResult(current);
             }
 
+            // Marked before joining: an acquisition already in flight (a background refresh, which had nothing to
+            // reject when it began) must not hand this token back from the distributed cache either.
+            entry.RejectedAccessToken = rejected.AccessToken;
             if (current is not null)
             {
                 current.DisarmStaleTimer();
@@ -145,9 +149,10 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
                 Log.TokenEvicted(_logger, Name);
             }
 
-            task = entry.Inflight ?? StartLocked(entry, rejected);
+            task = entry.Inflight ?? StartLocked(entry);
         }
 
+        RemoveFromSecondLevel(entry, rejected);
         return task.WaitAsync(cancellationToken);
     }
 
@@ -164,15 +169,13 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
             evicted = entry.Current is { } current && IsSame(current.Token, token);
             if (evicted)
             {
+                entry.RejectedAccessToken = token.AccessToken;
                 entry.Current!.DisarmStaleTimer();
                 entry.Current = null;
             }
         }
 
-        if (_secondLevel is not null)
-        {
-            _ = _secondLevel.RemoveAsync(entry.Key, token, _lifetime.Token).AsTask();
-        }
+        RemoveFromSecondLevel(entry, token);
 
         if (evicted)
         {
@@ -220,7 +223,22 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
     private static bool IsSame(SalesforceToken a, SalesforceToken b) =>
         ReferenceEquals(a, b) || string.Equals(a.AccessToken, b.AccessToken, StringComparison.Ordinal);
 
-    private Task<CachedToken> JoinOrStart(TokenCacheEntry entry, SalesforceToken? reject)
+    private static bool IsRejected(TokenCacheEntry entry, SalesforceToken token) =>
+        string.Equals(entry.RejectedAccessToken, token.AccessToken, StringComparison.Ordinal);
+
+    /// <summary>
+    /// Removes a rejected token from the distributed cache (if it is still the stored one), so that no other instance
+    /// takes it from there. Not awaited: a renewal does not wait for the store, which never throws.
+    /// </summary>
+    private void RemoveFromSecondLevel(TokenCacheEntry entry, SalesforceToken token)
+    {
+        if (_secondLevel is not null)
+        {
+            _ = _secondLevel.RemoveAsync(entry.Key, token, _lifetime.Token).AsTask();
+        }
+    }
+
+    private Task<CachedToken> JoinOrStart(TokenCacheEntry entry)
     {
         lock (entry.Gate)
         {
@@ -230,12 +248,12 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
             }
 
             // A concurrent caller may have finished an acquisition between our cache read and the lock.
-            if (reject is null && entry.Current is { } current && (current.HardExpiry is not { } hard || _timeProvider.GetUtcNow() < hard))
+            if (entry.Current is { } current && (current.HardExpiry is not { } hard || _timeProvider.GetUtcNow() < hard))
             {
                 return Task.FromResult(current);
             }
 
-            return StartLocked(entry, reject);
+            return StartLocked(entry);
         }
     }
 
@@ -255,7 +273,7 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
             }
 
             entry.NextBackgroundAttemptTicks = (now + FailedRefreshRetryDelay).UtcTicks;
-            task = StartLocked(entry, reject: null);
+            task = StartLocked(entry);
         }
 
         Log.BackgroundRefreshStarted(_logger, Name);
@@ -276,7 +294,7 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
         }
     }
 
-    private Task<CachedToken> StartLocked(TokenCacheEntry entry, SalesforceToken? reject)
+    private Task<CachedToken> StartLocked(TokenCacheEntry entry)
     {
         // Waiters' continuations run inline when the task completes, but never on the acquisition's own thread: Complete
         // hands the completion to a pool thread of its own (one hop for all waiters, not a queued work item each).
@@ -287,7 +305,7 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
         // Run outside the caller's lock and synchronization context; the acquisition completes the shared task. Queued
         // to this thread's local queue when it is a pool thread, so it starts next, not behind a burst of callers
         // (10,000 cold callers would otherwise each run before the token request is even sent).
-        ThreadPool.QueueUserWorkItem(static state => _ = state.Manager.AcquireAsync(state.Entry, state.Reject, state.Completion), new Acquisition(this, entry, reject, completion), preferLocal: true);
+        ThreadPool.QueueUserWorkItem(static state => _ = state.Manager.AcquireAsync(state.Entry, state.Completion), new Acquisition(this, entry, completion), preferLocal: true);
         return completion.Task;
     }
 
@@ -311,9 +329,9 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
             (Completion: completion, Token: token, Error: error),
             preferLocal: false);
 
-    private readonly record struct Acquisition(SalesforceTokenManager Manager, TokenCacheEntry Entry, SalesforceToken? Reject, TaskCompletionSource<CachedToken> Completion);
+    private readonly record struct Acquisition(SalesforceTokenManager Manager, TokenCacheEntry Entry, TaskCompletionSource<CachedToken> Completion);
 
-    private async Task AcquireAsync(TokenCacheEntry entry, SalesforceToken? reject, TaskCompletionSource<CachedToken> completion)
+    private async Task AcquireAsync(TokenCacheEntry entry, TaskCompletionSource<CachedToken> completion)
     {
         var cancellationToken = _lifetime.Token;
         IAsyncDisposable? fleetLock = null;
@@ -322,43 +340,57 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
             SalesforceToken? token = null;
             if (_secondLevel is not null)
             {
-                token = await TryReadSecondLevelAsync(entry.Key, reject, countLookup: true, cancellationToken).ConfigureAwait(false);
+                token = await TryReadSecondLevelAsync(entry, countLookup: true, cancellationToken).ConfigureAwait(false);
                 if (token is null)
                 {
                     // While another instance holds the lock, watch the cache for its token.
                     fleetLock = await _secondLevel.TryLockAsync(
                         entry.Key,
-                        async ct => (token = await TryReadSecondLevelAsync(entry.Key, reject, countLookup: false, ct).ConfigureAwait(false)) is not null,
+                        async ct => (token = await TryReadSecondLevelAsync(entry, countLookup: false, ct).ConfigureAwait(false)) is not null,
                         cancellationToken).ConfigureAwait(false);
                     if (fleetLock is not null)
                     {
                         // Another instance may have stored a token and released the lock between our read and the lock.
-                        token = await TryReadSecondLevelAsync(entry.Key, reject, countLookup: true, cancellationToken).ConfigureAwait(false);
+                        token = await TryReadSecondLevelAsync(entry, countLookup: true, cancellationToken).ConfigureAwait(false);
                     }
                 }
             }
 
-            var fromSource = token is null;
-            if (token is null)
+            var fromSource = false;
+            CachedToken cached;
+            while (true)
             {
-                var started = _timeProvider.GetTimestamp();
-                token = await _source.RequestTokenAsync(entry.Request, cancellationToken).ConfigureAwait(false);
-                Log.TokenAcquired(_logger, Name, token.InstanceUrl.Host, _timeProvider.GetElapsedTime(started));
-                if (token.ObtainedAt == default)
+                if (token is null)
                 {
-                    token = TokenCopy.WithObtainedAt(token, _timeProvider.GetUtcNow());
+                    fromSource = true;
+                    var started = _timeProvider.GetTimestamp();
+                    token = await _source.RequestTokenAsync(entry.Request, cancellationToken).ConfigureAwait(false);
+                    Log.TokenAcquired(_logger, Name, token.InstanceUrl.Host, _timeProvider.GetElapsedTime(started));
+                    if (token.ObtainedAt == default)
+                    {
+                        token = TokenCopy.WithObtainedAt(token, _timeProvider.GetUtcNow());
+                    }
                 }
-            }
 
-            var cachedAt = _timeProvider.GetUtcNow();
-            var cached = CachedToken.Create(token, Options.SessionLifetime, cachedAt, Random.Shared.NextDouble());
-            cached.ArmStaleTimer(_timeProvider, cachedAt);
-            lock (entry.Gate)
-            {
-                entry.Current?.DisarmStaleTimer();
-                entry.Current = cached;
-                entry.Inflight = null;
-                entry.NextBackgroundAttemptTicks = 0;
+                var cachedAt = _timeProvider.GetUtcNow();
+                cached = CachedToken.Create(token, Options.SessionLifetime, cachedAt, Random.Shared.NextDouble());
+                cached.ArmStaleTimer(_timeProvider, cachedAt);
+                lock (entry.Gate)
+                {
+                    // Checked where renewals mark a rejection: a token read from the distributed cache before Salesforce
+                    // rejected it (a renewal joined this acquisition meanwhile) is never handed out; Salesforce is asked.
+                    if (fromSource || !IsRejected(entry, token))
+                    {
+                        entry.Current?.DisarmStaleTimer();
+                        entry.Current = cached;
+                        entry.Inflight = null;
+                        entry.NextBackgroundAttemptTicks = 0;
+                        break;
+                    }
+                }
+
+                cached.DisarmStaleTimer();
+                token = null;
             }
 
             Complete(completion, cached, null);
@@ -400,9 +432,9 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
         }
     }
 
-    private async Task<SalesforceToken?> TryReadSecondLevelAsync(TokenCacheKey key, SalesforceToken? reject, bool countLookup, CancellationToken cancellationToken)
+    private async Task<SalesforceToken?> TryReadSecondLevelAsync(TokenCacheEntry entry, bool countLookup, CancellationToken cancellationToken)
     {
-        var token = await _secondLevel!.TryGetAsync(key, cancellationToken).ConfigureAwait(false);
+        var token = await _secondLevel!.TryGetAsync(entry.Key, cancellationToken).ConfigureAwait(false);
         if (token is null)
         {
             // The reads made while waiting for another instance's lock are not lookups of their own.
@@ -418,7 +450,7 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
         // due for renewal (then this instance renews it, and shares the result).
         var now = _timeProvider.GetUtcNow();
         var cached = CachedToken.Create(token, Options.SessionLifetime, now, 0);
-        if ((reject is not null && IsSame(token, reject)) || now >= cached.RefreshAt)
+        if (IsRejected(entry, token) || now >= cached.RefreshAt)
         {
             if (countLookup)
             {

@@ -43,6 +43,12 @@ internal sealed class TokenCacheEntry
         set => Volatile.Write(ref _inflight, value);
     }
 
+    /// <summary>
+    /// The access token Salesforce last rejected for this slot; written under <see cref="Gate"/>. No acquisition takes it
+    /// from the distributed cache, including one that began before the rejection and that the renewal joined.
+    /// </summary>
+    public string? RejectedAccessToken { get; set; }
+
     /// <summary>Whether the slot is a configured principal's, never trimmed from the cache.</summary>
     public bool Pinned { get; set; }
 

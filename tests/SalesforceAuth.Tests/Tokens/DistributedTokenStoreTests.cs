@@ -107,6 +107,76 @@ public sealed class DistributedTokenStoreTests
     }
 
     [Fact]
+    public async Task Renewal_JoiningABackgroundRefreshThatReadsTheRejectedTokenFromTheDistributedCache_GetsANewToken()
+    {
+        var clock = TestManagers.Clock();
+        var shared = new FakeDistributedCache();
+        var key = NewKey();
+        var source = new FakeTokenSource(clock);
+        using var manager = TestManagers.Create(source, clock, secondLevel: Store(shared, key, clock));
+        var first = await manager.GetAsync(manager.DefaultEntry, CancellationToken.None);
+        await WaitForWriteAsync(shared);
+
+        // The session is due for renewal here, while another instance was handed the same session by Salesforce later
+        // (a bearer grant returns the live session) and stored it: in the distributed cache it still looks fresh.
+        clock.Advance(TimeSpan.FromMinutes(61));
+        var sameSessionLater = new SalesforceToken(first.Token.AccessToken, first.Token.InstanceUrl) { ObtainedAt = clock.GetUtcNow() };
+        await Store(shared, key, clock).SetAsync(Key, sameSessionLater, clock.GetUtcNow().AddHours(1), CancellationToken.None);
+
+        // A background refresh starts (with nothing to reject) and is held in its distributed cache read...
+        shared.ReadGate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        await manager.GetAsync(manager.DefaultEntry, CancellationToken.None);
+        await shared.ReadStarted.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        // ...when Salesforce rejects the session and the renewal joins that refresh.
+        var renewal = manager.RenewAsync(manager.DefaultEntry, first.Token, CancellationToken.None);
+        shared.ReadGate.SetResult();
+        var renewed = await renewal.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Assert.Equal(FakeTokenSource.TokenValue(2), renewed.Token.AccessToken);
+        Assert.Equal(FakeTokenSource.TokenValue(2), manager.DefaultEntry.Current?.Token.AccessToken);
+    }
+
+    [Fact]
+    public async Task Renewal_RemovesTheRejectedTokenFromTheDistributedCache_SoNoOtherInstanceTakesIt()
+    {
+        var shared = new FakeDistributedCache();
+        var key = NewKey();
+        var source = new FakeTokenSource { Failure = n => n == 2 ? new SalesforceServiceUnavailableException("maintenance") : null };
+        using var a = TestManagers.Create(source, secondLevel: Store(shared, key));
+        var first = await a.GetAsync(a.DefaultEntry, CancellationToken.None);
+        await WaitForWriteAsync(shared);
+
+        // The renewal fails (Salesforce is down): no new token overwrites the rejected one in the shared store.
+        await Assert.ThrowsAsync<SalesforceServiceUnavailableException>(() => a.RenewAsync(a.DefaultEntry, first.Token, CancellationToken.None));
+        await shared.Removed.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        using var b = TestManagers.Create(source, secondLevel: Store(shared, key));
+        var fromB = await b.GetAsync(b.DefaultEntry, CancellationToken.None);
+
+        Assert.Equal(FakeTokenSource.TokenValue(3), fromB.Token.AccessToken);
+    }
+
+    [Fact]
+    public async Task LockGrantedAfterTheWaitTimedOut_IsReleasedNotLeftToExpire()
+    {
+        var grant = new TaskCompletionSource<IAsyncDisposable?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var late = new LateRelease();
+        var store = new DistributedTokenStore(
+            new FakeDistributedCache(),
+            Options.Create(new SalesforceDistributedCacheOptions { EncryptionKey = NewKey(), OperationTimeout = TimeSpan.FromMilliseconds(50) }),
+            TimeProvider.System,
+            NullLogger<DistributedTokenStore>.Instance,
+            new SlowLock(grant.Task));
+
+        // The store answers after this instance stopped waiting (it proceeds without the lock)...
+        Assert.Null(await store.TryLockAsync(Key, _ => ValueTask.FromResult(false), TestContext.Current.CancellationToken));
+        grant.SetResult(late);
+
+        // ...and the lock it was granted anyway is released, instead of holding the fleet up for its whole lifetime.
+        await late.Released.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public async Task Outage_CallsSucceedFromSourceAndStoreRecoversAfterBackoff()
     {
         var clock = TestManagers.Clock();
@@ -240,6 +310,23 @@ public sealed class DistributedTokenStoreTests
             logs is null ? NullLogger<DistributedTokenStore>.Instance : new Logger<DistributedTokenStore>(logs),
             tokenLock);
 
+    /// <summary>A fleet lock whose one attempt is answered when the test says.</summary>
+    private sealed class SlowLock(Task<IAsyncDisposable?> grant) : ISalesforceTokenLock
+    {
+        public ValueTask<IAsyncDisposable?> TryAcquireAsync(string key, CancellationToken cancellationToken) => new(grant);
+    }
+
+    private sealed class LateRelease : IAsyncDisposable
+    {
+        public TaskCompletionSource Released { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ValueTask DisposeAsync()
+        {
+            Released.TrySetResult();
+            return ValueTask.CompletedTask;
+        }
+    }
+
     /// <summary>An in-memory fleet lock: free, or held by another instance for the whole test.</summary>
     private sealed class FakeLock : ISalesforceTokenLock
     {
@@ -292,15 +379,28 @@ public sealed class DistributedTokenStoreTests
 
         public TaskCompletionSource WriteStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        public TaskCompletionSource ReadStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Removed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>When set, reads wait for it.</summary>
+        public TaskCompletionSource? ReadGate { get; set; }
+
         /// <summary>When set, writes wait for it (a cancelled write is abandoned).</summary>
         public TaskCompletionSource? WriteGate { get; init; }
 
         public byte[]? Get(string key) => throw new NotSupportedException();
 
-        public Task<byte[]?> GetAsync(string key, CancellationToken token = default)
+        public async Task<byte[]?> GetAsync(string key, CancellationToken token = default)
         {
             Check();
-            return Task.FromResult(_values.TryGetValue(key, out var v) ? v : null);
+            if (ReadGate is { } gate)
+            {
+                ReadStarted.TrySetResult();
+                await gate.Task.WaitAsync(token);
+            }
+
+            return _values.TryGetValue(key, out var v) ? v : null;
         }
 
         public void Refresh(string key) => throw new NotSupportedException();
@@ -313,6 +413,7 @@ public sealed class DistributedTokenStoreTests
         {
             Check();
             _values.TryRemove(key, out _);
+            Removed.TrySetResult();
             return Task.CompletedTask;
         }
 
