@@ -93,7 +93,23 @@ internal sealed class RedisServer : IDisposable
         _process = null;
     }
 
+    /// <summary>Freezes the server (SIGSTOP): connections stay open, commands wait unanswered until <see cref="Resume"/>.</summary>
+    public void Pause() => Signal("-STOP");
+
+    /// <summary>Lets a paused server run again (SIGCONT); the commands sent meanwhile are executed.</summary>
+    public void Resume() => Signal("-CONT");
+
     public void Dispose() => Kill();
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { signal, _process!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })!;
+        kill.WaitForExit();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill {signal} failed for redis-server {_process.Id}.");
+        }
+    }
 
     private async Task<bool> PingAsync()
     {
