@@ -84,7 +84,7 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
             return send;
         }
 
-        return CompleteAsync(request, entry, original, token, send, cancellationToken);
+        return CompleteAsync(request, entry, original, token, sent, send, cancellationToken);
     }
 
     /// <summary>Whether a request body can be sent a second time.</summary>
@@ -190,12 +190,11 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
     {
         var token = await tokenTask.ConfigureAwait(false);
         Prepare(request, original, token);
-        return await CompleteAsync(request, entry, original, token, base.SendAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return await CompleteAsync(request, entry, original, token, request.RequestUri!, base.SendAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<HttpResponseMessage> CompleteAsync(HttpRequestMessage request, TokenCacheEntry entry, Uri? original, CachedToken token, Task<HttpResponseMessage> send, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> CompleteAsync(HttpRequestMessage request, TokenCacheEntry entry, Uri? original, CachedToken token, Uri sent, Task<HttpResponseMessage> send, CancellationToken cancellationToken)
     {
-        var sent = request.RequestUri!;
         var response = await send.ConfigureAwait(false);
         EnsureNotRedirected(request, sent, response, token);
         if (!MayBeSessionError(response))
