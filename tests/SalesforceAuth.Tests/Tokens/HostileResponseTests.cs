@@ -66,6 +66,18 @@ public sealed class HostileResponseTests
         Assert.Equal(Local.AddMinutes(-10).ToUnixTimeSeconds(), TokenEndpointFixture.Claim(handler.Requests.Last().Form["assertion"], "iat"));
     }
 
+    [Fact]
+    public async Task RequestTokenAsync_LocalClockAtTheEndOfTheCalendar_TypedErrorNothingSent()
+    {
+        var (client, handler) = JwtClient(_ => Answer(200, TokenEndpointFixture.SuccessBody(), null), new FakeTimeProvider(DateTimeOffset.MaxValue.AddSeconds(-30)));
+
+        var error = await Assert.ThrowsAnyAsync<SalesforceAuthenticationException>(() => client.RequestTokenAsync(cancellationToken: Ct));
+
+        Assert.Equal(SalesforceReason.InvalidRequest, error.Reason);
+        Assert.IsType<ArgumentOutOfRangeException>(error.InnerException);
+        Assert.Equal(0, handler.Count);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -137,7 +149,7 @@ public sealed class HostileResponseTests
         Assert.Equal(SalesforceReason.UnexpectedResponse, error.Reason);
     }
 
-    private static (SalesforceTokenClient Client, ScriptedHandler Handler) JwtClient(Func<ScriptedHandler.Recorded, HttpResponseMessage> respond)
+    private static (SalesforceTokenClient Client, ScriptedHandler Handler) JwtClient(Func<ScriptedHandler.Recorded, HttpResponseMessage> respond, TimeProvider? time = null)
     {
         var handler = new ScriptedHandler(r => Task.FromResult(respond(r)));
         var options = new SalesforceClientOptions
@@ -149,7 +161,7 @@ public sealed class HostileResponseTests
             MaxRetries = 0,
         };
         publicKey.Dispose();
-        return (new SalesforceTokenClient(new HttpClient(handler), options, new FakeTimeProvider(Local)), handler);
+        return (new SalesforceTokenClient(new HttpClient(handler), options, time ?? new FakeTimeProvider(Local)), handler);
     }
 
     private static SalesforceTokenClient SecretClient(Func<ScriptedHandler.Recorded, HttpResponseMessage> respond) =>
