@@ -10,7 +10,7 @@ namespace SalesforceAuth.Http;
 /// </summary>
 internal static class RestAuthErrorClassifier
 {
-    /// <summary>Bodies larger than this are not Salesforce auth errors and are not read.</summary>
+    /// <summary>Bodies larger than this are not Salesforce auth errors: at most this much (and one byte) is looked at.</summary>
     internal const int MaxBodyBytes = 16 * 1024;
 
     /// <summary>

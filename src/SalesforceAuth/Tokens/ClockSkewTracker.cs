@@ -48,22 +48,6 @@ internal sealed class ClockSkewTracker
             && response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true;
     }
 
-    /// <summary>Records the <c>Date</c> header of an answer when it is believable (<see cref="IsBelievable"/>).</summary>
-    /// <param name="response">The token endpoint response.</param>
-    /// <param name="localTime">The local time when the response arrived (from the <see cref="TimeProvider"/>).</param>
-    /// <returns>The server time from the header (believed or not, for diagnostics), or <see langword="null"/> when absent.</returns>
-    public DateTimeOffset? Observe(HttpResponseMessage response, DateTimeOffset localTime)
-    {
-        ArgumentNullException.ThrowIfNull(response);
-        var date = response.Headers.Date;
-        if (date is { } serverTime && IsBelievable(response))
-        {
-            Observe(serverTime, localTime);
-        }
-
-        return date;
-    }
-
     /// <summary>Records a measurement, unless it is more than <see cref="MaxSkew"/> off (then the previous one stays).</summary>
     /// <param name="serverTime">The server time (the <c>Date</c> header).</param>
     /// <param name="localTime">The local arrival time.</param>
