@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -93,8 +94,9 @@ public static class SalesforceServiceCollectionExtensions
         // The primary handler below ours would follow a redirect out of our sight: .NET drops the Authorization header,
         // but still sends the request (with the body, for 307/308) to whatever host the Location names and returns that
         // host's answer as if it were Salesforce's. The REST API does not redirect (reference §12: legacy hostname
-        // redirections ended), so the caller gets the 3xx itself and nothing goes to another host.
-        builder.ConfigurePrimaryHttpMessageHandler(static (handler, _) => DisableAutomaticRedirects(handler));
+        // redirections ended), so the caller gets the 3xx itself and nothing goes to another host. The handler also
+        // refuses an answer from another host, for primary handlers this cannot switch off.
+        DisableAutomaticRedirects(builder.Services, builder.Name);
 
         // A new handler per factory call (handlers are pooled and rotated); all state lives in the singleton provider.
         builder.AddHttpMessageHandler(sp => new SalesforceAuthenticationHandler(
@@ -161,16 +163,39 @@ public static class SalesforceServiceCollectionExtensions
         return services;
     }
 
-    private static void DisableAutomaticRedirects(HttpMessageHandler handler)
+    /// <summary>
+    /// Turns automatic redirects off on the primary handler of the named client, whatever handler it ends up with:
+    /// the action is added when the options are post-configured, so it runs after every
+    /// <c>ConfigurePrimaryHttpMessageHandler</c> and <c>ConfigureHttpClientDefaults</c>, in whatever order they were registered.
+    /// </summary>
+    private static void DisableAutomaticRedirects(IServiceCollection services, string clientName) =>
+        services.PostConfigure<HttpClientFactoryOptions>(clientName, options => options.HttpMessageHandlerBuilderActions.Add(
+            builder => DisableAutomaticRedirects(builder.PrimaryHandler, clientName)));
+
+    private static void DisableAutomaticRedirects(HttpMessageHandler? handler, string clientName)
     {
-        switch (handler)
+        // A primary handler may itself wrap the one that talks to the network.
+        while (handler is DelegatingHandler delegating)
         {
-            case HttpClientHandler clientHandler:
-                clientHandler.AllowAutoRedirect = false;
-                break;
-            case SocketsHttpHandler socketsHandler:
-                socketsHandler.AllowAutoRedirect = false;
-                break;
+            handler = delegating.InnerHandler;
+        }
+
+        try
+        {
+            switch (handler)
+            {
+                case HttpClientHandler { AllowAutoRedirect: true } clientHandler:
+                    clientHandler.AllowAutoRedirect = false;
+                    break;
+                case SocketsHttpHandler { AllowAutoRedirect: true } socketsHandler:
+                    socketsHandler.AllowAutoRedirect = false;
+                    break;
+            }
+        }
+        catch (InvalidOperationException ex)
+        {
+            // A handler instance shared between clients and already used: its settings can no longer change.
+            throw new SalesforceConfigurationException("PrimaryHttpMessageHandler", $"The primary HTTP handler of the client '{clientName}' follows redirects and is already in use, so they cannot be turned off: return a new handler from ConfigurePrimaryHttpMessageHandler (handlers are pooled), with AllowAutoRedirect = false.", ex);
         }
     }
 
@@ -199,5 +224,9 @@ public static class SalesforceServiceCollectionExtensions
                 // The token client lives as long as its connection: recycle connections so DNS changes are seen.
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             });
+
+        // Redirects of the token endpoint are followed by TokenEndpointClient (same POST, trusted hosts only), never by
+        // the primary handler, even when an application configures the primary handler of every client.
+        DisableAutomaticRedirects(services, DefaultTokenSourceFactory.BackchannelClientName);
     }
 }

@@ -17,15 +17,17 @@ public sealed class SalesforceSigningKey : IDisposable
     public const int MinimumKeySize = 2048;
 
     private readonly bool _ownsKey;
+    private readonly bool _ownsCertificate;
     private readonly CryptoProviderFactory? _cryptoProviderFactory;
     private readonly SignatureProvider? _signatureProvider;
 
-    private SalesforceSigningKey(SigningCredentials credentials, RSA? rsa, X509Certificate2? certificate, bool ownsKey)
+    private SalesforceSigningKey(SigningCredentials credentials, RSA? rsa, X509Certificate2? certificate, bool ownsKey, bool ownsCertificate = false)
     {
         Credentials = credentials;
         Rsa = rsa;
         Certificate = certificate;
         _ownsKey = ownsKey;
+        _ownsCertificate = ownsCertificate;
         if (rsa is null)
         {
             // Only a caller-supplied signer goes through IdentityModel; an in-process RSA key signs directly, which
@@ -59,6 +61,11 @@ public sealed class SalesforceSigningKey : IDisposable
     public static SalesforceSigningKey FromPem(string privateKeyPem, string? password = null, string? certificatePem = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(privateKeyPem);
+        return FromPem(privateKeyPem.AsSpan(), password, certificatePem);
+    }
+
+    private static SalesforceSigningKey FromPem(ReadOnlySpan<char> privateKeyPem, string? password, string? certificatePem)
+    {
         var rsa = RSA.Create();
         try
         {
@@ -117,14 +124,43 @@ public sealed class SalesforceSigningKey : IDisposable
     public static SalesforceSigningKey FromFile(string path, string? password = null, string? certificatePath = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var bytes = ReadFile(path, "PrivateKeyPath");
-        if (bytes.Length > 0 && bytes[0] == 0x30)
-        {
-            return FromPfx(bytes, password);
-        }
+        return FromKeyFileContent(ReadFile(path, "PrivateKeyPath"), password, certificatePath);
+    }
 
-        var certificatePem = certificatePath is null ? null : System.Text.Encoding.UTF8.GetString(ReadFile(certificatePath, "CertificatePath"));
-        return FromPem(System.Text.Encoding.UTF8.GetString(bytes), password, certificatePem);
+    /// <summary>Loads a key from the content of a key file, then clears that content (it holds the private key).</summary>
+    /// <param name="content">The file's bytes: PEM text or PFX (by the leading DER SEQUENCE byte). Zeroed on return.</param>
+    /// <param name="password">The password of an encrypted PKCS#8 key or the PFX.</param>
+    /// <param name="certificatePath">A PEM certificate file matching the key (ignored for PFX).</param>
+    /// <returns>The key.</returns>
+    internal static SalesforceSigningKey FromKeyFileContent(byte[] content, string? password, string? certificatePath)
+    {
+        char[]? text = null;
+        try
+        {
+            if (content.Length > 0 && content[0] == 0x30)
+            {
+                return FromPfx(content, password);
+            }
+
+            var certificatePem = certificatePath is null ? null : System.Text.Encoding.UTF8.GetString(ReadFile(certificatePath, "CertificatePath"));
+
+            // Decoded into an array (not a string) so that the key's text can be cleared too.
+            text = System.Text.Encoding.UTF8.GetChars(content);
+            if (text.Length == 0)
+            {
+                throw new SalesforceConfigurationException("PrivateKeyPath", "The private key file is empty. Give the RSA private key (PEM) or the PFX that matches the certificate uploaded to the connected app.");
+            }
+
+            return FromPem(text, password, certificatePem);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(content);
+            if (text is not null)
+            {
+                CryptographicOperations.ZeroMemory(System.Runtime.InteropServices.MemoryMarshal.AsBytes(text.AsSpan()));
+            }
+        }
     }
 
     /// <summary>Loads a key and certificate from PFX/PKCS#12 bytes.</summary>
@@ -135,21 +171,41 @@ public sealed class SalesforceSigningKey : IDisposable
     public static SalesforceSigningKey FromPfx(byte[] pfx, string? password)
     {
         ArgumentNullException.ThrowIfNull(pfx);
+        return FromPfx(pfx, password, LoadEphemeral);
+    }
+
+    /// <summary>Loads a key from PFX bytes with the given loader; the certificate loaded is owned (disposed with the key, or on failure).</summary>
+    /// <param name="pfx">The PFX content.</param>
+    /// <param name="password">The PFX password.</param>
+    /// <param name="load">Opens the PFX (the platform's loader, replaced in tests).</param>
+    /// <returns>The key.</returns>
+    internal static SalesforceSigningKey FromPfx(byte[] pfx, string? password, Func<byte[], string?, X509Certificate2> load)
+    {
         X509Certificate2 certificate;
         try
         {
-#if NET9_0_OR_GREATER
-            certificate = X509CertificateLoader.LoadPkcs12(pfx, password, X509KeyStorageFlags.EphemeralKeySet);
-#else
-            certificate = new X509Certificate2(pfx, password, X509KeyStorageFlags.EphemeralKeySet);
-#endif
+            certificate = load(pfx, password);
         }
         catch (CryptographicException ex)
         {
             throw new SalesforceConfigurationException("PrivateKeyPassword", "The PFX/PKCS#12 file could not be opened: the password (PrivateKeyPassword) is wrong or the file is damaged.", ex);
         }
+        catch (PlatformNotSupportedException ex)
+        {
+            // EphemeralKeySet keeps the private key out of any key store on disk; where the platform cannot (macOS), the
+            // key is not silently persisted instead.
+            throw new SalesforceConfigurationException("PrivateKeyPath", "This platform cannot open a PFX/PKCS#12 file without writing its private key to a key store (EphemeralKeySet is not supported here). Convert it to PEM (openssl pkcs12 -in key.pfx -nodes -out key.pem) and set PrivateKeyPath to the PEM file.", ex);
+        }
 
-        return FromCertificate(certificate);
+        try
+        {
+            return FromCertificate(certificate, ownsCertificate: true);
+        }
+        catch
+        {
+            certificate.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Uses a certificate that has its RSA private key.</summary>
@@ -159,13 +215,18 @@ public sealed class SalesforceSigningKey : IDisposable
     public static SalesforceSigningKey FromCertificate(X509Certificate2 certificate)
     {
         ArgumentNullException.ThrowIfNull(certificate);
+        return FromCertificate(certificate, ownsCertificate: false);
+    }
+
+    private static SalesforceSigningKey FromCertificate(X509Certificate2 certificate, bool ownsCertificate)
+    {
         if (!certificate.HasPrivateKey)
         {
             throw new SalesforceConfigurationException("CertificateThumbprint", $"The certificate {certificate.Thumbprint} has no private key. Use the PFX or the store entry that holds the private key, not the .crt uploaded to Salesforce.");
         }
 
         var rsa = certificate.GetRSAPrivateKey() ?? throw new SalesforceConfigurationException("PrivateKeyPath", $"The certificate {certificate.Thumbprint} does not have an RSA key. Salesforce only accepts RS256: create an RSA 2048 (or larger) key.");
-        return Create(rsa, certificate, ownsKey: true);
+        return Create(rsa, certificate, ownsKey: true, ownsCertificate);
     }
 
     /// <summary>Finds a certificate with private key by thumbprint in the <c>My</c> store.</summary>
@@ -281,13 +342,18 @@ public sealed class SalesforceSigningKey : IDisposable
         {
             Rsa?.Dispose();
         }
+
+        if (_ownsCertificate)
+        {
+            Certificate?.Dispose();
+        }
     }
 
     /// <inheritdoc />
     public override string ToString() =>
         $"SalesforceSigningKey {{ RSA {KeySize} bits, Certificate = {CertificateThumbprint ?? "(none)"}, PrivateKey = [redacted] }}";
 
-    private static SalesforceSigningKey Create(RSA rsa, X509Certificate2? certificate, bool ownsKey)
+    private static SalesforceSigningKey Create(RSA rsa, X509Certificate2? certificate, bool ownsKey, bool ownsCertificate = false)
     {
         try
         {
@@ -335,7 +401,7 @@ public sealed class SalesforceSigningKey : IDisposable
                 securityKey = new RsaSecurityKey(rsa);
             }
 
-            return new SalesforceSigningKey(new SigningCredentials(securityKey, SecurityAlgorithms.RsaSha256), rsa, certificate, ownsKey);
+            return new SalesforceSigningKey(new SigningCredentials(securityKey, SecurityAlgorithms.RsaSha256), rsa, certificate, ownsKey, ownsCertificate);
         }
         catch
         {
@@ -347,6 +413,13 @@ public sealed class SalesforceSigningKey : IDisposable
             throw;
         }
     }
+
+    private static X509Certificate2 LoadEphemeral(byte[] pfx, string? password) =>
+#if NET9_0_OR_GREATER
+        X509CertificateLoader.LoadPkcs12(pfx, password, X509KeyStorageFlags.EphemeralKeySet);
+#else
+        new(pfx, password, X509KeyStorageFlags.EphemeralKeySet);
+#endif
 
     private static byte[] ReadFile(string path, string setting)
     {

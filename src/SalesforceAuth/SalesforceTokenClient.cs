@@ -172,8 +172,7 @@ public sealed class SalesforceTokenClient
             throw new SalesforceConfigurationException(nameof(SalesforceClientOptions.Flow), $"The {Flow} flow posts no assertion; CreateAssertion works with Flow = JwtBearer or SamlBearer.");
         }
 
-        var skew = _endpoint.ClockSkew.GetCompensation(_options.ClockSkewCompensation);
-        var grantRequest = _grant.CreateRequest(new TokenGrantContext(TokenEndpoint, _timeProvider.GetUtcNow() + skew, skew, request));
+        var grantRequest = _endpoint.CreateGrantRequest(request);
         string? grantType = null;
         string? value = null;
         foreach (var field in grantRequest.Form)
@@ -230,7 +229,8 @@ public sealed class SalesforceTokenClient
 
         // exp is by Salesforce's clock: convert to the local clock with the measured offset, then keep a margin.
         var skew = _endpoint.ClockSkew.MeasuredSkew ?? TimeSpan.Zero;
-        var expiresAt = serverExpiry - skew - IntrospectionSafetyMargin;
+        // Apply never overflows: an exp at the edge of the calendar (a broken answer) is kept as it is.
+        var expiresAt = ClockSkewTracker.Apply(serverExpiry, -(skew + IntrospectionSafetyMargin));
         Log.IntrospectedExpiryApplied(_logger, expiresAt);
         return TokenCopy.WithExpiresAt(token, expiresAt);
     }

@@ -79,6 +79,79 @@ public sealed class SalesforceSigningKeyTests
     }
 
     [Fact]
+    public void FromPfx_DisposedKey_DisposesTheCertificateItLoaded()
+    {
+        using var rsa = TestKeys.NewRsa();
+        using var certificate = TestKeys.SelfSigned(rsa);
+        var key = SalesforceSigningKey.FromPfx(certificate.Export(X509ContentType.Pfx, "pfx-pass"), "pfx-pass");
+        var loaded = key.Certificate!;
+
+        key.Dispose();
+
+        Assert.Equal(IntPtr.Zero, loaded.Handle);
+        Assert.NotEqual(IntPtr.Zero, certificate.Handle);
+    }
+
+    [Fact]
+    public void FromCertificate_DisposedKey_LeavesTheCallersCertificate()
+    {
+        using var rsa = TestKeys.NewRsa();
+        using var certificate = TestKeys.SelfSigned(rsa);
+
+        SalesforceSigningKey.FromCertificate(certificate).Dispose();
+
+        Assert.NotEqual(IntPtr.Zero, certificate.Handle);
+    }
+
+    [Fact]
+    public void FromPfx_PfxWithoutUsableKey_DisposesTheCertificateItLoaded()
+    {
+        using var rsa = RSA.Create(1024);
+        using var certificate = TestKeys.SelfSigned(rsa);
+        X509Certificate2? loaded = null;
+
+        Assert.Throws<SalesforceConfigurationException>(() => SalesforceSigningKey.FromPfx(certificate.Export(X509ContentType.Pfx, "p"), "p", (bytes, password) =>
+            loaded = X509CertificateLoader.LoadPkcs12(bytes, password, X509KeyStorageFlags.EphemeralKeySet)));
+
+        Assert.Equal(IntPtr.Zero, loaded!.Handle);
+    }
+
+    [Fact]
+    public void FromPfx_PlatformWithoutEphemeralKeySet_ConfigurationErrorNamingTheSetting()
+    {
+        var error = Assert.Throws<SalesforceConfigurationException>(() => SalesforceSigningKey.FromPfx([0x30, 0x00], "p", (_, _) =>
+            throw new PlatformNotSupportedException("EphemeralKeySet is not supported on this platform.")));
+
+        Assert.Equal("PrivateKeyPath", error.Setting);
+        Assert.Contains("PEM", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void FromKeyFileContent_PemOrPfx_ClearsTheBytesItRead(bool pfx)
+    {
+        using var rsa = TestKeys.NewRsa();
+        using var certificate = TestKeys.SelfSigned(rsa);
+        var content = pfx ? certificate.Export(X509ContentType.Pfx, "p") : System.Text.Encoding.UTF8.GetBytes(rsa.ExportPkcs8PrivateKeyPem());
+
+        using var key = SalesforceSigningKey.FromKeyFileContent(content, "p", certificatePath: null);
+
+        AssertSignsFor(key, rsa);
+        Assert.All(content, b => Assert.Equal(0, b));
+    }
+
+    [Fact]
+    public void FromKeyFileContent_Unreadable_ClearsTheBytesToo()
+    {
+        var content = System.Text.Encoding.UTF8.GetBytes("-----BEGIN PRIVATE KEY-----\nnot base64\n-----END PRIVATE KEY-----");
+
+        Assert.Throws<SalesforceConfigurationException>(() => SalesforceSigningKey.FromKeyFileContent(content, null, null));
+
+        Assert.All(content, b => Assert.Equal(0, b));
+    }
+
+    [Fact]
     public void FromCertificate_WithPrivateKey_Loads()
     {
         using var rsa = TestKeys.NewRsa();

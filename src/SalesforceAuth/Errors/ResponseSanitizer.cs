@@ -15,9 +15,6 @@ internal static partial class ResponseSanitizer
     /// <summary>The longest excerpt produced, ellipsis included.</summary>
     public const int MaxExcerptLength = 200;
 
-    /// <summary>What is examined; redaction only ever shortens text, so a window well above the cap is enough.</summary>
-    private const int Window = 4096;
-
     private const string Redacted = "[redacted]";
 
     /// <summary>Returns a sanitized excerpt of at most <see cref="MaxExcerptLength"/> characters (empty for null).</summary>
@@ -30,9 +27,10 @@ internal static partial class ResponseSanitizer
             return string.Empty;
         }
 
-        var window = text.Length > Window ? text[..Window] : text;
-        var redacted = Redact(window);
-        var printable = Printable(redacted);
+        // Redact the whole text before anything is cut: a credential cut first (at a window's edge) no longer matches
+        // the patterns, and its head would be shown. The text is bounded by the callers (bodies are read up to
+        // ResponseBody.MaxBytes), and the patterns are linear, so the cost is bounded too.
+        var printable = Printable(Redact(text));
         if (printable.Length > MaxExcerptLength)
         {
             var cut = MaxExcerptLength - 1;

@@ -586,8 +586,10 @@ internal static class SalesforceErrorMapper
         }
     }
 
+    // The whole body goes to the sanitizer, which redacts before it cuts (a cut first could leave a credential's head);
+    // the callers bound it (ResponseBody.MaxBytes, the REST error read's ceiling).
     private static string ExcerptOf(ReadOnlySpan<byte> body) =>
-        body.IsEmpty ? string.Empty : ResponseSanitizer.Excerpt(System.Text.Encoding.UTF8.GetString(body.Length > 4096 ? body[..4096] : body));
+        body.IsEmpty ? string.Empty : ResponseSanitizer.Excerpt(System.Text.Encoding.UTF8.GetString(body));
 
     private static string? Safe(string? wire) => wire is null ? null : ResponseSanitizer.Excerpt(wire);
 

@@ -24,6 +24,18 @@ internal static class HandlerErrors
                 ["Use a relative URI such as \"/services/data/v62.0/sobjects/Account\": the handler sends it to the token's instance_url.", "Use a separate HttpClient for hosts that are not this org's."]),
         };
 
+    /// <summary>The primary handler followed a redirect to another host (automatic redirects could not be turned off on it).</summary>
+    /// <param name="answered">Where the answer came from (only its scheme, host and port are reported).</param>
+    /// <param name="token">The token.</param>
+    /// <returns>The exception.</returns>
+    public static SalesforceUntrustedInstanceException RedirectFollowed(Uri answered, SalesforceToken token) =>
+        new($"The HTTP handler below the Salesforce handler followed a redirect from {token.InstanceUrl.GetLeftPart(UriPartial.Authority)} to {answered.GetLeftPart(UriPartial.Authority)}; its answer is refused. Salesforce's REST API does not redirect: turn automatic redirects off on the client's primary handler (AllowAutoRedirect = false).")
+        {
+            Reason = SalesforceReason.UntrustedInstanceUrl,
+            Flow = token.Flow,
+            RefusedHost = answered.Host,
+        };
+
     /// <summary>The token's own instance URL is not HTTPS (and not an allowed loopback address).</summary>
     /// <param name="token">The token.</param>
     /// <returns>The exception.</returns>

@@ -1,5 +1,6 @@
 using System.Net;
 using SalesforceAuth.Errors;
+using SalesforceAuth.Internal;
 
 namespace SalesforceAuth.Http;
 
@@ -9,11 +10,15 @@ namespace SalesforceAuth.Http;
 /// </summary>
 internal static class RestAuthErrorClassifier
 {
-    /// <summary>Bodies larger than this are not Salesforce auth errors and are not read.</summary>
+    /// <summary>Bodies larger than this are not Salesforce auth errors: at most this much (and one byte) is looked at.</summary>
     internal const int MaxBodyBytes = 16 * 1024;
 
-    /// <summary>Classifies a <c>401</c> or <c>403</c> response, buffering its (small) body so the caller can still read it.</summary>
-    /// <param name="response">The response.</param>
+    /// <summary>
+    /// Classifies a <c>401</c> or <c>403</c> response from at most <see cref="MaxBodyBytes"/> of its body, leaving the
+    /// whole body readable by the caller: a body of known, small length is buffered; a body of unknown length (chunked)
+    /// is peeked and the response's content replaced by one that replays the peeked bytes and then the rest.
+    /// </summary>
+    /// <param name="response">The response (its <see cref="HttpResponseMessage.Content"/> may be replaced).</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The classification.</returns>
     public static async Task<RestAuthFailure> ClassifyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
@@ -24,28 +29,44 @@ internal static class RestAuthErrorClassifier
         }
 
         var content = response.Content;
-        if (content.Headers.ContentLength is > MaxBodyBytes)
+        var length = content.Headers.ContentLength;
+        if (length is > MaxBodyBytes)
         {
             return RestAuthFailure.None;
         }
 
-        string body;
         try
         {
+            if (length is not null)
+            {
+                // It fits: buffering reads all of it, and the caller reads the buffer.
 #if NET9_0_OR_GREATER
-            await content.LoadIntoBufferAsync(MaxBodyBytes, cancellationToken).ConfigureAwait(false);
+                await content.LoadIntoBufferAsync(MaxBodyBytes, cancellationToken).ConfigureAwait(false);
 #else
-            await content.LoadIntoBufferAsync(MaxBodyBytes).ConfigureAwait(false);
+                await content.LoadIntoBufferAsync(MaxBodyBytes).ConfigureAwait(false);
 #endif
-            body = await content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                return Classify(response.StatusCode, await content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+            }
+
+            // LoadIntoBufferAsync(limit) on a longer chunked body would consume part of it and then fail, and the
+            // caller would get "The stream was already consumed" instead of the 401/403: peek instead.
+            var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            var (buffer, count) = await ResponseBody.ReadUpToAsync(stream, MaxBodyBytes + 1, null, cancellationToken).ConfigureAwait(false);
+            if (count > MaxBodyBytes)
+            {
+                response.Content = WithHeaders(new StreamContent(new PrefixedStream(buffer, count, stream)), content);
+                return RestAuthFailure.None;
+            }
+
+            response.Content = WithHeaders(new ByteArrayContent(buffer, 0, count), content);
+            content.Dispose();
+            return Classify(response.StatusCode, ResponseBody.Decode(response.Content, buffer.AsSpan(0, count)));
         }
-        catch (HttpRequestException)
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
-            // Larger than the limit without a Content-Length, or the connection broke: not a session error we can fix.
+            // The connection broke while reading: not a session error a new token can fix; the caller sees the break.
             return RestAuthFailure.None;
         }
-
-        return Classify(response.StatusCode, body);
     }
 
     /// <summary>Classifies a REST error body with the error catalogue's rules (one table for every REST rule).</summary>
@@ -54,4 +75,17 @@ internal static class RestAuthErrorClassifier
     /// <returns>The classification.</returns>
     public static RestAuthFailure Classify(HttpStatusCode status, string body) =>
         RestErrorClassifier.Classify(status, mediaType: null, body);
+
+    private static HttpContent WithHeaders(HttpContent replacement, HttpContent original)
+    {
+        foreach (var header in original.Headers)
+        {
+            if (!string.Equals(header.Key, "Content-Length", StringComparison.OrdinalIgnoreCase))
+            {
+                replacement.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+        }
+
+        return replacement;
+    }
 }

@@ -77,13 +77,14 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
             return Task.FromException<HttpResponseMessage>(ex);
         }
 
+        var sent = request.RequestUri!;
         var send = base.SendAsync(request, cancellationToken);
-        if (send.IsCompletedSuccessfully && !MayBeSessionError(send.Result))
+        if (send.IsCompletedSuccessfully && !MayBeSessionError(send.Result) && ReferenceEquals(AnsweredUri(send.Result, request), sent))
         {
             return send;
         }
 
-        return CompleteAsync(request, entry, original, token, send, cancellationToken);
+        return CompleteAsync(request, entry, original, token, sent, send, cancellationToken);
     }
 
     /// <summary>Whether a request body can be sent a second time.</summary>
@@ -189,12 +190,13 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
     {
         var token = await tokenTask.ConfigureAwait(false);
         Prepare(request, original, token);
-        return await CompleteAsync(request, entry, original, token, base.SendAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return await CompleteAsync(request, entry, original, token, request.RequestUri!, base.SendAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<HttpResponseMessage> CompleteAsync(HttpRequestMessage request, TokenCacheEntry entry, Uri? original, CachedToken token, Task<HttpResponseMessage> send, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> CompleteAsync(HttpRequestMessage request, TokenCacheEntry entry, Uri? original, CachedToken token, Uri sent, Task<HttpResponseMessage> send, CancellationToken cancellationToken)
     {
         var response = await send.ConfigureAwait(false);
+        EnsureNotRedirected(request, sent, response, token);
         if (!MayBeSessionError(response))
         {
             return response;
@@ -235,7 +237,9 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
 
         // Rebuild for the possibly new instance_url (§8.3, jsforce #196): a retry to the old host fails the same way.
         Prepare(request, original, renewed);
+        sent = request.RequestUri!;
         var retry = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        EnsureNotRedirected(request, sent, retry, renewed);
         if (MayBeSessionError(retry)
             && await RestAuthErrorClassifier.ClassifyAsync(retry, cancellationToken).ConfigureAwait(false) == RestAuthFailure.SessionExpired)
         {
@@ -246,6 +250,28 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
         }
 
         return retry;
+    }
+
+    /// <summary>The URI that answered: the request's, which a redirect-following handler replaces with each Location.</summary>
+    private static Uri? AnsweredUri(HttpResponseMessage response, HttpRequestMessage request) =>
+        response.RequestMessage?.RequestUri ?? request.RequestUri;
+
+    /// <summary>
+    /// Refuses an answer from another host than the one the request was sent to: a primary handler that follows
+    /// redirects (one whose AllowAutoRedirect could not be turned off) took the request there.
+    /// </summary>
+    private void EnsureNotRedirected(HttpRequestMessage request, Uri sent, HttpResponseMessage response, CachedToken token)
+    {
+        var answered = AnsweredUri(response, request);
+        if (answered is null || ReferenceEquals(answered, sent) || !answered.IsAbsoluteUri || SameOrigin(answered, sent))
+        {
+            return;
+        }
+
+        response.Dispose();
+        _metrics.ForeignHostRefusals.Add(1, _flowTag);
+        Log.ForeignHostRefused(_logger, _manager.Name, answered.GetLeftPart(UriPartial.Authority), token.Token.InstanceUrl.Host);
+        throw HandlerErrors.RedirectFollowed(answered, token.Token);
     }
 
     private void Prepare(HttpRequestMessage request, Uri? original, CachedToken cached)

@@ -26,6 +26,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 1006, EventName = "ClockSkewMeasured", Level = LogLevel.Debug, Message = "Salesforce clock offset {SkewSeconds:F1} s (server {ServerTime:O}, local {LocalTime:O})")]
     public static partial void ClockSkewMeasured(ILogger logger, double skewSeconds, DateTimeOffset serverTime, DateTimeOffset localTime);
 
+    [LoggerMessage(EventId = 1020, EventName = "ClockSkewIgnored", Level = LogLevel.Warning, Message = "The Date header of {Host} ({ServerTime:O}, local {LocalTime:O}) is more than {MaxSkewHours:F0} h off and is not used for clock-skew compensation")]
+    public static partial void ClockSkewIgnored(ILogger logger, string host, DateTimeOffset serverTime, DateTimeOffset localTime, double maxSkewHours);
+
+    [LoggerMessage(EventId = 1021, EventName = "ResponseTooLarge", Level = LogLevel.Warning, Message = "{Host} answered {StatusCode} with a body over {MaxBytes} bytes; it was not read")]
+    public static partial void ResponseTooLarge(ILogger logger, string host, int statusCode, int maxBytes);
+
     [LoggerMessage(EventId = 1007, EventName = "RetryingWithFreshAssertion", Level = LogLevel.Warning, Message = "Salesforce answered 'expired authorization code'; retrying once with a fresh assertion corrected by {SkewSeconds:F1} s (server {ServerTime:O}, local {LocalTime:O})")]
     public static partial void RetryingWithFreshAssertion(ILogger logger, double skewSeconds, DateTimeOffset? serverTime, DateTimeOffset localTime);
 

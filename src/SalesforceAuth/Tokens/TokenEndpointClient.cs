@@ -185,10 +185,37 @@ internal sealed class TokenEndpointClient
 
         // A fresh request (and so a fresh assertion, with the latest skew correction) for every attempt: a retried
         // assertion could be close to its expiry after the backoff (reference §2.5). Redirects re-POST the same body.
-        var skew = ClockSkew.GetCompensation(_options.ClockSkewCompensation);
-        var grantRequest = _grant.CreateRequest(new TokenGrantContext(TokenEndpoint, _timeProvider.GetUtcNow() + skew, skew, state.Overrides));
+        var grantRequest = CreateGrantRequest(state.Overrides);
         state.Request = grantRequest;
         return await PostFormAsync(TokenEndpoint, grantRequest.Form, grantRequest.Authorization, grantRequest, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Builds the grant's request at the local time moved onto Salesforce's clock by the measured skew (bounded by
+    /// <see cref="ClockSkewTracker.MaxSkew"/>). Assertion times that cannot be computed (a local clock at the very end of
+    /// the calendar) are a typed error, never an <see cref="ArgumentOutOfRangeException"/>.
+    /// </summary>
+    /// <param name="overrides">Per-request overrides.</param>
+    /// <returns>The request.</returns>
+    public TokenGrantRequest CreateGrantRequest(SalesforceTokenRequest? overrides)
+    {
+        var skew = ClockSkew.GetCompensation(_options.ClockSkewCompensation);
+        var localTime = _timeProvider.GetUtcNow();
+        try
+        {
+            return _grant.CreateRequest(new TokenGrantContext(TokenEndpoint, ClockSkewTracker.Apply(localTime, skew), skew, overrides));
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            var error = ClientSideError(SalesforceReason.InvalidRequest, default, $"The assertion's times could not be computed from the local clock ({localTime:O}, corrected by {skew.TotalSeconds:F0} s): set the system clock right (NTP).", null, localTime, ClockSkew.ServerTime);
+            throw new SalesforceAuthenticationException(error.Message, ex)
+            {
+                Reason = error.Reason,
+                Flow = error.Flow,
+                IsTransient = false,
+                Diagnosis = error.Diagnosis,
+            };
+        }
     }
 
     /// <summary>
@@ -242,10 +269,17 @@ internal sealed class TokenEndpointClient
                     }
                 }
 
-                var serverTime = ClockSkew.Observe(response, localTime);
-                if (serverTime is { } observed)
+                var serverTime = response.Headers.Date;
+                if (serverTime is { } observed && ClockSkewTracker.IsBelievable(response))
                 {
-                    Log.ClockSkewMeasured(_logger, (observed - localTime).TotalSeconds, observed, localTime);
+                    if (ClockSkew.Observe(observed, localTime))
+                    {
+                        Log.ClockSkewMeasured(_logger, (observed - localTime).TotalSeconds, observed, localTime);
+                    }
+                    else
+                    {
+                        Log.ClockSkewIgnored(_logger, target.Authority, observed, localTime, ClockSkewTracker.MaxSkew.TotalHours);
+                    }
                 }
 
                 if (IsRedirect(response.StatusCode))
@@ -254,15 +288,23 @@ internal sealed class TokenEndpointClient
                     continue;
                 }
 
-                string body;
+                byte[]? bytes;
                 try
                 {
-                    body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                    bytes = await ResponseBody.ReadAsync(response.Content, ResponseBody.MaxBytes, cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
                 {
                     throw new TimeoutException($"The endpoint {target.Authority} did not finish its answer within HttpClient.Timeout.", ex);
                 }
+
+                if (bytes is null)
+                {
+                    Log.ResponseTooLarge(_logger, target.Authority, (int)response.StatusCode, ResponseBody.MaxBytes);
+                    throw ClientSideError(SalesforceReason.UnexpectedResponse, response.StatusCode, $"The endpoint {target.Authority} answered {(int)response.StatusCode} with a body over {ResponseBody.MaxBytes / 1024} KB; Salesforce's OAuth answers are a few KB, so it was not read further. A proxy or another server answers in Salesforce's place: check LoginUrl and the network path.", grantRequest, localTime, serverTime);
+                }
+
+                var body = ResponseBody.Decode(response.Content, bytes);
 
                 return new TokenEndpointResponse
                 {

@@ -2,7 +2,7 @@ using System.Net;
 
 namespace SalesforceAuth.Tokens;
 
-/// <summary>One answer of the token endpoint, read in full (the body is a secret on success: never log it).</summary>
+/// <summary>One answer of the token endpoint, read in full up to <see cref="Internal.ResponseBody.MaxBytes"/> (the body is a secret on success: never log it).</summary>
 internal sealed class TokenEndpointResponse
 {
     /// <summary>The HTTP status.</summary>

@@ -138,8 +138,18 @@ internal sealed class TokenLifecycleClient
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         try
         {
-            using var response = await _httpClient.SendAsync(message, HttpCompletionOption.ResponseContentRead, linked.Token).ConfigureAwait(false);
-            var bytes = await response.Content.ReadAsByteArrayAsync(linked.Token).ConfigureAwait(false);
+            using var response = await _httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            var bytes = await ResponseBody.ReadAsync(response.Content, ResponseBody.MaxBytes, linked.Token).ConfigureAwait(false);
+            if (bytes is null)
+            {
+                Log.ResponseTooLarge(_logger, uri.Authority, (int)response.StatusCode, ResponseBody.MaxBytes);
+                throw new SalesforceAuthenticationException($"The userinfo endpoint {uri.Authority} answered {(int)response.StatusCode} with a body over {ResponseBody.MaxBytes / 1024} KB; Salesforce's userinfo is a few KB, so it was not read further.")
+                {
+                    Reason = SalesforceReason.UnexpectedResponse,
+                    StatusCode = response.StatusCode,
+                };
+            }
+
             var mediaType = response.Content.Headers.ContentType?.MediaType;
             if (!response.IsSuccessStatusCode)
             {
@@ -200,8 +210,9 @@ internal sealed class TokenLifecycleClient
             };
             return true;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
         {
+            // InvalidOperationException: a string value that is not valid UTF-16 (a lone surrogate escape) cannot be read.
             problem = "the introspection response is not valid JSON";
             return false;
         }
@@ -214,26 +225,28 @@ internal sealed class TokenLifecycleClient
     /// <returns>The claims.</returns>
     internal static SalesforceUserInfo ParseUserInfo(byte[] body, HttpStatusCode status, Uri uri)
     {
-        JsonElement root;
         try
         {
             using var document = JsonDocument.Parse(body);
-            root = document.RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            root = default;
-        }
-
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            throw new SalesforceAuthenticationException($"The userinfo endpoint {uri.Authority} answered {(int)status} without a JSON object.")
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
             {
-                Reason = SalesforceReason.UnexpectedResponse,
-                StatusCode = status,
-            };
+                return ReadUserInfo(document.RootElement.Clone());
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
+        {
+            // InvalidOperationException: a string claim that is not valid UTF-16 (a lone surrogate escape) cannot be read.
         }
 
+        throw new SalesforceAuthenticationException($"The userinfo endpoint {uri.Authority} answered {(int)status} without a readable JSON object.")
+        {
+            Reason = SalesforceReason.UnexpectedResponse,
+            StatusCode = status,
+        };
+    }
+
+    private static SalesforceUserInfo ReadUserInfo(JsonElement root)
+    {
         var urls = new Dictionary<string, string>(StringComparer.Ordinal);
         if (root.TryGetProperty("urls", out var urlsElement) && urlsElement.ValueKind == JsonValueKind.Object)
         {

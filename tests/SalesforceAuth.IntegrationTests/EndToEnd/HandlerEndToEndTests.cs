@@ -227,27 +227,25 @@ public sealed class HandlerEndToEndTests
     [Theory]
     [InlineData(302)]
     [InlineData(307)]
-    public async Task SendAsync_UserPrimaryHandlerFollowsRedirects_TheTrapNeverSeesTheToken(int status)
+    public async Task SendAsync_UserPrimaryHandlerFollowsRedirects_NothingReachesTheTrap(int status)
     {
         await using var kit = await EndToEndKit.StartAsync();
         await using var trap = TrapServer.Start();
 
-        // An application that replaces the primary handler after ours turns automatic redirects back on. .NET then
-        // follows the cross-origin redirect itself and drops the Authorization header: the token still never leaves.
+        // An application that replaces the primary handler after ours asks for automatic redirects. .NET would follow
+        // the cross-origin redirect itself (dropping only the Authorization header, not the body or the other headers):
+        // redirects are turned off on whatever primary handler the client ends up with, so the caller gets the 3xx.
         await using var services = kit.Services(s => s.AddSalesforceClient("crm", o => kit.Configure(o))
             .AddHttpClient()
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = true }));
         var client = services.GetRequiredService<IHttpClientFactory>().CreateClient("crm");
-        var token = await services.GetRequiredService<ISalesforceTokenProvider>().GetTokenAsync("crm", cancellationToken: EndToEndKit.Cancel);
+        await services.GetRequiredService<ISalesforceTokenProvider>().GetTokenAsync("crm", cancellationToken: EndToEndKit.Cancel);
 
         kit.Fake.InjectApiFault(FakeFault.Redirect(new Uri(trap.Url, "/collect?from=pod"), status));
         using var response = await client.PostAsync(Accounts, new StringContent("""{"Name":"Acme"}""", Encoding.UTF8, "application/json"), EndToEndKit.Cancel);
 
-        var head = Assert.Single(trap.Requests);
-        Assert.StartsWith(status == 307 ? "POST /collect?from=pod HTTP/1.1\r\n" : "GET /collect?from=pod HTTP/1.1\r\n", head, StringComparison.Ordinal);
-        Assert.DoesNotContain("Authorization", head, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain(token.AccessToken, head, StringComparison.Ordinal);
-        Assert.DoesNotContain(kit.Org.OrgId[..15] + "!", head, StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode)status, response.StatusCode);
+        Assert.Empty(trap.Requests);
         Assert.Equal(1, kit.JwtRequests);
     }
 

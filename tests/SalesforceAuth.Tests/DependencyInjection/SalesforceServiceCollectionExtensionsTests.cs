@@ -157,6 +157,53 @@ public sealed class SalesforceServiceCollectionExtensionsTests
         Assert.False(FollowsRedirects(Walk(factory.CreateHandler("custom")).Last()));
     }
 
+    [Fact]
+    public void PrimaryHandlerFollowingRedirects_ConfiguredByTheApplication_TurnedOffWhateverTheOrder()
+    {
+        var services = new ServiceCollection();
+        services.ConfigureHttpClientDefaults(b => b.ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { AllowAutoRedirect = true }));
+        var crm = services.AddSalesforceClient("crm", Configure);
+        crm.AddHttpClient().ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { AllowAutoRedirect = true });
+        services.AddHttpClient("wrapped")
+            .AddSalesforceAuthentication("crm")
+            .ConfigurePrimaryHttpMessageHandler(() => new PassThroughHandler { InnerHandler = new SocketsHttpHandler { AllowAutoRedirect = true } });
+        services.ConfigureHttpClientDefaults(b => b.ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = true }));
+        using var provider = services.BuildServiceProvider();
+        var factory = provider.GetRequiredService<IHttpMessageHandlerFactory>();
+
+        Assert.False(FollowsRedirects(Walk(factory.CreateHandler("crm")).Last()));
+        Assert.False(FollowsRedirects(Walk(factory.CreateHandler("wrapped")).Last()));
+        Assert.False(FollowsRedirects(Walk(factory.CreateHandler(DefaultTokenSourceFactory.BackchannelClientName)).Last()));
+    }
+
+    [Fact]
+    public async Task AddHttpClient_PrimaryHandlerWithAutoRedirect_RedirectToAnotherLoopbackHostNotFollowed()
+    {
+        using var pod = WireMock.Server.WireMockServer.Start();
+        using var trap = WireMock.Server.WireMockServer.Start();
+        pod.Given(WireMock.RequestBuilders.Request.Create().UsingAnyMethod())
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(307).WithHeader("Location", $"http://127.0.0.1:{trap.Port}/steal"));
+        trap.Given(WireMock.RequestBuilders.Request.Create().UsingAnyMethod()).RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200).WithBody("trap"));
+        var source = new FakeTokenSource { Instance = _ => new Uri($"http://localhost:{pod.Port}") };
+        var services = new ServiceCollection();
+        services.AddSingleton<ISalesforceTokenSourceFactory>(new FakeSourceFactory(source));
+        services.AddSalesforceClient("crm", o =>
+        {
+            Configure(o);
+            o.AllowInsecureLoopback = true;
+        }).AddHttpClient().ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { AllowAutoRedirect = true });
+        using var provider = services.BuildServiceProvider();
+        var client = provider.GetRequiredService<IHttpClientFactory>().CreateClient("crm");
+
+        using var response = await client.PostAsync("/services/data/v62.0/sobjects/Account", new StringContent("""{"Name":"Acme"}"""), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.TemporaryRedirect, response.StatusCode);
+        Assert.Empty(trap.LogEntries);
+        Assert.StartsWith("Bearer ", Assert.Single(pod.LogEntries).RequestMessage.Headers!["Authorization"].ToString(), StringComparison.Ordinal);
+    }
+
+    private sealed class PassThroughHandler : DelegatingHandler;
+
     private static bool FollowsRedirects(HttpMessageHandler primary) => primary switch
     {
         SocketsHttpHandler sockets => sockets.AllowAutoRedirect,

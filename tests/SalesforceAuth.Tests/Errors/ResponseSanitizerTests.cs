@@ -29,4 +29,31 @@ public sealed class ResponseSanitizerTests
 
     [Fact]
     public void Excerpt_Null_IsEmpty() => Assert.Equal(string.Empty, ResponseSanitizer.Excerpt(null));
+
+    [Theory]
+    [InlineData("5Aep8614iLMDq661ePDmPEgaAW9OhL3JKkDpB4xReb54pZebnUG0h6Sb4KUVDpNtWEofWM39yg", 31)]
+    [InlineData("5Aep8614iLMDq661ePDmPEgaAW9OhL3JKkDpB4xReb54pZebnUG0h6Sb4KUVDpNtWEofWM39yg", 12)]
+    [InlineData("00D5g00000XXXXX!AQ0AQH0dMHZfz972SECRETACCESSTOKENVALUE", 14)]
+    public void Excerpt_CredentialStraddlingCharacter4096_RedactedWhole(string credential, int headBefore4096)
+    {
+        // Whitespace collapses, so the credential is the first printable text however far in it starts.
+        var text = new string(' ', 4096 - headBefore4096) + credential + " tail";
+
+        var excerpt = ResponseSanitizer.Excerpt(text);
+
+        Assert.Equal("[redacted] tail", excerpt);
+    }
+
+    [Fact]
+    public void MapRestError_CredentialStraddlingByte4096_NotInTheExcerpt()
+    {
+        const string credential = "00D5g00000XXXXX!AQ0AQH0dMHZfz972SECRETACCESSTOKENVALUE";
+        var body = System.Text.Encoding.UTF8.GetBytes(new string(' ', 4096 - 14) + credential);
+
+        var error = Assert.IsAssignableFrom<SalesforceAuthenticationException>(
+            SalesforceErrorMapper.MapRestError(System.Net.HttpStatusCode.Unauthorized, "text/plain", body, new Uri("https://acme.my.salesforce.com/services/data"), null, null));
+
+        Assert.DoesNotContain(error.Diagnosis.Facts.Values, v => v.Contains("00D5g", StringComparison.Ordinal));
+        Assert.DoesNotContain("00D5g", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -255,6 +255,38 @@ public sealed class SalesforceAuthenticationHandlerTests
         Assert.False(SalesforceAuthenticationHandler.IsReplayable(new MultipartContent { new StringContent("a"), new StreamContent(Stream.Null) }));
     }
 
+    [Fact]
+    public async Task SendAsync_InnerHandlerFollowedARedirectToAnotherHost_AnswerRefused()
+    {
+        var (client, terminal, _, _) = Create();
+        terminal.Respond = request =>
+        {
+            // What a redirect-following primary handler does: the request now names the host that answered.
+            request.RequestUri = new Uri("https://attacker.example/collect");
+            return new HttpResponseMessage(HttpStatusCode.OK) { RequestMessage = request, Content = new StringContent("not Salesforce") };
+        };
+
+        var error = await Assert.ThrowsAsync<SalesforceUntrustedInstanceException>(() => client.GetAsync("/services/data/v62.0/limits", TestContext.Current.CancellationToken));
+
+        Assert.Equal(SalesforceReason.UntrustedInstanceUrl, error.Reason);
+        Assert.Equal("attacker.example", error.RefusedHost);
+    }
+
+    [Fact]
+    public async Task SendAsync_InnerHandlerFollowedARedirectOnTheSameInstance_AnswerKept()
+    {
+        var (client, terminal, _, _) = Create();
+        terminal.Respond = request =>
+        {
+            request.RequestUri = new Uri(Pod1, "/services/data/v63.0/limits");
+            return new HttpResponseMessage(HttpStatusCode.OK) { RequestMessage = request };
+        };
+
+        using var response = await client.GetAsync("/services/data/v62.0/limits", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
     private static (HttpClient Client, RecordingHandler Terminal, FakeTokenSource Source, SalesforceAuthenticationHandler Handler) Create()
     {
         var source = new FakeTokenSource();

@@ -1,3 +1,4 @@
+using System.Net;
 using SalesforceAuth.Tokens;
 
 namespace SalesforceAuth.Tests.Tokens;
@@ -7,28 +8,15 @@ public sealed class ClockSkewTrackerTests
     private static readonly DateTimeOffset Local = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public void Observe_DateHeader_MeasuresServerMinusLocal()
+    public void Observe_ServerAhead_MeasuresServerMinusLocal()
     {
         var tracker = new ClockSkewTracker();
-        using var response = new HttpResponseMessage();
-        response.Headers.Date = Local.AddMinutes(7);
 
-        Assert.Equal(Local.AddMinutes(7), tracker.Observe(response, Local));
+        Assert.True(tracker.Observe(Local.AddMinutes(7), Local));
 
         Assert.Equal(TimeSpan.FromMinutes(7), tracker.MeasuredSkew);
         Assert.Equal(TimeSpan.FromMinutes(7), tracker.GetCompensation(enabled: true));
         Assert.Equal(TimeSpan.Zero, tracker.GetCompensation(enabled: false));
-    }
-
-    [Fact]
-    public void Observe_NoDateHeader_KeepsPreviousMeasurement()
-    {
-        var tracker = new ClockSkewTracker();
-        tracker.Observe(Local.AddSeconds(-30), Local);
-        using var response = new HttpResponseMessage();
-
-        Assert.Null(tracker.Observe(response, Local));
-        Assert.Equal(TimeSpan.FromSeconds(-30), tracker.MeasuredSkew);
     }
 
     [Fact]
@@ -41,5 +29,60 @@ public sealed class ClockSkewTrackerTests
 
         Assert.Equal(TimeSpan.Zero, tracker.GetCompensation(enabled: true));
         Assert.Equal(TimeSpan.FromMilliseconds(-900), tracker.MeasuredSkew);
+    }
+
+    [Fact]
+    public void GetCompensation_ServerBehind_MovesAssertionTimesBack()
+    {
+        var tracker = new ClockSkewTracker();
+
+        tracker.Observe(Local.AddMinutes(-7), Local);
+
+        // Both directions are corrected: a server clock behind ours is as fatal to an assertion as one ahead.
+        Assert.Equal(TimeSpan.FromMinutes(-7), tracker.GetCompensation(enabled: true));
+    }
+
+    [Fact]
+    public void Observe_BeyondMaxSkew_IgnoredAndPreviousMeasurementKept()
+    {
+        var tracker = new ClockSkewTracker();
+        tracker.Observe(Local.AddMinutes(3), Local);
+
+        Assert.False(tracker.Observe(DateTimeOffset.MaxValue, Local));
+        Assert.False(tracker.Observe(DateTimeOffset.MinValue, Local));
+        Assert.False(tracker.Observe(Local + ClockSkewTracker.MaxSkew + TimeSpan.FromSeconds(1), Local));
+        Assert.False(tracker.Observe(Local - ClockSkewTracker.MaxSkew - TimeSpan.FromSeconds(1), Local));
+
+        Assert.Equal(TimeSpan.FromMinutes(3), tracker.GetCompensation(enabled: true));
+        Assert.True(tracker.Observe(Local - ClockSkewTracker.MaxSkew, Local));
+        Assert.Equal(-ClockSkewTracker.MaxSkew, tracker.GetCompensation(enabled: true));
+    }
+
+    [Theory]
+    [InlineData(200, "application/json", true)]
+    [InlineData(400, "application/json", true)]
+    [InlineData(401, "application/json; charset=UTF-8", true)]
+    [InlineData(503, "application/json", false)]
+    [InlineData(500, "application/json", false)]
+    [InlineData(302, "application/json", false)]
+    [InlineData(407, "application/json", false)]
+    [InlineData(200, "text/html", false)]
+    [InlineData(400, "text/html", false)]
+    [InlineData(200, null, false)]
+    public void IsBelievable_OnlySalesforceShapedAnswers(int status, string? mediaType, bool believable)
+    {
+        using var response = new HttpResponseMessage((HttpStatusCode)status) { Content = new StringContent("{}") };
+        response.Content.Headers.ContentType = mediaType is null ? null : System.Net.Http.Headers.MediaTypeHeaderValue.Parse(mediaType);
+
+        Assert.Equal(believable, ClockSkewTracker.IsBelievable(response));
+    }
+
+    [Fact]
+    public void Apply_AtTheEdgesOfTheCalendar_NeverOverflows()
+    {
+        Assert.Equal(DateTimeOffset.MaxValue, ClockSkewTracker.Apply(DateTimeOffset.MaxValue, TimeSpan.FromHours(1)));
+        Assert.Equal(DateTimeOffset.MinValue, ClockSkewTracker.Apply(DateTimeOffset.MinValue, TimeSpan.FromHours(-1)));
+        Assert.Equal(Local.AddHours(-1), ClockSkewTracker.Apply(Local, TimeSpan.FromHours(-1)));
+        Assert.Equal(Local.AddHours(1), ClockSkewTracker.Apply(Local.ToOffset(TimeSpan.FromHours(14)), TimeSpan.FromHours(1)));
     }
 }

@@ -1,0 +1,90 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using SalesforceAuth.Assertions;
+using SalesforceAuth.Tests.TestSupport;
+
+namespace SalesforceAuth.Tests.Assertions;
+
+/// <summary>Keys larger than 2048 bits sign into buffers big enough, and no signed assertion is left in the shared pool.</summary>
+public sealed class SignatureBufferTests
+{
+    private static readonly AssertionParameters Parameters = SamlTestSupport.Parameters(SamlTestSupport.Start, TimeSpan.FromMinutes(3));
+
+    [Theory]
+    [InlineData(3072)]
+    [InlineData(4096)]
+    public void JwtBuild_KeyOver2048Bits_SignsAndVerifies(int bits)
+    {
+        using var rsa = RSA.Create(bits);
+        using var key = SalesforceSigningKey.FromRsa(rsa);
+
+        var jwt = JwtAssertionBuilder.Build(key, Parameters);
+
+        Assert.Equal(bits / 8, Jws.DecodeSegment(jwt.Split('.')[2]).Length);
+        Assert.True(Jws.Verify(jwt, rsa));
+    }
+
+    [Theory]
+    [InlineData(3072)]
+    [InlineData(4096)]
+    public void SamlBuild_KeyOver2048Bits_SignsAndVerifies(int bits)
+    {
+        using var rsa = RSA.Create(bits);
+        using var certificate = SelfSigned(rsa);
+        using var key = SalesforceSigningKey.FromRsa(rsa, certificate);
+
+        var xml = SamlAssertionBuilder.BuildXml(key, Parameters);
+
+        Assert.True(SamlTestSupport.CheckWithSignedXml(xml, certificate));
+    }
+
+    [Fact]
+    public void JwtBuild_PooledBuffers_DoNotKeepTheAssertion()
+    {
+        using var key = TestKeys.NewSigningKey(out var publicKey);
+        publicKey.Dispose();
+
+        var jwt = JwtAssertionBuilder.Build(key, Parameters);
+
+        AssertNotPooled(Encoding.ASCII.GetBytes(jwt.Split('.')[2][..32]));
+    }
+
+    [Fact]
+    public void SamlBuild_PooledBuffers_DoNotKeepTheAssertion()
+    {
+        using var rsa = TestKeys.NewRsa();
+        using var certificate = SelfSigned(rsa);
+        using var key = SalesforceSigningKey.FromRsa(rsa, certificate);
+
+        var assertion = SamlAssertionBuilder.Build(key, Parameters);
+
+        AssertNotPooled(Encoding.ASCII.GetBytes(assertion[..32]));
+        AssertNotPooled("<SignatureValue>"u8.ToArray());
+    }
+
+    /// <summary>
+    /// The shared pool hands the array returned last on this thread back first, per size bucket: renting one array of
+    /// every bucket a builder could have used shows what it returned.
+    /// </summary>
+    private static void AssertNotPooled(byte[] secret)
+    {
+        var rented = new List<byte[]>();
+        try
+        {
+            for (var size = 16; size <= 1024 * 1024; size *= 2)
+            {
+                var array = ArrayPool<byte>.Shared.Rent(size);
+                rented.Add(array);
+                Assert.True(array.AsSpan().IndexOf(secret) < 0, $"A pooled array of {array.Length} bytes still holds the assertion.");
+            }
+        }
+        finally
+        {
+            rented.ForEach(a => ArrayPool<byte>.Shared.Return(a));
+        }
+    }
+
+    private static X509Certificate2 SelfSigned(RSA rsa) => TestKeys.SelfSigned(rsa);
+}
