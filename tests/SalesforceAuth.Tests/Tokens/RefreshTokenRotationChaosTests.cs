@@ -19,7 +19,7 @@ namespace SalesforceAuth.Tests.Tokens;
 public sealed class RefreshTokenRotationChaosTests(ITestOutputHelper output)
 {
     private const string SeedVariable = "SALESFORCEAUTH_FUZZ_SEED";
-    private const int Runs = 60;
+    private const int Runs = 150;
     private const int Callers = 12;
     private const int CallsPerCaller = 6;
 
@@ -44,7 +44,8 @@ public sealed class RefreshTokenRotationChaosTests(ITestOutputHelper output)
             {
                 var client = new SalesforceTokenClient(new HttpClient(handler), Options(), new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56)), refreshTokenStore: store);
                 store.Failing = true;
-                await Task.WhenAll(Enumerable.Range(0, Callers).Select(_ => CallerAsync(client, chaos, totals)));
+                // Not a timing assumption: a generous bound that turns a deadlock into a failure instead of a hung build.
+                await Task.WhenAll(Enumerable.Range(0, Callers).Select(_ => CallerAsync(client, chaos, totals))).WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
 
                 // The store recovers before the process stops, so a rotation whose save failed lands now. (A process
                 // that stops while its store still refuses the save loses the new token: nothing can prevent that.)
@@ -148,7 +149,6 @@ public sealed class RefreshTokenRotationChaosTests(ITestOutputHelper output)
     /// </summary>
     private sealed class RotatingChain
     {
-        private readonly object _gate = new();
         private readonly List<string> _issued = [];
         private readonly Chaos _chaos;
         private readonly string _prefix;
@@ -160,6 +160,9 @@ public sealed class RefreshTokenRotationChaosTests(ITestOutputHelper output)
             _chaos = chaos;
             _issued.Add(prefix + "0");
         }
+
+        /// <summary>Guards the chain and its store alike: one lock, so checks spanning both cannot deadlock.</summary>
+        public object Gate { get; } = new();
 
         public ChaoticStore? Store { get; set; }
 
@@ -173,7 +176,7 @@ public sealed class RefreshTokenRotationChaosTests(ITestOutputHelper output)
         {
             get
             {
-                lock (_gate)
+                lock (Gate)
                 {
                     return _issued[^1];
                 }
@@ -182,7 +185,7 @@ public sealed class RefreshTokenRotationChaosTests(ITestOutputHelper output)
 
         public void Violation(int invariant, string what)
         {
-            lock (_gate)
+            lock (Gate)
             {
                 Violations.Add((invariant, what));
             }
@@ -190,7 +193,7 @@ public sealed class RefreshTokenRotationChaosTests(ITestOutputHelper output)
 
         public int Generation(string? token)
         {
-            lock (_gate)
+            lock (Gate)
             {
                 return token is null ? -1 : _issued.IndexOf(token);
             }
@@ -202,7 +205,7 @@ public sealed class RefreshTokenRotationChaosTests(ITestOutputHelper output)
             var concurrent = Interlocked.Increment(ref _atSalesforce);
             try
             {
-                lock (_gate)
+                lock (Gate)
                 {
                     // Invariant 1: no refresh reaches Salesforce while another is in flight (at Salesforce, or its
                     // rotated token not yet in the store).
@@ -217,7 +220,7 @@ public sealed class RefreshTokenRotationChaosTests(ITestOutputHelper output)
                 }
 
                 await _chaos.PauseAsync(20);
-                lock (_gate)
+                lock (Gate)
                 {
                     var generation = _issued.IndexOf(sent);
                     if (!Revoked && generation >= 0 && generation < _issued.Count - 1)
@@ -249,7 +252,7 @@ public sealed class RefreshTokenRotationChaosTests(ITestOutputHelper output)
     /// </summary>
     private sealed class ChaoticStore : ISalesforceRefreshTokenStore
     {
-        private readonly object _gate = new();
+        private readonly object _gate;
         private readonly RotatingChain _chain;
         private readonly Chaos _chaos;
         private string _durable;
@@ -258,6 +261,7 @@ public sealed class RefreshTokenRotationChaosTests(ITestOutputHelper output)
         {
             _chain = chain;
             _chaos = chaos;
+            _gate = chain.Gate;
             _durable = chain.Current;
             chain.Store = this;
         }
