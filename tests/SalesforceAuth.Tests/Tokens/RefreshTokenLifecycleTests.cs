@@ -164,6 +164,22 @@ public sealed class RefreshTokenLifecycleTests
     }
 
     [Fact]
+    public async Task RequestTokenAsync_StoreReadReturnsARetiredToken_SendsTheCurrentOne()
+    {
+        var next = new ConcurrentQueue<string>([Rt2, Rt3]);
+        using var handler = new ScriptedHandler(_ => Task.FromResult(Json(200, Success(next.TryDequeue(out var rt) ? rt : null))));
+        var store = new StaleReplicaStore(Rt1);
+        var client = Client(handler, store);
+
+        await client.RequestTokenAsync(cancellationToken: Ct);
+        await client.RequestTokenAsync(cancellationToken: Ct);
+
+        // The replica still answers Rt1 after Rt2 was saved: sending Rt1 again would revoke the chain.
+        Assert.Equal([Rt1, Rt2], handler.Requests.Select(r => r.Form["refresh_token"]).ToArray());
+        Assert.Equal([Rt2, Rt3], store.Saved);
+    }
+
+    [Fact]
     public async Task RequestTokenAsync_OverrideOfAnotherChainRotates_RetiredOverrideSendsItsSuccessorAndTheStoreIsUntouched()
     {
         const string UserRt1 = "5Aep861USER-ONE";
@@ -332,6 +348,20 @@ public sealed class RefreshTokenLifecycleTests
             SaveStarted.TrySetResult((refreshToken, previousRefreshToken));
             await ReleaseSave.Task;
             _value = refreshToken;
+        }
+    }
+
+    /// <summary>Reads from a replica that never catches up: always the initial token.</summary>
+    private sealed class StaleReplicaStore(string initial) : ISalesforceRefreshTokenStore
+    {
+        public List<string> Saved { get; } = [];
+
+        public Task<string?> GetAsync(CancellationToken cancellationToken = default) => Task.FromResult<string?>(initial);
+
+        public Task SaveAsync(string refreshToken, string? previousRefreshToken, CancellationToken cancellationToken = default)
+        {
+            Saved.Add(refreshToken);
+            return Task.CompletedTask;
         }
     }
 
