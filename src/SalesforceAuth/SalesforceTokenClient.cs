@@ -97,9 +97,9 @@ public sealed class SalesforceTokenClient
     public TimeSpan? ClockSkew => _endpoint.ClockSkew.MeasuredSkew;
 
     /// <summary>
-    /// Requests a new token, with per-request overrides. For the refresh flow, concurrent requests with the same refresh
-    /// token share one token endpoint request, and a rotated refresh token is saved to the store before the token is
-    /// returned. When a client secret is configured and <see cref="SalesforceClientOptions.UseIntrospection"/> is on,
+    /// Requests a new token, with per-request overrides. For the refresh flow, concurrent requests with tokens of the
+    /// same refresh token chain share one token endpoint request, and a rotated refresh token is saved to the store
+    /// before the token is returned. When a client secret is configured and <see cref="SalesforceClientOptions.UseIntrospection"/> is on,
     /// the token's <see cref="SalesforceToken.ExpiresAt"/> comes from introspection (a failed introspection only falls
     /// back to <see cref="SalesforceClientOptions.SessionLifetime"/>).
     /// </summary>

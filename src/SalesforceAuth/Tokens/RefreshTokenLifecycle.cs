@@ -4,12 +4,24 @@ using SalesforceAuth.Internal;
 namespace SalesforceAuth.Tokens;
 
 /// <summary>
-/// The refresh token flow's safety rules (reference §5.3, §5.4): one refresh in flight per refresh token (concurrent
-/// callers share its result); a rotated refresh token is saved to the <see cref="ISalesforceRefreshTokenStore"/>, and
-/// the save awaited, before the new access token is handed out; a refresh token that has been rotated away is never
-/// sent again by this process; <c>token request is already being processed</c> (another process refreshing the same
-/// token) is answered by waiting for that process to store its result, never by resending the same token.
+/// The refresh token flow under refresh token rotation: each refresh returns a new refresh token and retires the one
+/// sent, and presenting a retired one again revokes the whole chain (Salesforce Help, Knowledge Article 005316711,
+/// https://help.salesforce.com/s/articleView?id=005316711&amp;type=1). So each chain of refresh tokens is rotated
+/// linearizably: one run at a time does refresh, then save, then publish, and every caller that arrives meanwhile
+/// (holding any token of the chain) joins that run instead of starting another. The rotated token becomes the chain's
+/// current token only once the <see cref="ISalesforceRefreshTokenStore"/> holds it, so saves land in rotation order and
+/// the store never ends on a token Salesforce has retired; a retired token is never sent again by this process.
+/// <c>token request is already being processed</c> (another process refreshing the same token; Salesforce Summer '24
+/// release notes, https://help.salesforce.com/s/articleView?id=release-notes.rn_security_refresh_token_requests.htm&amp;release=250&amp;type=5)
+/// is answered by waiting for that process to store its result, never by resending the same token.
 /// </summary>
+/// <remarks>
+/// A failed save: Salesforce has already retired the old token, so the new one must not be lost. It is kept in memory
+/// as the chain's pending save, the request fails with a transient <see cref="SalesforceAuthenticationException"/>
+/// (carrying no token), and the chain's next run saves it before anything else: nothing refreshes meanwhile (the store
+/// would hold a retired token) and the withheld access token is handed out once the save lands, if still fresh. A process
+/// that stops while its store still refuses the save loses the new token; the error log says so.
+/// </remarks>
 internal sealed class RefreshTokenLifecycle
 {
     /// <summary>How long to wait, in turn, for another process to store a rotated token after <c>token request is already being processed</c>.</summary>
@@ -23,13 +35,14 @@ internal sealed class RefreshTokenLifecycle
     private readonly ILogger _logger;
     private readonly SalesforceMetrics _metrics;
     private readonly object _gate = new();
-    private readonly Dictionary<string, Task<SalesforceToken>> _inflight = new(StringComparer.Ordinal);
 
-    // Rotated-away refresh token -> its successor. Presenting a rotated token again revokes the chain (§5.3), so any
-    // path that would send one (a stale store read, a caller's override, a cache renewal) sends the latest instead.
-    private readonly Dictionary<string, string> _successors = new(StringComparer.Ordinal);
-    private PendingSave? _pending;
-    private Task<SalesforceToken?>? _pendingRetry;
+    // The chain whose current token lives in the store (the configured connection's).
+    private readonly Chain _stored = new(saves: true);
+
+    // Every refresh token this process has read, sent or been given -> its chain, so a caller holding any of them (a
+    // stale store read, an override, a token handed out before a rotation) joins that chain's run and never sends a
+    // retired token. Grows by one entry per rotation; a chain of an override that never rotated is dropped after its run.
+    private readonly Dictionary<string, Chain> _chains = new(StringComparer.Ordinal);
 
     /// <summary>Creates the lifecycle.</summary>
     /// <param name="options">The settings.</param>
@@ -51,199 +64,198 @@ internal sealed class RefreshTokenLifecycle
         _logger = logger;
         _metrics = metrics;
         _complete = complete ?? ((token, _) => Task.FromResult(token));
+
+        // The configured token seeds the store: passed again as an override, it is the stored chain's, not a new one.
+        if (!string.IsNullOrEmpty(options.RefreshToken))
+        {
+            _chains[options.RefreshToken] = _stored;
+        }
     }
 
-    /// <summary>The store.</summary>
-    public ISalesforceRefreshTokenStore Store => _store;
-
-    /// <summary>Refreshes: resolves the current refresh token, joins or starts the one refresh for it.</summary>
-    /// <param name="request">Overrides (an explicit refresh token), or <see langword="null"/>.</param>
-    /// <param name="cancellationToken">Stops this caller's wait; a shared refresh continues for the others.</param>
+    /// <summary>Refreshes: joins the run of the chain the refresh token belongs to, or starts it.</summary>
+    /// <param name="request">Overrides (an explicit refresh token), or <see langword="null"/> for the stored one.</param>
+    /// <param name="cancellationToken">Stops this caller's wait; the run continues for the others.</param>
     /// <returns>The token.</returns>
-    public async Task<SalesforceToken> RequestTokenAsync(SalesforceTokenRequest? request, CancellationToken cancellationToken)
+    public Task<SalesforceToken> RequestTokenAsync(SalesforceTokenRequest? request, CancellationToken cancellationToken)
     {
-        var explicitToken = request?.RefreshToken;
-        if (explicitToken is null && Volatile.Read(ref _pending) is not null)
+        Task<SalesforceToken> run;
+        lock (_gate)
         {
-            var recovered = await RetryPendingSaveAsync(cancellationToken).ConfigureAwait(false);
-            if (recovered is not null)
+            var chain = ChainOfLocked(request?.RefreshToken);
+            if (chain.Run is { } running)
             {
-                return recovered;
+                Log.RefreshJoined(_logger, _options.ClientId);
+                run = running;
+            }
+            else
+            {
+                // The run belongs to no caller: one caller giving up must not fail the others, nor abandon a rotation
+                // half-way (the token endpoint client bounds the request by TotalTimeout).
+                run = chain.Run = RunAsync(chain, request?.Username);
             }
         }
 
-        var refreshToken = explicitToken ?? await ReadStoreAsync(cancellationToken).ConfigureAwait(false);
-        if (string.IsNullOrEmpty(refreshToken))
+        return run.WaitAsync(cancellationToken);
+    }
+
+    private Chain ChainOfLocked(string? refreshToken)
+    {
+        if (refreshToken is null)
+        {
+            return _stored;
+        }
+
+        if (!_chains.TryGetValue(refreshToken, out var chain))
+        {
+            chain = new Chain(saves: false) { Current = refreshToken };
+            _chains[refreshToken] = chain;
+        }
+
+        return chain;
+    }
+
+    private async Task<SalesforceToken> RunAsync(Chain chain, string? username)
+    {
+        // Leave the caller's lock before any work.
+        await Task.Yield();
+        try
+        {
+            if (chain.Pending is { } pending)
+            {
+                await SaveAsync(chain, pending).ConfigureAwait(false);
+                Log.RefreshTokenSaveRecovered(_logger, _options.ClientId);
+                if (!pending.Token.IsExpired(_timeProvider.GetUtcNow()))
+                {
+                    return await _complete(pending.Token, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+
+            var refreshToken = chain.Saves ? await ReadStoreAsync().ConfigureAwait(false) : chain.Current!;
+            var (token, sent) = await SendAsync(chain, refreshToken, username).ConfigureAwait(false);
+            if (token.RefreshToken is { Length: > 0 } rotated && !string.Equals(rotated, sent, StringComparison.Ordinal))
+            {
+                await RotateAsync(chain, sent, rotated, token).ConfigureAwait(false);
+            }
+
+            return await _complete(token, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                chain.Run = null;
+
+                // An override that never rotated leaves nothing to protect: forget it, so per-user tokens do not pile up.
+                if (!chain.Saves && !chain.Rotated)
+                {
+                    _chains.Remove(chain.Current!);
+                }
+            }
+        }
+    }
+
+    private async Task<(SalesforceToken Token, string Sent)> SendAsync(Chain chain, string refreshToken, string? username)
+    {
+        while (true)
+        {
+            try
+            {
+                var token = await _send(new SalesforceTokenRequest { Username = username, RefreshToken = refreshToken }, CancellationToken.None).ConfigureAwait(false);
+                return (token, refreshToken);
+            }
+            catch (SalesforceAuthenticationException ex) when (ex.Reason == SalesforceReason.RefreshInProgress && chain.Saves)
+            {
+                // Another process holds the same refresh token and is refreshing it. Resending it would be refused
+                // again, or with rotation count as reuse: wait for the other process to store its successor and use that.
+                var successor = await WaitForForeignRotationAsync(refreshToken).ConfigureAwait(false);
+                if (successor is null)
+                {
+                    throw;
+                }
+
+                refreshToken = successor;
+            }
+        }
+    }
+
+    private async Task RotateAsync(Chain chain, string retired, string rotated, SalesforceToken token)
+    {
+        lock (_gate)
+        {
+            _chains[rotated] = chain;
+            chain.Rotated = true;
+        }
+
+        if (!chain.Saves)
+        {
+            // An override's chain is the caller's to persist (it gets the new token in SalesforceToken.RefreshToken).
+            chain.Current = rotated;
+            return;
+        }
+
+        // Salesforce has retired the token the store holds: until the store holds the new one nothing may refresh and
+        // the access token is not handed out, so it is pending first, and stays pending if the save fails.
+        var pending = new PendingSave(rotated, retired, token);
+        chain.Pending = pending;
+        try
+        {
+            await SaveAsync(chain, pending).ConfigureAwait(false);
+        }
+        catch (SalesforceAuthenticationException)
+        {
+            _metrics.RefreshTokenRotations.Add(1, new KeyValuePair<string, object?>("salesforce.outcome", "save_failed"));
+            throw;
+        }
+
+        _metrics.RefreshTokenRotations.Add(1, new KeyValuePair<string, object?>("salesforce.outcome", "saved"));
+        Log.RefreshTokenRotated(_logger, _options.ClientId);
+    }
+
+    /// <summary>Saves a pending rotation; only then is the new token the chain's current one.</summary>
+    private async Task SaveAsync(Chain chain, PendingSave pending)
+    {
+        try
+        {
+            await _store.SaveAsync(pending.RefreshToken, pending.PreviousRefreshToken, CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Any store failure is reported as one typed error; the new token stays pending, not lost.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.RefreshTokenSaveFailed(_logger, _options.ClientId, ex);
+            throw StoreFailure(ex);
+        }
+
+        chain.Pending = null;
+        chain.Current = pending.RefreshToken;
+    }
+
+    /// <summary>Reads the stored chain's token from the store (another process may have rotated it).</summary>
+    private async Task<string> ReadStoreAsync()
+    {
+        var stored = await _store.GetAsync(CancellationToken.None).ConfigureAwait(false);
+        if (string.IsNullOrEmpty(stored))
+        {
+            stored = _options.RefreshToken;
+        }
+
+        if (string.IsNullOrEmpty(stored))
         {
             throw new SalesforceConfigurationException(nameof(_options.RefreshToken), "No refresh token: set RefreshToken, pass SalesforceTokenRequest.RefreshToken, or register an ISalesforceRefreshTokenStore that holds one.");
         }
 
-        return await JoinOrStart(refreshToken, request, saveToStore: explicitToken is null).WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>The latest known successor of a refresh token (itself when it was never rotated here).</summary>
-    /// <param name="refreshToken">The refresh token.</param>
-    /// <returns>The token to send.</returns>
-    public string Latest(string refreshToken)
-    {
         lock (_gate)
         {
-            return LatestLocked(refreshToken);
-        }
-    }
-
-    private async Task<string?> ReadStoreAsync(CancellationToken cancellationToken)
-    {
-        var stored = await _store.GetAsync(cancellationToken).ConfigureAwait(false);
-        return string.IsNullOrEmpty(stored) ? _options.RefreshToken : stored;
-    }
-
-    private Task<SalesforceToken> JoinOrStart(string refreshToken, SalesforceTokenRequest? request, bool saveToStore)
-    {
-        lock (_gate)
-        {
-            refreshToken = LatestLocked(refreshToken);
-            if (_inflight.TryGetValue(refreshToken, out var running))
+            // A token this chain has already moved past (a stale replica, a late write from elsewhere, the seed after
+            // the store was emptied) is retired: sending it would revoke the chain, so the current one is sent instead.
+            if (_stored.Current is { } current && _chains.TryGetValue(stored, out var owner) && owner == _stored)
             {
-                Log.RefreshJoined(_logger, _options.ClientId);
-                return running;
+                return current;
             }
 
-            var completion = new TaskCompletionSource<SalesforceToken>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _inflight[refreshToken] = completion.Task;
-
-            // The shared refresh runs under no caller's cancellation (the token endpoint client bounds it by
-            // TotalTimeout): one caller giving up must not fail the others, nor abandon a rotation half-way.
-            _ = RunAsync(refreshToken, request, saveToStore, completion);
-            return completion.Task;
-        }
-    }
-
-    private async Task RunAsync(string refreshToken, SalesforceTokenRequest? request, bool saveToStore, TaskCompletionSource<SalesforceToken> completion)
-    {
-        await Task.Yield();
-        try
-        {
-            completion.TrySetResult(await RefreshAsync(refreshToken, request, saveToStore).ConfigureAwait(false));
-        }
-#pragma warning disable CA1031 // Handed to every waiter through the shared task.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            completion.TrySetException(ex);
-        }
-        finally
-        {
-            lock (_gate)
-            {
-                _inflight.Remove(refreshToken);
-            }
-        }
-    }
-
-    private async Task<SalesforceToken> RefreshAsync(string refreshToken, SalesforceTokenRequest? request, bool saveToStore)
-    {
-        var overrides = new SalesforceTokenRequest { Username = request?.Username, SubjectToken = request?.SubjectToken, RefreshToken = refreshToken };
-        SalesforceToken token;
-        try
-        {
-            token = await _send(overrides, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (SalesforceAuthenticationException ex) when (ex.Reason == SalesforceReason.RefreshInProgress && saveToStore)
-        {
-            // Another process holds the same refresh token and is refreshing it (§5.4). Resending it would be refused
-            // again, or with rotation count as reuse: wait for the other process to store its successor and use that.
-            var successor = await WaitForForeignRotationAsync(refreshToken).ConfigureAwait(false);
-            if (successor is null)
-            {
-                throw;
-            }
-
-            return await JoinOrStart(successor, request, saveToStore).ConfigureAwait(false);
-        }
-
-        if (token.RefreshToken is { Length: > 0 } rotated && !string.Equals(rotated, refreshToken, StringComparison.Ordinal))
-        {
-            lock (_gate)
-            {
-                _successors[refreshToken] = rotated;
-            }
-
-            if (saveToStore)
-            {
-                await SaveOrKeepPendingAsync(rotated, refreshToken, token).ConfigureAwait(false);
-                _metrics.RefreshTokenRotations.Add(1, new KeyValuePair<string, object?>("salesforce.outcome", "saved"));
-                Log.RefreshTokenRotated(_logger, _options.ClientId);
-            }
-        }
-
-        return await _complete(token, CancellationToken.None).ConfigureAwait(false);
-    }
-
-    private async Task SaveOrKeepPendingAsync(string rotated, string previous, SalesforceToken token)
-    {
-        try
-        {
-            await _store.SaveAsync(rotated, previous, CancellationToken.None).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // Any store failure is reported as one typed error; the new token is kept, not lost.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            Volatile.Write(ref _pending, new PendingSave(rotated, previous, token));
-            _metrics.RefreshTokenRotations.Add(1, new KeyValuePair<string, object?>("salesforce.outcome", "save_failed"));
-            Log.RefreshTokenSaveFailed(_logger, _options.ClientId, ex);
-            throw StoreFailure(ex);
-        }
-    }
-
-    private Task<SalesforceToken?> RetryPendingSaveAsync(CancellationToken cancellationToken)
-    {
-        Task<SalesforceToken?> retry;
-        lock (_gate)
-        {
-            // One save attempt at a time, shared by the callers that arrive meanwhile.
-            retry = _pendingRetry ??= SavePendingAsync();
-        }
-
-        return retry.WaitAsync(cancellationToken);
-    }
-
-    private async Task<SalesforceToken?> SavePendingAsync()
-    {
-        await Task.Yield();
-        try
-        {
-            if (Volatile.Read(ref _pending) is not { } pending)
-            {
-                return null;
-            }
-
-            try
-            {
-                await _store.SaveAsync(pending.RefreshToken, pending.PreviousRefreshToken, CancellationToken.None).ConfigureAwait(false);
-            }
-#pragma warning disable CA1031 // Any store failure is reported as one typed error; the new token stays pending.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                Log.RefreshTokenSaveFailed(_logger, _options.ClientId, ex);
-                throw StoreFailure(ex);
-            }
-
-            Volatile.Write(ref _pending, null);
-            Log.RefreshTokenSaveRecovered(_logger, _options.ClientId);
-
-            // The access token withheld when the save failed is handed out now, if still fresh; otherwise the caller
-            // refreshes with the (now stored) successor.
-            return pending.Token.IsExpired(_timeProvider.GetUtcNow()) ? null : await _complete(pending.Token, CancellationToken.None).ConfigureAwait(false);
-        }
-        finally
-        {
-            lock (_gate)
-            {
-                _pendingRetry = null;
-            }
+            _stored.Current = stored;
+            _chains[stored] = _stored;
+            return stored;
         }
     }
 
@@ -253,25 +265,14 @@ internal sealed class RefreshTokenLifecycle
         {
             Log.RefreshInProgressElsewhere(_logger, _options.ClientId, wait.TotalMilliseconds);
             await Task.Delay(wait, _timeProvider).ConfigureAwait(false);
-            var stored = await ReadStoreAsync(CancellationToken.None).ConfigureAwait(false);
-            if (stored is not null && !string.Equals(Latest(stored), refreshToken, StringComparison.Ordinal))
+            var stored = await ReadStoreAsync().ConfigureAwait(false);
+            if (!string.Equals(stored, refreshToken, StringComparison.Ordinal))
             {
                 return stored;
             }
         }
 
         return null;
-    }
-
-    private string LatestLocked(string refreshToken)
-    {
-        var current = refreshToken;
-        for (var hops = 0; hops <= _successors.Count && _successors.TryGetValue(current, out var next); hops++)
-        {
-            current = next;
-        }
-
-        return current;
     }
 
     private static SalesforceAuthenticationException StoreFailure(Exception inner)
@@ -284,6 +285,28 @@ internal sealed class RefreshTokenLifecycle
             IsTransient = true,
             Diagnosis = new SalesforceDiagnosis(Message),
         };
+    }
+
+    /// <summary>
+    /// One chain of refresh tokens. Its fields other than <see cref="Run"/> are touched only by its run, and runs of a
+    /// chain never overlap (<see cref="Run"/> is set and cleared under the lifecycle's lock).
+    /// </summary>
+    private sealed class Chain(bool saves)
+    {
+        /// <summary>Whether rotations are saved to the store (the stored chain) or left to the caller (an override's).</summary>
+        public bool Saves { get; } = saves;
+
+        /// <summary>The token to send next: the one the store holds (stored chain), or the latest received (override).</summary>
+        public string? Current { get; set; }
+
+        /// <summary>Whether Salesforce has rotated a token of this chain here (so a retired token maps to it).</summary>
+        public bool Rotated { get; set; }
+
+        /// <summary>A rotation Salesforce has made that the store does not hold yet.</summary>
+        public PendingSave? Pending { get; set; }
+
+        /// <summary>The run in flight: refresh, save, publish.</summary>
+        public Task<SalesforceToken>? Run { get; set; }
     }
 
     private sealed record PendingSave(string RefreshToken, string PreviousRefreshToken, SalesforceToken Token);

@@ -280,6 +280,149 @@ public sealed class RefreshAndLifecycleFlowTests
         Assert.Equal(HttpStatusCode.OK, (await kit.ApiAsync(token)).StatusCode);
     }
 
+    [Fact]
+    public async Task Refresh_RotationUnderChaos_ConcurrentCallersFlakyStoreAndRestart_OneRefreshAtATimeAndTheChainSurvives()
+    {
+        // The emulator's own rotation rules judge the lifecycle here: overlapping refreshes of a token are refused
+        // ("token request is already being processed") and a replayed retired token revokes the chain. The seeded
+        // unit test (RefreshTokenRotationChaosTests) explores far more interleavings; this one runs end to end.
+        await using var kit = await FlowKit.StartAsync();
+        kit.App.RefreshTokenRotation = true;
+        var original = kit.Fake.IssueRefreshToken(kit.App, kit.User);
+        var random = new Random(20261202);
+        var store = new FlakyYieldingStore(original, random);
+        var atSalesforce = 0;
+        var overlaps = 0;
+        kit.Fake.GrantProcessing = async (_, _) =>
+        {
+            // One refresh at a time: none at Salesforce and no rotated token being saved when a refresh arrives.
+            if (Interlocked.Increment(ref atSalesforce) > 1 || store.SavesInProgress > 0)
+            {
+                Interlocked.Increment(ref overlaps);
+            }
+
+            await FlakyYieldingStore.PauseAsync(random, 10);
+            Interlocked.Decrement(ref atSalesforce);
+        };
+        var failures = new List<Exception>();
+
+        // Two lifetimes of the process on one store; the store recovers before the first stops.
+        for (var life = 0; life < 2; life++)
+        {
+            var client = kit.Client(kit.Options(SalesforceFlow.RefreshToken, o => o.RefreshToken = original), store);
+            store.Failing = true;
+            await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+            {
+                for (var call = 0; call < 5; call++)
+                {
+                    await FlakyYieldingStore.PauseAsync(random, 20);
+                    try
+                    {
+                        await client.RequestTokenAsync(cancellationToken: Ct);
+                    }
+                    catch (SalesforceAuthenticationException ex) when (ex.IsTransient && ex.InnerException is IOException)
+                    {
+                        // The typed store failure: the rotated token is kept and saved by a later call.
+                    }
+#pragma warning disable CA1031 // Collected and asserted empty.
+                    catch (Exception ex)
+#pragma warning restore CA1031
+                    {
+                        lock (failures)
+                        {
+                            failures.Add(ex);
+                        }
+                    }
+                }
+            })).WaitAsync(TimeSpan.FromMinutes(1), Ct);
+            store.Failing = false;
+            await client.RequestTokenAsync(cancellationToken: Ct);
+        }
+
+        Assert.Empty(failures);
+        Assert.Equal(0, overlaps);
+        Assert.Empty(store.Violations);
+        Assert.True(store.Saved.Count > 2);
+        Assert.Equal(store.Saved.Count, kit.Fake.Counters.TokenRequests("refresh_token", "success"));
+
+        // The store holds the chain's live token: Salesforce still accepts it.
+        Assert.Equal(HttpStatusCode.OK, await RawRefreshAsync(kit, (await store.GetAsync(Ct))!));
+    }
+
+    /// <summary>A store whose calls yield a random number of times (saves long enough for callers to arrive meanwhile) and, while failing, refuse 15% of saves.</summary>
+    private sealed class FlakyYieldingStore(string initial, Random random) : ISalesforceRefreshTokenStore
+    {
+        private readonly Lock _gate = new();
+        private string _current = initial;
+
+        public volatile bool Failing;
+
+        private int _savesInProgress;
+
+        public List<string> Saved { get; } = [];
+
+        public List<string> Violations { get; } = [];
+
+        public int SavesInProgress => Volatile.Read(ref _savesInProgress);
+
+        public static async Task PauseAsync(Random random, int maxYields)
+        {
+            int yields;
+            lock (random)
+            {
+                yields = random.Next(maxYields);
+            }
+
+            for (; yields > 0; yields--)
+            {
+                await Task.Yield();
+            }
+        }
+
+        public async Task<string?> GetAsync(CancellationToken cancellationToken = default)
+        {
+            await PauseAsync(random, 10);
+            lock (_gate)
+            {
+                return _current;
+            }
+        }
+
+        public async Task SaveAsync(string refreshToken, string? previousRefreshToken, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _savesInProgress);
+            try
+            {
+                await PauseAsync(random, 300);
+                bool fail;
+                lock (random)
+                {
+                    fail = Failing && random.NextDouble() < 0.15;
+                }
+
+                if (fail)
+                {
+                    throw new IOException("the database is down");
+                }
+
+                lock (_gate)
+                {
+                    if (!string.Equals(previousRefreshToken, _current, StringComparison.Ordinal))
+                    {
+                        Violations.Add($"save {Saved.Count + 1} does not replace the stored token");
+                    }
+
+                    _current = refreshToken;
+                    Saved.Add(refreshToken);
+                }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _savesInProgress);
+            }
+        }
+    }
+
     private sealed class RecordingStore(string? initial = null) : ISalesforceRefreshTokenStore
     {
         private string? _current = initial;

@@ -125,6 +125,79 @@ public sealed class RefreshTokenLifecycleTests
     }
 
     [Fact]
+    public async Task RequestTokenAsync_CallerArrivesWhileTheRotatedTokenIsBeingSaved_JoinsThatRefreshNotASecondOne()
+    {
+        var next = new ConcurrentQueue<string>([Rt2, Rt3]);
+        using var handler = new ScriptedHandler(_ => Task.FromResult(Json(200, Success(next.TryDequeue(out var rt) ? rt : null))));
+        var store = new GatedStore(Rt1);
+        var client = Client(handler, store);
+
+        var first = client.RequestTokenAsync(cancellationToken: Ct);
+        await store.SaveStarted.Task.WaitAsync(Ct);
+
+        // Rt2 is not in the store yet: refreshing with it now would race this save and could leave the store on a
+        // token Salesforce has retired.
+        var second = client.RequestTokenAsync(cancellationToken: Ct);
+        store.ReleaseSave.SetResult();
+        var tokens = await Task.WhenAll(first, second);
+
+        Assert.Equal([Rt1], handler.Requests.Select(r => r.Form["refresh_token"]).ToArray());
+        Assert.Same(tokens[0], tokens[1]);
+        Assert.Equal(Rt2, await store.GetAsync(Ct));
+    }
+
+    [Fact]
+    public async Task RequestTokenAsync_OverrideHoldsARetiredTokenOfTheStoredChain_RotatesTheStoredChainAndSavesIt()
+    {
+        var next = new ConcurrentQueue<string>([Rt2, Rt3]);
+        using var handler = new ScriptedHandler(_ => Task.FromResult(Json(200, Success(next.TryDequeue(out var rt) ? rt : null))));
+        var store = new FlakyStore(Rt1);
+        var client = Client(handler, store);
+        await client.RequestTokenAsync(cancellationToken: Ct);
+
+        var token = await client.RequestTokenAsync(new SalesforceTokenRequest { RefreshToken = Rt1 }, Ct);
+
+        // Rotating Rt2 without saving Rt3 would leave the store on Rt2, retired: a restart would replay it.
+        Assert.Equal([Rt1, Rt2], handler.Requests.Select(r => r.Form["refresh_token"]).ToArray());
+        Assert.Equal(Rt3, token.RefreshToken);
+        Assert.Equal(Rt3, await store.GetAsync(Ct));
+    }
+
+    [Fact]
+    public async Task RequestTokenAsync_StoreReadReturnsARetiredToken_SendsTheCurrentOne()
+    {
+        var next = new ConcurrentQueue<string>([Rt2, Rt3]);
+        using var handler = new ScriptedHandler(_ => Task.FromResult(Json(200, Success(next.TryDequeue(out var rt) ? rt : null))));
+        var store = new StaleReplicaStore(Rt1);
+        var client = Client(handler, store);
+
+        await client.RequestTokenAsync(cancellationToken: Ct);
+        await client.RequestTokenAsync(cancellationToken: Ct);
+
+        // The replica still answers Rt1 after Rt2 was saved: sending Rt1 again would revoke the chain.
+        Assert.Equal([Rt1, Rt2], handler.Requests.Select(r => r.Form["refresh_token"]).ToArray());
+        Assert.Equal([Rt2, Rt3], store.Saved);
+    }
+
+    [Fact]
+    public async Task RequestTokenAsync_OverrideOfAnotherChainRotates_RetiredOverrideSendsItsSuccessorAndTheStoreIsUntouched()
+    {
+        const string UserRt1 = "5Aep861USER-ONE";
+        const string UserRt2 = "5Aep861USER-TWO";
+        var next = new ConcurrentQueue<string>([UserRt2, Rt3]);
+        using var handler = new ScriptedHandler(_ => Task.FromResult(Json(200, Success(next.TryDequeue(out var rt) ? rt : null))));
+        var store = new FlakyStore(Rt1);
+        var client = Client(handler, store);
+
+        var rotated = await client.RequestTokenAsync(new SalesforceTokenRequest { RefreshToken = UserRt1 }, Ct);
+        await client.RequestTokenAsync(new SalesforceTokenRequest { RefreshToken = UserRt1 }, Ct);
+
+        Assert.Equal(UserRt2, rotated.RefreshToken);
+        Assert.Equal([UserRt1, UserRt2], handler.Requests.Select(r => r.Form["refresh_token"]).ToArray());
+        Assert.Equal(Rt1, await store.GetAsync(Ct));
+    }
+
+    [Fact]
     public async Task RequestTokenAsync_StoreSaveFails_FailsLoudlyKeepsTheNewTokenAndSavesItNextTime()
     {
         using var handler = new ScriptedHandler(_ => Task.FromResult(Json(200, Success(Rt2))));
@@ -275,6 +348,20 @@ public sealed class RefreshTokenLifecycleTests
             SaveStarted.TrySetResult((refreshToken, previousRefreshToken));
             await ReleaseSave.Task;
             _value = refreshToken;
+        }
+    }
+
+    /// <summary>Reads from a replica that never catches up: always the initial token.</summary>
+    private sealed class StaleReplicaStore(string initial) : ISalesforceRefreshTokenStore
+    {
+        public List<string> Saved { get; } = [];
+
+        public Task<string?> GetAsync(CancellationToken cancellationToken = default) => Task.FromResult<string?>(initial);
+
+        public Task SaveAsync(string refreshToken, string? previousRefreshToken, CancellationToken cancellationToken = default)
+        {
+            Saved.Add(refreshToken);
+            return Task.CompletedTask;
         }
     }
 
