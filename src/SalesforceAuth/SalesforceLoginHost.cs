@@ -75,6 +75,21 @@ public sealed class SalesforceLoginHost
     /// </summary>
     public bool IsSharedLoginService => Kind is SalesforceLoginHostKind.Production or SalesforceLoginHostKind.Sandbox;
 
+    /// <summary>
+    /// Whether a token request from this login, with <paramref name="audience"/>, is looked up in production, where
+    /// sandbox users (usernames with a sandbox suffix, see <see cref="SalesforceUsername.GetSandboxSuffix"/>) do not exist:
+    /// the login is <c>login.salesforce.com</c> or a production My Domain, or any other host that is not a sandbox and
+    /// is sent the production audience.
+    /// </summary>
+    /// <param name="audience">The audience sent (<see cref="SalesforceAudience.Value"/>).</param>
+    /// <returns><see langword="true"/> when the request reaches production.</returns>
+    public bool ReachesProduction(string audience)
+    {
+        ArgumentNullException.ThrowIfNull(audience);
+        return IsProduction
+            || (!IsSandbox && string.Equals(audience.TrimEnd('/'), SalesforceAudience.Production, StringComparison.OrdinalIgnoreCase));
+    }
+
     /// <summary>The token endpoint: <c>{LoginUrl}/services/oauth2/token</c>, keeping a site's path prefix.</summary>
     public Uri TokenEndpoint { get; }
 

@@ -21,8 +21,9 @@ public sealed class HostileInputRegressionTests : IDisposable
     {
         Assert.True(Uri.TryCreate(url, UriKind.Absolute, out var uri));
 
-        var problem = TrustedHosts.GetProblem(uri, new SalesforceClientOptions().TrustedDomains, allowInsecureLoopback: false);
+        var trusted = SalesforceLoginHost.Parse(SalesforceClientOptions.ProductionLoginUrl).IsTrusted(uri, SalesforceLoginHost.DefaultTrustedDomains, allowInsecureLoopback: false, out var problem);
 
+        Assert.False(trusted);
         Assert.NotNull(problem);
     }
 

@@ -223,7 +223,7 @@ internal static class SalesforceErrorMapper
             case SalesforceReason.WrongDomain:
                 {
                     var host = context.Endpoint.Host;
-                    var cause = IsSharedLoginHost(host)
+                    var cause = SalesforceLoginHost.FromEndpoint(context.Endpoint).IsSharedLoginService
                         ? $"The token request went to {host}, the shared login service; the client credentials flow needs the org's My Domain (https://<MyDomain>.my.salesforce.com)."
                         : $"The token request went to {host}; if that is a custom domain, use the org's My Domain (https://<MyDomain>.my.salesforce.com) instead.";
                     return Build(row, context, wire, facts, row.Summary, null, [cause]);
@@ -237,9 +237,9 @@ internal static class SalesforceErrorMapper
 
             case SalesforceReason.InvalidClientId:
                 AddPrincipal(facts, context);
-                if (IsSharedLoginHost(context.Endpoint.Host))
+                if (SalesforceLoginHost.FromEndpoint(context.Endpoint) is { IsSharedLoginService: true } shared)
                 {
-                    var env = IsSandboxHost(context.Endpoint.Host) ? "sandbox" : "production";
+                    var env = shared.IsSandbox ? "sandbox" : "production";
                     return Build(row, context, wire, facts, row.Summary, null, [$"The request went to the {env} login service ({context.Endpoint.Host}); the app must exist in an org of that environment."]);
                 }
 
@@ -387,9 +387,16 @@ internal static class SalesforceErrorMapper
             evidence.Add($"Salesforce parsed the assertion and recorded why it failed: open the SAML Assertion Validator at {validator} (Setup → Single Sign-On Settings → SAML Assertion Validator).");
         }
 
-        if (assertion is not null && IsProductionLoginHost(host) && SandboxSuffix(assertion.Subject) is { } suffix)
+        var login = SalesforceLoginHost.FromEndpoint(context.Endpoint);
+        if (assertion is not null && login.ReachesProduction(assertion.Audience) && SalesforceUsername.GetSandboxSuffix(assertion.Subject) is { } suffix)
         {
-            evidence.Add($"The username {assertion.Subject} ends in what looks like a sandbox suffix (.{suffix}), but the request went to {host}, the production login service: sandbox users exist only in the sandbox. Use https://test.salesforce.com or the sandbox's My Domain.");
+            var where = login.Kind switch
+            {
+                SalesforceLoginHostKind.Production => "the production login service",
+                SalesforceLoginHostKind.MyDomain => "a production org's My Domain",
+                _ => $"a production login (audience {assertion.Audience})",
+            };
+            evidence.Add($"The username {assertion.Subject} ends in what looks like a sandbox suffix (.{suffix}), but the request went to {host}, {where}: sandbox users exist only in the sandbox. Use {SalesforceAudience.Sandbox} or the sandbox's My Domain.");
             covered.Add(2);
         }
 
@@ -427,8 +434,11 @@ internal static class SalesforceErrorMapper
         var covered = new HashSet<int>();
         var assertion = context.Assertion;
         var host = context.Endpoint.Host;
-        var expected = ExpectedAudience(context.Endpoint);
+        var login = SalesforceLoginHost.FromEndpoint(context.Endpoint);
+        var expectedAudience = login.DefaultAudience;
+        var expected = expectedAudience.Value;
         facts["expected audience for this host"] = expected;
+        facts["expected audience rule"] = expectedAudience.Rule;
         if (assertion is not null)
         {
             facts["audience sent"] = assertion.Audience;
@@ -452,17 +462,18 @@ internal static class SalesforceErrorMapper
                     covered.Add(1);
                 }
 
-                if (IsSandboxHost(host) && string.Equals(audUri.Host, "login.salesforce.com", StringComparison.OrdinalIgnoreCase))
+                if (login.IsSandbox && string.Equals(audUri.Host, "login.salesforce.com", StringComparison.OrdinalIgnoreCase))
                 {
-                    evidence.Add($"The audience is the production login URL but the request went to the sandbox host {host}: use https://test.salesforce.com (chosen by rule: {assertion.AudienceRule}).");
+                    evidence.Add($"The audience is the production login URL but the request went to the sandbox host {host}: use {SalesforceAudience.Sandbox} (chosen by rule: {assertion.AudienceRule}).");
                     covered.Add(0);
                 }
-                else if (IsProductionLoginHost(host) && string.Equals(audUri.Host, "test.salesforce.com", StringComparison.OrdinalIgnoreCase))
+                else if (login.IsProduction && string.Equals(audUri.Host, "test.salesforce.com", StringComparison.OrdinalIgnoreCase))
                 {
-                    evidence.Add($"The audience is the sandbox login URL but the request went to the production host {host}: use https://login.salesforce.com (chosen by rule: {assertion.AudienceRule}).");
+                    evidence.Add($"The audience is the sandbox login URL but the request went to the production host {host}: use {SalesforceAudience.Production} (chosen by rule: {assertion.AudienceRule}).");
                     covered.Add(0);
                 }
-                else if (!string.Equals(aud.TrimEnd('/'), expected, StringComparison.OrdinalIgnoreCase))
+                else if (!string.Equals(aud.TrimEnd('/'), expected, StringComparison.OrdinalIgnoreCase)
+                    && !string.Equals(aud.TrimEnd('/'), login.LoginUrl.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase))
                 {
                     evidence.Add($"The audience sent ({aud}, chosen by rule: {assertion.AudienceRule}) differs from the usual value for {host} ({expected}).");
                 }
@@ -626,64 +637,4 @@ internal static class SalesforceErrorMapper
 
     private static string FormatTime(DateTimeOffset value) =>
         string.Create(CultureInfo.InvariantCulture, $"{value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} ({value.ToUnixTimeSeconds()})");
-
-    internal static bool IsProductionLoginHost(string host) => string.Equals(host, "login.salesforce.com", StringComparison.OrdinalIgnoreCase);
-
-    private static bool IsSharedLoginHost(string host) =>
-        IsProductionLoginHost(host) || string.Equals(host, "test.salesforce.com", StringComparison.OrdinalIgnoreCase);
-
-    private static bool IsSandboxHost(string host) =>
-        string.Equals(host, "test.salesforce.com", StringComparison.OrdinalIgnoreCase)
-        || host.EndsWith(".sandbox.my.salesforce.com", StringComparison.OrdinalIgnoreCase);
-
-    internal static string ExpectedAudience(Uri endpoint)
-    {
-        var host = endpoint.Host;
-        if (IsSandboxHost(host))
-        {
-            return "https://test.salesforce.com";
-        }
-
-        if (host.EndsWith(".my.site.com", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".force.com", StringComparison.OrdinalIgnoreCase))
-        {
-            // An Experience Cloud site: the site URL (scheme, host and any path prefix before /services).
-            var path = endpoint.AbsolutePath;
-            var index = path.IndexOf("/services/", StringComparison.OrdinalIgnoreCase);
-            var prefix = index > 0 ? path[..index] : string.Empty;
-            return $"{endpoint.Scheme}://{endpoint.Authority}{prefix}";
-        }
-
-        if (host.EndsWith(".my.salesforce.com", StringComparison.OrdinalIgnoreCase))
-        {
-            return $"https://login.salesforce.com (or the My Domain URL https://{host})";
-        }
-
-        return "https://login.salesforce.com";
-    }
-
-    private static readonly string[] GenericTopLevelDomains = ["com", "org", "net", "io", "edu", "gov", "biz", "info", "co"];
-
-    /// <summary>
-    /// The sandbox suffix of a username (<c>user@acme.com.uat</c> → <c>uat</c>): Salesforce appends the sandbox name
-    /// after the production username, so a generic top-level domain followed by one more label is the tell.
-    /// </summary>
-    internal static string? SandboxSuffix(string username)
-    {
-        var at = username.LastIndexOf('@');
-        if (at < 0)
-        {
-            return null;
-        }
-
-        var labels = username[(at + 1)..].Split('.');
-        if (labels.Length < 3)
-        {
-            return null;
-        }
-
-        var last = labels[^1];
-        var beforeLast = labels[^2];
-        var isCountryCode = last.Length == 2 && last.All(char.IsAsciiLetter);
-        return !isCountryCode && last.Length > 0 && GenericTopLevelDomains.Contains(beforeLast, StringComparer.OrdinalIgnoreCase) ? last : null;
-    }
 }
