@@ -413,23 +413,45 @@ internal static class ErrorCatalog
         throw new ArgumentOutOfRangeException(nameof(id), id, "No such transport row.");
     }
 
-    /// <summary>The exception type for a reason: the sealed types where a caller acts differently, otherwise the base type.</summary>
+    /// <summary>
+    /// The one reason → exception map: the sealed types where a caller acts differently, otherwise the base type.
+    /// </summary>
+    private static readonly Dictionary<SalesforceReason, (Type Type, Func<string, Exception?, SalesforceErrorDetails, TimeSpan?, SalesforceAuthenticationException> Create)> Exceptions = new()
+    {
+        [SalesforceReason.AssertionExpired] = Leaf((m, i, d, _) => new SalesforceAssertionExpiredException(m, i, d)),
+        [SalesforceReason.ConsumerNotApproved] = Leaf((m, i, d, _) => new SalesforceConsumerNotApprovedException(m, i, d)),
+        [SalesforceReason.InvalidAssertion] = Leaf((m, i, d, _) => new SalesforceInvalidAssertionException(m, i, d)),
+        [SalesforceReason.AudienceInvalid] = Leaf((m, i, d, _) => new SalesforceAudienceException(m, i, d)),
+        [SalesforceReason.RefreshTokenExpired] = Leaf((m, i, d, _) => new SalesforceRefreshTokenException(m, i, d)),
+        [SalesforceReason.RefreshInProgress] = Leaf((m, i, d, _) => new SalesforceRefreshTokenException(m, i, d)),
+        [SalesforceReason.InvalidClientId] = Leaf((m, i, d, _) => new SalesforceInvalidClientException(m, i, d)),
+        [SalesforceReason.InvalidClientCredentials] = Leaf((m, i, d, _) => new SalesforceInvalidClientException(m, i, d)),
+        [SalesforceReason.RateLimited] = Leaf((m, i, d, retryAfter) => new SalesforceRateLimitException(m, i, d) { RetryAfter = retryAfter }),
+        [SalesforceReason.ServiceUnavailable] = Leaf((m, i, d, _) => new SalesforceServiceUnavailableException(m, i, d)),
+        [SalesforceReason.UntrustedInstanceUrl] = Leaf((m, i, d, _) => new SalesforceUntrustedInstanceException(m, i, d)),
+        [SalesforceReason.SessionExpired] = Leaf((m, i, d, _) => new SalesforceSessionExpiredException(m, i, d)),
+    };
+
+    /// <summary>The exception type for a reason (see <see cref="CreateException"/>).</summary>
     /// <param name="reason">The reason.</param>
     /// <returns>The exception type.</returns>
-    public static Type ExceptionTypeFor(SalesforceReason reason) => reason switch
-    {
-        SalesforceReason.AssertionExpired => typeof(SalesforceAssertionExpiredException),
-        SalesforceReason.ConsumerNotApproved => typeof(SalesforceConsumerNotApprovedException),
-        SalesforceReason.InvalidAssertion => typeof(SalesforceInvalidAssertionException),
-        SalesforceReason.AudienceInvalid => typeof(SalesforceAudienceException),
-        SalesforceReason.RefreshTokenExpired or SalesforceReason.RefreshInProgress => typeof(SalesforceRefreshTokenException),
-        SalesforceReason.InvalidClientId or SalesforceReason.InvalidClientCredentials => typeof(SalesforceInvalidClientException),
-        SalesforceReason.RateLimited => typeof(SalesforceRateLimitException),
-        SalesforceReason.ServiceUnavailable => typeof(SalesforceServiceUnavailableException),
-        SalesforceReason.UntrustedInstanceUrl => typeof(SalesforceUntrustedInstanceException),
-        SalesforceReason.SessionExpired => typeof(SalesforceSessionExpiredException),
-        _ => typeof(SalesforceAuthenticationException),
-    };
+    public static Type ExceptionTypeFor(SalesforceReason reason) =>
+        Exceptions.TryGetValue(reason, out var leaf) ? leaf.Type : typeof(SalesforceAuthenticationException);
+
+    /// <summary>Creates the exception for a reason: the sealed type where a caller acts differently, otherwise the base type.</summary>
+    /// <param name="reason">The reason.</param>
+    /// <param name="message">The message (no secrets).</param>
+    /// <param name="innerException">The cause, if any.</param>
+    /// <param name="details">The wire data and diagnosis.</param>
+    /// <param name="retryAfter">The <c>Retry-After</c> delay, for <see cref="SalesforceReason.RateLimited"/>.</param>
+    /// <returns>The exception.</returns>
+    public static SalesforceAuthenticationException CreateException(SalesforceReason reason, string message, Exception? innerException, SalesforceErrorDetails details, TimeSpan? retryAfter = null) =>
+        Exceptions.TryGetValue(reason, out var leaf)
+            ? leaf.Create(message, innerException, details, retryAfter)
+            : new SalesforceAuthenticationException(message, innerException, details);
+
+    private static (Type, Func<string, Exception?, SalesforceErrorDetails, TimeSpan?, SalesforceAuthenticationException>) Leaf<T>(Func<string, Exception?, SalesforceErrorDetails, TimeSpan?, T> create)
+        where T : SalesforceAuthenticationException => (typeof(T), create);
 
     private static ErrorCatalogEntry? Find(ErrorSource source, string error, string? description, SalesforceFlow? flow)
     {

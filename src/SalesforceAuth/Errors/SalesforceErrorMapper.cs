@@ -24,14 +24,14 @@ internal static class SalesforceErrorMapper
             var row = ErrorCatalog.Transport("transport.network");
             if (context.TransportException is { } transport)
             {
-                facts["transport failure"] = transport.GetType().Name;
+                facts[SalesforceDiagnosisFacts.TransportFailure] = transport.GetType().Name;
             }
 
             return Build(row, context, null, facts, row.Summary, context.TransportException);
         }
 
         var status = (int)context.StatusCode.Value;
-        var body = OAuthErrorBody.Read(context.Body, context.MediaType);
+        var body = context.ErrorBody ?? OAuthErrorBody.Read(context.Body, context.MediaType);
         var wire = body.Kind == OAuthErrorBodyKind.OAuthError ? body : default;
 
         if (status == 429 || (wire.Error is not null && string.Equals(wire.Error, "rate_limit_exceeded", StringComparison.Ordinal)))
@@ -42,7 +42,7 @@ internal static class SalesforceErrorMapper
                 : ErrorCatalog.Transport("transport.rate_limited");
             if (context.RetryAfter is { } retryAfter)
             {
-                facts["retry after"] = FormatDuration(retryAfter);
+                facts[SalesforceDiagnosisFacts.RetryAfter] = FormatDuration(retryAfter);
             }
 
             return Build(row, context, wire, facts, row.Summary, context.TransportException);
@@ -74,7 +74,7 @@ internal static class SalesforceErrorMapper
 
             default:
                 var unexpected = ErrorCatalog.Transport("transport.unexpected");
-                facts["body"] = body.Kind switch
+                facts[SalesforceDiagnosisFacts.Body] = body.Kind switch
                 {
                     OAuthErrorBodyKind.Empty => "empty",
                     OAuthErrorBodyKind.TooLarge => string.Create(CultureInfo.InvariantCulture, $"too large ({context.Body!.Length} characters)"),
@@ -82,7 +82,7 @@ internal static class SalesforceErrorMapper
                     _ => "JSON without a string \"error\"",
                 };
                 AddExcerpt(facts, context);
-                return Build(unexpected, context, null, facts, $"{unexpected.Summary} (HTTP {status}, body {facts["body"]})", context.TransportException);
+                return Build(unexpected, context, null, facts, $"{unexpected.Summary} (HTTP {status}, body {facts[SalesforceDiagnosisFacts.Body]})", context.TransportException);
         }
     }
 
@@ -94,7 +94,7 @@ internal static class SalesforceErrorMapper
     {
         ArgumentNullException.ThrowIfNull(context);
         var facts = BaseFacts(context);
-        facts["problem"] = problem;
+        facts[SalesforceDiagnosisFacts.Problem] = problem;
         AddExcerpt(facts, context);
         var row = ErrorCatalog.Transport("transport.unexpected");
         return Build(row, context, null, facts, $"Salesforce's token response cannot be used: {problem}.", context.TransportException);
@@ -112,8 +112,8 @@ internal static class SalesforceErrorMapper
         var row = ErrorCatalog.Transport("transport.untrusted_instance");
         var facts = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["refused host"] = host,
-            ["carried by"] = what,
+            [SalesforceDiagnosisFacts.RefusedHost] = host,
+            [SalesforceDiagnosisFacts.CarriedBy] = what,
         };
         var summary = $"The {what} points to {host}, which is not a trusted Salesforce domain; the token was not sent there.";
         var details = Details(row, flow, null, null, summary, facts, null);
@@ -137,21 +137,21 @@ internal static class SalesforceErrorMapper
         var info = RestErrorClassifier.Read(body, mediaType);
         var facts = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["HTTP status"] = code.ToString(CultureInfo.InvariantCulture),
+            [SalesforceDiagnosisFacts.HttpStatus] = code.ToString(CultureInfo.InvariantCulture),
         };
         if (requestUri is { IsAbsoluteUri: true })
         {
-            facts["request host"] = requestUri.Host;
+            facts[SalesforceDiagnosisFacts.RequestHost] = requestUri.Host;
         }
 
         if (mediaType is not null)
         {
-            facts["media type"] = Safe(mediaType)!;
+            facts[SalesforceDiagnosisFacts.MediaType] = Safe(mediaType)!;
         }
 
         if (limitInfo is not null)
         {
-            facts["Sforce-Limit-Info"] = Safe(limitInfo)!;
+            facts[SalesforceDiagnosisFacts.LimitInfo] = Safe(limitInfo)!;
         }
 
         var row = info.ErrorCode is null ? null : ErrorCatalog.FindRest(info.ErrorCode, info.Message);
@@ -197,12 +197,7 @@ internal static class SalesforceErrorMapper
         var wire = $"{Safe(errorCode)}: {Safe(message)}";
         var details = Details(row, null, status, null, summary, facts, null) with { Error = errorCode, ErrorDescription = message };
         var text = $"{summary} [HTTP {(int)status} {wire}]";
-        return row.Reason switch
-        {
-            SalesforceReason.SessionExpired => new SalesforceSessionExpiredException(text, null, details),
-            SalesforceReason.RateLimited => new SalesforceRateLimitException(text, null, details) { RetryAfter = retryAfter },
-            _ => new SalesforceAuthenticationException(text, null, details),
-        };
+        return ErrorCatalog.CreateException(row.Reason, text, null, details, retryAfter);
     }
 
     private static SalesforceAuthenticationException Explain(ErrorCatalogEntry row, TokenErrorContext context, OAuthErrorBody wire, Dictionary<string, string> facts)
@@ -246,7 +241,7 @@ internal static class SalesforceErrorMapper
                 return Build(row, context, wire, facts, row.Summary, null);
 
             case SalesforceReason.InvalidClientCredentials:
-                facts["client secret configured"] = context.HasClientSecret ? "yes" : "no";
+                facts[SalesforceDiagnosisFacts.ClientSecretConfigured] = context.HasClientSecret ? "yes" : "no";
                 return Build(row, context, wire, facts, row.Summary, null,
                     context.HasClientSecret ? null : ["No client secret is configured (SalesforceClientOptions.ClientSecret), but the app requires one for this flow."]);
 
@@ -278,25 +273,25 @@ internal static class SalesforceErrorMapper
         // Indexes into the row's generic causes: 0 clock behind, 1 local time as UTC, 2 validity too short.
         var covered = new HashSet<int>();
 
-        facts["local time"] = FormatTime(context.LocalTime);
+        facts[SalesforceDiagnosisFacts.LocalTime] = FormatTime(context.LocalTime);
         if (context.ServerTime is { } server)
         {
-            facts["server time (Date header)"] = FormatTime(server);
+            facts[SalesforceDiagnosisFacts.ServerTime] = FormatTime(server);
         }
 
         if (assertion is not null)
         {
-            facts["assertion iat"] = FormatTime(assertion.IssuedAt);
-            facts["assertion exp"] = FormatTime(assertion.ExpiresAt);
-            facts["assertion lifetime"] = FormatDuration(assertion.Lifetime);
-            facts["skew compensation applied"] = FormatDuration(assertion.AppliedSkewCompensation);
+            facts[SalesforceDiagnosisFacts.AssertionIssuedAt] = FormatTime(assertion.IssuedAt);
+            facts[SalesforceDiagnosisFacts.AssertionExpiresAt] = FormatTime(assertion.ExpiresAt);
+            facts[SalesforceDiagnosisFacts.AssertionLifetime] = FormatDuration(assertion.Lifetime);
+            facts[SalesforceDiagnosisFacts.SkewCompensationApplied] = FormatDuration(assertion.AppliedSkewCompensation);
         }
 
         string? skewPhrase = null;
         if (skew is { } s)
         {
             skewPhrase = DescribeSkew(s);
-            facts["measured skew"] = skewPhrase;
+            facts[SalesforceDiagnosisFacts.MeasuredSkew] = skewPhrase;
             var applied = assertion?.AppliedSkewCompensation ?? TimeSpan.Zero;
             if (applied != TimeSpan.Zero && (s - applied).Duration() < TimeSpan.FromSeconds(5))
             {
@@ -330,7 +325,7 @@ internal static class SalesforceErrorMapper
         if (assertion is not null && context.ServerTime is { } serverTime)
         {
             var expVsServer = assertion.ExpiresAt - serverTime;
-            facts["assertion exp vs server time"] = expVsServer < TimeSpan.Zero
+            facts[SalesforceDiagnosisFacts.AssertionExpiresVsServerTime] = expVsServer < TimeSpan.Zero
                 ? $"{FormatDuration(expVsServer.Duration())} before"
                 : $"{FormatDuration(expVsServer)} after";
             var issuedVsServer = assertion.IssuedAt - serverTime;
@@ -349,7 +344,7 @@ internal static class SalesforceErrorMapper
 
         if (context.RetriedWithFreshAssertion)
         {
-            facts["retry with fresh assertion"] = "already made, refused too";
+            facts[SalesforceDiagnosisFacts.RetriedWithFreshAssertion] = "already made, refused too";
         }
 
         var summary = skewPhrase is not null && skew!.Value.Duration() >= TimeSpan.FromSeconds(5)
@@ -383,7 +378,7 @@ internal static class SalesforceErrorMapper
 
         if (wire.ErrorUri is { } validator)
         {
-            facts["SAML Assertion Validator"] = validator.ToString();
+            facts[SalesforceDiagnosisFacts.SamlAssertionValidator] = validator.ToString();
             evidence.Add($"Salesforce parsed the assertion and recorded why it failed: open the SAML Assertion Validator at {validator} (Setup → Single Sign-On Settings → SAML Assertion Validator).");
         }
 
@@ -402,7 +397,7 @@ internal static class SalesforceErrorMapper
 
         if (assertion?.CertificateThumbprint is { } thumbprint)
         {
-            facts["signing certificate thumbprint (SHA-1)"] = thumbprint;
+            facts[SalesforceDiagnosisFacts.CertificateThumbprint] = thumbprint;
             evidence.Add($"The private key does not match the certificate uploaded to the app: we signed with the key of the certificate with SHA-1 thumbprint {thumbprint}; compare it with the certificate in the app's settings (\"Use digital signatures\").");
             covered.Add(0);
         }
@@ -437,12 +432,12 @@ internal static class SalesforceErrorMapper
         var login = SalesforceLoginHost.FromEndpoint(context.Endpoint);
         var expectedAudience = login.DefaultAudience;
         var expected = expectedAudience.Value;
-        facts["expected audience for this host"] = expected;
-        facts["expected audience rule"] = expectedAudience.Rule;
+        facts[SalesforceDiagnosisFacts.ExpectedAudience] = expected;
+        facts[SalesforceDiagnosisFacts.ExpectedAudienceRule] = expectedAudience.Rule;
         if (assertion is not null)
         {
-            facts["audience sent"] = assertion.Audience;
-            facts["audience rule"] = assertion.AudienceRule;
+            facts[SalesforceDiagnosisFacts.AudienceSent] = assertion.Audience;
+            facts[SalesforceDiagnosisFacts.AudienceRule] = assertion.AudienceRule;
             var aud = assertion.Audience;
             if (aud.StartsWith('['))
             {
@@ -494,19 +489,7 @@ internal static class SalesforceErrorMapper
         var w = wire ?? default;
         var causes = evidence is null ? row.Causes : Merge(evidence, row.Causes);
         var details = Details(row, context.Flow, context.StatusCode, w, summary, facts, causes);
-        var message = Message(summary, w);
-        return row.Reason switch
-        {
-            SalesforceReason.ConsumerNotApproved => new SalesforceConsumerNotApprovedException(message, inner, details),
-            SalesforceReason.RefreshTokenExpired or SalesforceReason.RefreshInProgress => new SalesforceRefreshTokenException(message, inner, details),
-            SalesforceReason.InvalidClientId or SalesforceReason.InvalidClientCredentials => new SalesforceInvalidClientException(message, inner, details),
-            SalesforceReason.RateLimited => new SalesforceRateLimitException(message, inner, details) { RetryAfter = context.RetryAfter },
-            SalesforceReason.ServiceUnavailable => new SalesforceServiceUnavailableException(message, inner, details),
-            SalesforceReason.InvalidAssertion => new SalesforceInvalidAssertionException(message, inner, details),
-            SalesforceReason.AudienceInvalid => new SalesforceAudienceException(message, inner, details),
-            SalesforceReason.AssertionExpired => new SalesforceAssertionExpiredException(message, inner, details),
-            _ => new SalesforceAuthenticationException(message, inner, details),
-        };
+        return ErrorCatalog.CreateException(row.Reason, Message(summary, w), inner, details, context.RetryAfter);
     }
 
     private static SalesforceErrorDetails Details(ErrorCatalogEntry row, SalesforceFlow? flow, HttpStatusCode? status, OAuthErrorBody? wire, string summary, Dictionary<string, string> facts, IReadOnlyList<string>? causes) => new()
@@ -548,22 +531,22 @@ internal static class SalesforceErrorMapper
     {
         var facts = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["flow"] = context.Flow.ToString(),
-            ["token endpoint host"] = context.Endpoint.IsAbsoluteUri ? context.Endpoint.Host : "(relative)",
+            [SalesforceDiagnosisFacts.Flow] = context.Flow.ToString(),
+            [SalesforceDiagnosisFacts.TokenEndpointHost] = context.Endpoint.IsAbsoluteUri ? context.Endpoint.Host : "(relative)",
         };
         if (context.StatusCode is { } status)
         {
-            facts["HTTP status"] = ((int)status).ToString(CultureInfo.InvariantCulture);
+            facts[SalesforceDiagnosisFacts.HttpStatus] = ((int)status).ToString(CultureInfo.InvariantCulture);
         }
 
         if (context.MediaType is not null)
         {
-            facts["media type"] = Safe(context.MediaType)!;
+            facts[SalesforceDiagnosisFacts.MediaType] = Safe(context.MediaType)!;
         }
 
         if (context.Attempts > 1)
         {
-            facts["attempts"] = context.Attempts.ToString(CultureInfo.InvariantCulture);
+            facts[SalesforceDiagnosisFacts.Attempts] = context.Attempts.ToString(CultureInfo.InvariantCulture);
         }
 
         return facts;
@@ -573,9 +556,9 @@ internal static class SalesforceErrorMapper
     {
         if (context.Assertion is { } assertion)
         {
-            facts["consumer key (iss)"] = assertion.Issuer;
-            facts["username (sub)"] = assertion.Subject;
-            facts["audience sent"] = assertion.Audience;
+            facts[SalesforceDiagnosisFacts.ConsumerKey] = assertion.Issuer;
+            facts[SalesforceDiagnosisFacts.Username] = assertion.Subject;
+            facts[SalesforceDiagnosisFacts.AudienceSent] = assertion.Audience;
         }
     }
 
@@ -584,7 +567,7 @@ internal static class SalesforceErrorMapper
         var excerpt = ResponseSanitizer.Excerpt(context.Body);
         if (excerpt.Length > 0)
         {
-            facts["response excerpt"] = excerpt;
+            facts[SalesforceDiagnosisFacts.ResponseExcerpt] = excerpt;
         }
     }
 
@@ -593,7 +576,7 @@ internal static class SalesforceErrorMapper
         var excerpt = ExcerptOf(body);
         if (excerpt.Length > 0)
         {
-            facts["response excerpt"] = excerpt;
+            facts[SalesforceDiagnosisFacts.ResponseExcerpt] = excerpt;
         }
     }
 

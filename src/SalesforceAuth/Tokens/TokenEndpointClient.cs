@@ -396,17 +396,18 @@ internal sealed class TokenEndpointClient
     {
         var facts = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["TokenEndpoint"] = TokenEndpoint.ToString(),
-            ["LocalTime"] = localTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            [SalesforceDiagnosisFacts.TokenEndpointHost] = TokenEndpoint.Host,
+            [SalesforceDiagnosisFacts.LocalTime] = localTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
         };
         if (serverTime is { } server)
         {
-            facts["ServerTime"] = server.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+            facts[SalesforceDiagnosisFacts.ServerTime] = server.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         }
 
         if (grantRequest?.Assertion is { } assertion)
         {
-            facts["Audience"] = $"{assertion.Audience} ({assertion.AudienceRule})";
+            facts[SalesforceDiagnosisFacts.AudienceSent] = assertion.Audience;
+            facts[SalesforceDiagnosisFacts.AudienceRule] = assertion.AudienceRule;
         }
 
         return new SalesforceAuthenticationException(message)
