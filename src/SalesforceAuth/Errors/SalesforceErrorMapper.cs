@@ -270,8 +270,8 @@ internal static class SalesforceErrorMapper
         var assertion = context.Assertion;
         var evidence = new List<string>();
 
-        // Indexes into the row's generic causes: 0 clock behind, 1 local time as UTC, 2 validity too short.
-        var covered = new HashSet<int>();
+        // Ids of the row's generic causes that the evidence below states or rules out.
+        var covered = new HashSet<string>(StringComparer.Ordinal);
 
         facts[SalesforceDiagnosisFacts.LocalTime] = FormatTime(context.LocalTime);
         if (context.ServerTime is { } server)
@@ -298,27 +298,27 @@ internal static class SalesforceErrorMapper
                 // The token client already shifted the assertion's times by the measured skew (§2.5), so the clock
                 // difference itself is not what Salesforce refused.
                 evidence.Add($"The assertion's times were already corrected by {FormatDuration(applied)} for the measured clock difference, so the clock alone does not explain the refusal: the validity is too short, the request took too long, or Salesforce's clock moved.");
-                covered.Add(0);
+                covered.Add(ErrorCauseIds.ClockBehind);
             }
             else if (IsWholeHours(s, out var hours))
             {
                 evidence.Add($"The clock offset ({FormatDuration(s.Duration())}) is within 2 minutes of a whole number of hours ({hours} h): local time is being used as UTC (a time-zone offset applied the wrong way, or a clock set to local time on a host that assumes UTC).");
-                covered.UnionWith([0, 1]);
+                covered.UnionWith([ErrorCauseIds.ClockBehind, ErrorCauseIds.LocalTimeAsUtc]);
             }
             else if (s > TimeSpan.FromSeconds(5))
             {
                 evidence.Add($"Your clock is {FormatDuration(s)} behind Salesforce: the assertion's times were already in the past for Salesforce (NTP not running, or a container or VM clock that drifted).");
-                covered.Add(0);
+                covered.Add(ErrorCauseIds.ClockBehind);
             }
             else if (s < TimeSpan.FromSeconds(-5))
             {
                 evidence.Add($"Your clock is {FormatDuration(s.Duration())} ahead of Salesforce, which alone would not expire the assertion: its exp was computed wrongly.");
-                covered.Add(0);
+                covered.Add(ErrorCauseIds.ClockBehind);
             }
             else
             {
                 // The clocks agree, so a slow clock is ruled out by the evidence.
-                covered.Add(0);
+                covered.Add(ErrorCauseIds.ClockBehind);
             }
         }
 
@@ -332,14 +332,14 @@ internal static class SalesforceErrorMapper
             if (IsWholeHours(issuedVsServer, out var issuedHours) && (skew is null || !IsWholeHours(skew.Value, out _)))
             {
                 evidence.Add($"The assertion's iat is {FormatDuration(issuedVsServer.Duration())} off Salesforce's time, close to a whole number of hours ({issuedHours} h): its times were computed from local time as if it were UTC.");
-                covered.Add(1);
+                covered.Add(ErrorCauseIds.LocalTimeAsUtc);
             }
         }
 
         if (assertion is not null && assertion.Lifetime < TimeSpan.FromSeconds(60))
         {
             evidence.Add($"The assertion's validity is only {FormatDuration(assertion.Lifetime)} (under 60 s): network latency and any clock difference use it up (SalesforceClientOptions.AssertionLifetime; 2-3 minutes is right).");
-            covered.Add(2);
+            covered.Add(ErrorCauseIds.ValidityTooShort);
         }
 
         if (context.RetriedWithFreshAssertion)
@@ -371,7 +371,7 @@ internal static class SalesforceErrorMapper
     private static SalesforceInvalidAssertionException InvalidAssertion(ErrorCatalogEntry row, TokenErrorContext context, OAuthErrorBody wire, Dictionary<string, string> facts)
     {
         var evidence = new List<string>();
-        var covered = new HashSet<int>();
+        var covered = new HashSet<string>(StringComparer.Ordinal);
         var assertion = context.Assertion;
         var host = context.Endpoint.Host;
         AddPrincipal(facts, context);
@@ -392,30 +392,30 @@ internal static class SalesforceErrorMapper
                 _ => $"a production login (audience {assertion.Audience})",
             };
             evidence.Add($"The username {assertion.Subject} ends in what looks like a sandbox suffix (.{suffix}), but the request went to {host}, {where}: sandbox users exist only in the sandbox. Use {SalesforceAudience.Sandbox} or the sandbox's My Domain.");
-            covered.Add(2);
+            covered.Add(ErrorCauseIds.UserNotInOrg);
         }
 
         if (assertion?.CertificateThumbprint is { } thumbprint)
         {
             facts[SalesforceDiagnosisFacts.CertificateThumbprint] = thumbprint;
             evidence.Add($"The private key does not match the certificate uploaded to the app: we signed with the key of the certificate with SHA-1 thumbprint {thumbprint}; compare it with the certificate in the app's settings (\"Use digital signatures\").");
-            covered.Add(0);
+            covered.Add(ErrorCauseIds.KeyMismatch);
         }
         else
         {
             evidence.Add("The private key does not match the certificate uploaded to the app (no local certificate was configured, so its thumbprint cannot be shown; set CertificatePath to compare).");
-            covered.Add(0);
+            covered.Add(ErrorCauseIds.KeyMismatch);
         }
 
         if (context.Flow == SalesforceFlow.SamlBearer)
         {
             evidence.Add("SAML: the assertion must be base64url-encoded (- and _, no padding, no line breaks); standard base64 (+ /) is corrupted by form encoding. The signature must follow Issuer and the Recipient must be the token endpoint.");
-            covered.Add(3);
+            covered.Add(ErrorCauseIds.SamlEncoding);
         }
         else
         {
             // The SAML-only cause cannot apply to a JWT.
-            covered.Add(3);
+            covered.Add(ErrorCauseIds.SamlEncoding);
         }
 
         var summary = wire.ErrorUri is not null ? $"{row.Summary} The SAML Assertion Validator shows why." : row.Summary;
@@ -426,7 +426,7 @@ internal static class SalesforceErrorMapper
     private static SalesforceAudienceException Audience(ErrorCatalogEntry row, TokenErrorContext context, OAuthErrorBody wire, Dictionary<string, string> facts)
     {
         var evidence = new List<string>();
-        var covered = new HashSet<int>();
+        var covered = new HashSet<string>(StringComparer.Ordinal);
         var assertion = context.Assertion;
         var host = context.Endpoint.Host;
         var login = SalesforceLoginHost.FromEndpoint(context.Endpoint);
@@ -442,30 +442,30 @@ internal static class SalesforceErrorMapper
             if (aud.StartsWith('['))
             {
                 evidence.Add("The audience sent is an array; Salesforce needs a single string.");
-                covered.Add(1);
+                covered.Add(ErrorCauseIds.AudienceMalformed);
             }
             else if (!Uri.TryCreate(aud, UriKind.Absolute, out var audUri))
             {
                 evidence.Add($"The audience sent ({aud}) is not an absolute URL (a bare host name is refused); use {expected}.");
-                covered.Add(1);
+                covered.Add(ErrorCauseIds.AudienceMalformed);
             }
             else
             {
                 if (aud.EndsWith('/'))
                 {
                     evidence.Add($"The audience sent ({aud}) ends with a slash; send it without one.");
-                    covered.Add(1);
+                    covered.Add(ErrorCauseIds.AudienceMalformed);
                 }
 
                 if (login.IsSandbox && string.Equals(audUri.Host, "login.salesforce.com", StringComparison.OrdinalIgnoreCase))
                 {
                     evidence.Add($"The audience is the production login URL but the request went to the sandbox host {host}: use {SalesforceAudience.Sandbox} (chosen by rule: {assertion.AudienceRule}).");
-                    covered.Add(0);
+                    covered.Add(ErrorCauseIds.AudienceEnvironment);
                 }
                 else if (login.IsProduction && string.Equals(audUri.Host, "test.salesforce.com", StringComparison.OrdinalIgnoreCase))
                 {
                     evidence.Add($"The audience is the sandbox login URL but the request went to the production host {host}: use {SalesforceAudience.Production} (chosen by rule: {assertion.AudienceRule}).");
-                    covered.Add(0);
+                    covered.Add(ErrorCauseIds.AudienceEnvironment);
                 }
                 else if (!string.Equals(aud.TrimEnd('/'), expected, StringComparison.OrdinalIgnoreCase)
                     && !string.Equals(aud.TrimEnd('/'), login.LoginUrl.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase))
@@ -487,7 +487,7 @@ internal static class SalesforceErrorMapper
     private static SalesforceAuthenticationException Build(ErrorCatalogEntry row, TokenErrorContext context, OAuthErrorBody? wire, Dictionary<string, string> facts, string summary, Exception? inner, IReadOnlyList<string>? evidence = null)
     {
         var w = wire ?? default;
-        var causes = evidence is null ? row.Causes : Merge(evidence, row.Causes);
+        var causes = evidence is null ? row.CauseTexts : Merge(evidence, row.Causes);
         var details = Details(row, context.Flow, context.StatusCode, w, summary, facts, causes);
         return ErrorCatalog.CreateException(row.Reason, Message(summary, w), inner, details, context.RetryAfter);
     }
@@ -501,7 +501,7 @@ internal static class SalesforceErrorMapper
         StatusCode = status,
         Flow = flow,
         IsTransient = row.IsTransient,
-        Diagnosis = new SalesforceDiagnosis(summary, causes ?? row.Causes, row.Remedies, row.Documentation) { Facts = facts },
+        Diagnosis = new SalesforceDiagnosis(summary, causes ?? row.CauseTexts, row.Remedies, row.Documentation) { Facts = facts },
     };
 
     private static SalesforceDiagnosis WithSkew(SalesforceDiagnosis diagnosis, TimeSpan? skew) =>
@@ -510,17 +510,17 @@ internal static class SalesforceErrorMapper
     private static string Message(string summary, OAuthErrorBody wire) =>
         wire.Error is null ? summary : $"{summary} [{Safe(wire.Error)}: {Safe(wire.Description)}]";
 
-    private static string[] Merge(IReadOnlyList<string> evidence, IReadOnlyList<string> generic, HashSet<int>? covered = null)
+    private static string[] Merge(IReadOnlyList<string> evidence, IReadOnlyList<ErrorCause> generic, HashSet<string>? covered = null)
     {
         // Evidence-backed causes come first; the generic list follows, minus the causes the evidence already states
-        // or rules out (covered holds their indexes in the row's list).
+        // or rules out (covered holds their ids).
         var merged = new List<string>(evidence.Count + generic.Count);
         merged.AddRange(evidence);
-        for (var i = 0; i < generic.Count; i++)
+        foreach (var cause in generic)
         {
-            if (covered is null || !covered.Contains(i))
+            if (cause.Id is null || covered is null || !covered.Contains(cause.Id))
             {
-                merged.Add(generic[i]);
+                merged.Add(cause.Text);
             }
         }
 
