@@ -34,7 +34,7 @@ public sealed class HostileInputRegressionTests : IDisposable
     public void TryParse_LoneSurrogate_NeverThrows(string body)
     {
         var success = Record.Exception(() => TokenResponseParser.TryParseSuccess(body, out _, out _));
-        var error = Record.Exception(() => TokenResponseParser.TryParseError(body.Replace("access_token", "error", StringComparison.Ordinal), out _, out _));
+        var error = Record.Exception(() => OAuthErrorBody.Read(body.Replace("access_token", "error", StringComparison.Ordinal), "application/json"));
 
         Assert.Null(success);
         Assert.Null(error);

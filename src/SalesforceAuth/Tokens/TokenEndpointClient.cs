@@ -122,9 +122,8 @@ internal sealed class TokenEndpointClient
                 && !retriedWithFreshAssertion
                 && _options.ClockSkewCompensation
                 && grantRequest.Assertion is not null
-                && TokenResponseParser.TryParseError(response.Body, out var error, out var description)
-                && error == "invalid_grant"
-                && string.Equals(description, "expired authorization code", StringComparison.OrdinalIgnoreCase))
+                && OAuthErrorBody.Read(response.Body, response.MediaType) is { Kind: OAuthErrorBodyKind.OAuthError, Error: "invalid_grant" } wire
+                && string.Equals(wire.Description?.Trim(), "expired authorization code", StringComparison.OrdinalIgnoreCase))
             {
                 // Reference §2.5/§11.5: the assertion was already past by Salesforce's clock. The Date header of this
                 // very answer gives the offset, so one fresh, corrected assertion usually succeeds.

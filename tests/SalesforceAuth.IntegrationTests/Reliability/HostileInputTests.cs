@@ -174,7 +174,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         phase.Input = () => $"{status} {media} {Show(body)}";
 
         TokenResponseParser.TryParseSuccess(body, out _, out _);
-        TokenResponseParser.TryParseError(body, out _, out _);
+        OAuthErrorBody.Read(body, media);
         // Times as the wire can produce them: local time from the clock, server time from any Date header (year 1 to
         // 9999), skew = their difference, Retry-After as delta seconds (non-negative int) or a date (clamped at zero).
         var local = new DateTimeOffset(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
