@@ -210,6 +210,22 @@ public sealed class SalesforceLoginHost
         return Parse(options.LoginUrl).GetTrustProblem(url, options.TrustedDomains, options.AllowInsecureLoopback);
     }
 
+    /// <summary>
+    /// <see cref="IsTrusted"/> for the site URL a token response reports (<c>sfdc_community_url</c>): checked as the
+    /// site's own URL, so the site domains are acceptable from any login. The library sends nothing there; the URL is
+    /// kept for the caller, who asked Salesforce for a member of that site.
+    /// </summary>
+    internal static string? GetSiteUrlTrustProblem(Uri? siteUrl, SalesforceClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (siteUrl is not { IsAbsoluteUri: true })
+        {
+            return "it is not an absolute URL";
+        }
+
+        return Parse(siteUrl).GetTrustProblem(siteUrl, options.TrustedDomains, options.AllowInsecureLoopback);
+    }
+
     /// <summary>Why a <see cref="SalesforceClientOptions.TrustedDomains"/> entry is unusable, or <see langword="null"/>.</summary>
     internal static string? GetTrustedDomainProblem(string? entry)
     {
@@ -236,8 +252,8 @@ public sealed class SalesforceLoginHost
 
         if (!suffix.Contains('.', StringComparison.Ordinal))
         {
-            // "com" would trust every .com host: a top-level domain is never a Salesforce domain.
-            return $"'{entry}' is a top-level domain and would trust every host under it";
+            // "com" would trust every .com host: a single label is a top-level domain, never a Salesforce domain.
+            return $"'{entry}' is a single label (a top-level domain such as 'com') and would trust every host under it";
         }
 
         return null;

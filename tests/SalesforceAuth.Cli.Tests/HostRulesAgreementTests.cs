@@ -16,6 +16,8 @@ namespace SalesforceAuth.Cli.Tests;
 /// </summary>
 public sealed class HostRulesAgreementTests : IDisposable
 {
+    private const string SiteUrl = "https://acme.my.site.com/customers";
+
     private const string ConsumerKey = "3MVG9A2kN3Bn17hsWsLDatw._IVMEUBoPKv.7ksp0tz7xLX4tWDVgyzwTCA7i_yTfP.qYuNOsSoPNcdVH6DuE";
 
     private readonly RSA _rsa = RSA.Create(2048);
@@ -128,6 +130,10 @@ public sealed class HostRulesAgreementTests : IDisposable
             var doctor = SetupChecks.CheckInstanceUrl(options, new SalesforceToken("x", new Uri(instance)));
             Assert.True(expected == (token is not null), $"{instance} from {loginUrl}: token client {(token is null ? "refused" : "accepted")} it");
             Assert.True(expected == (doctor.Status == DoctorStatus.Pass), $"{instance} from {loginUrl}: doctor says {doctor.Status}: {doctor.Detail}");
+
+            // The member's site URL is kept from any login: nothing is sent there, and the site-domain rule is for
+            // hosts that receive the token.
+            Assert.True(token is null || token.CommunityUrl == new Uri(SiteUrl), $"{loginUrl}: sfdc_community_url dropped");
         }
     }
 
@@ -182,7 +188,7 @@ public sealed class HostRulesAgreementTests : IDisposable
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            var body = JsonSerializer.Serialize(new { access_token = "00Dx!token", instance_url = instanceUrl, id = "https://login.salesforce.com/id/00Dx/005x", token_type = "Bearer", issued_at = "1700000000000" });
+            var body = JsonSerializer.Serialize(new { access_token = "00Dx!token", instance_url = instanceUrl, sfdc_community_url = SiteUrl, id = "https://login.salesforce.com/id/00Dx/005x", token_type = "Bearer", issued_at = "1700000000000" });
             return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "application/json"), RequestMessage = request });
         }
     }

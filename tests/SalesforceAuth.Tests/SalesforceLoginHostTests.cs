@@ -170,6 +170,7 @@ public sealed class SalesforceLoginHostTests
     [InlineData(" *. ", "every host")]
     [InlineData("com", "top-level domain")]
     [InlineData("*.com", "top-level domain")]
+    [InlineData("localhost", "single label")]
     [InlineData("https://acme.com", "scheme")]
     [InlineData("acme.com:443", "port")]
     [InlineData("a*b.com", "wildcard")]

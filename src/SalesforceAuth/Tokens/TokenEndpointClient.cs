@@ -333,7 +333,7 @@ internal sealed class TokenEndpointClient
         {
             // A site may live on a custom domain: keep it only when trusted, but do not fail the token for it.
             Uri.TryCreate(parsed.CommunityUrl, UriKind.Absolute, out var site);
-            var siteProblem = SalesforceLoginHost.GetTrustProblem(site, _options);
+            var siteProblem = SalesforceLoginHost.GetSiteUrlTrustProblem(site, _options);
             if (siteProblem is null)
             {
                 communityUrl = site;
