@@ -1,45 +1,32 @@
-using SalesforceAuth.Cli.Doctor;
-
 namespace SalesforceAuth.Cli.Explain;
 
 /// <summary>
-/// The Salesforce host, audience and username rules <c>explain</c> checks against. The one place this command asks
-/// for them, so that it follows the library's single home of those rules rather than keeping its own.
+/// The Salesforce host, audience and username rules <c>explain</c> checks against, all taken from the library's one
+/// home of those rules (<see cref="SalesforceLoginHost"/>, <see cref="SalesforceUsername"/>,
+/// <see cref="SalesforceConsumerKey"/>), so that explain agrees with what the token client sends and the doctor checks.
 /// </summary>
 internal static class ExplainRules
 {
     /// <summary>The audience Salesforce expects for an assertion posted to <paramref name="loginUrl"/>, and the rule that
     /// says so; <paramref name="explicitAudience"/> (<c>--audience</c>) wins when given.</summary>
-    public static (string Value, string Rule) ExpectedAudience(Uri loginUrl, string? explicitAudience)
-    {
-        if (!string.IsNullOrWhiteSpace(explicitAudience))
-        {
-            return (explicitAudience.Trim().TrimEnd('/'), "the --audience option");
-        }
+    /// <exception cref="SalesforceConfigurationException">The explicit audience is malformed.</exception>
+    public static SalesforceAudience ExpectedAudience(Uri loginUrl, string? explicitAudience) =>
+        SalesforceLoginHost.Parse(loginUrl).ResolveAudience(explicitAudience, useMyDomainAsAudience: false);
 
-        var audience = SetupShapes.ExpectedAudience(loginUrl);
-        var host = loginUrl.Host;
-        var rule = audience switch
-        {
-            SetupShapes.SandboxAudience => $"login URL host {host} is a sandbox login host, so the sandbox audience applies",
-            SetupShapes.ProductionAudience => $"login URL host {host} is a production login host, so the production audience applies",
-            _ => $"login URL {audience} is an Experience Cloud site, so the site URL is the audience",
-        };
-        return (audience, rule);
-    }
+    /// <summary>Whether the org's own My Domain URL is also an accepted audience (posting to that My Domain).</summary>
+    public static bool AcceptsMyDomainAudience(Uri loginUrl) =>
+        SalesforceLoginHost.Parse(loginUrl).Kind is SalesforceLoginHostKind.MyDomain or SalesforceLoginHostKind.SandboxMyDomain or SalesforceLoginHostKind.LegacySandboxMyDomain;
 
-    /// <summary>Whether <paramref name="loginUrl"/> serves production (or Developer Edition) orgs, where a sandbox
-    /// username cannot log in.</summary>
-    public static bool IsProductionLogin(Uri loginUrl) => SetupShapes.ExpectedAudience(loginUrl) == SetupShapes.ProductionAudience;
+    /// <summary>The token endpoint of a login URL (a SAML assertion's Recipient), keeping a site's path prefix.</summary>
+    public static Uri TokenEndpoint(Uri loginUrl) => SalesforceLoginHost.Parse(loginUrl).TokenEndpoint;
 
-    /// <summary>Whether <paramref name="loginUrl"/> is the org's own My Domain (not the shared login service), whose
-    /// origin is also accepted as audience.</summary>
-    public static bool IsMyDomain(Uri loginUrl) =>
-        loginUrl.Host.EndsWith(".my.salesforce.com", StringComparison.OrdinalIgnoreCase);
+    /// <summary>Whether an assertion with <paramref name="audience"/> sent through <paramref name="loginUrl"/> is looked up
+    /// in production, where a sandbox user does not exist.</summary>
+    public static bool ReachesProduction(Uri loginUrl, string audience) => SalesforceLoginHost.Parse(loginUrl).ReachesProduction(audience);
 
     /// <summary>The sandbox suffix of a username (<c>uat</c> in <c>jane@acme.com.uat</c>), or <see langword="null"/>.</summary>
-    public static string? SandboxUsernameSuffix(string username) => SetupShapes.SandboxSuffix(username);
+    public static string? SandboxUsernameSuffix(string username) => SalesforceUsername.GetSandboxSuffix(username);
 
-    /// <summary>Whether a value looks like a consumer key (<c>3MVG</c> and about 85 characters).</summary>
-    public static bool IsConsumerKeyShaped(string value) => SetupShapes.IsConsumerKeyShaped(value);
+    /// <summary>Whether a value looks like a consumer key.</summary>
+    public static bool IsConsumerKeyShaped(string value) => SalesforceConsumerKey.IsWellFormed(value);
 }

@@ -30,7 +30,7 @@ internal static class IdentityChecks
     }
 
     /// <summary>The JWT <c>sub</c> or SAML <c>NameID</c> is the Salesforce username.</summary>
-    public static void Subject(string? subject, string label, string mismatchCode, Uri? audienceHost, ExplainContext context, List<Finding> findings)
+    public static void Subject(string? subject, string label, string mismatchCode, string? audience, ExplainContext context, List<Finding> findings)
     {
         if (string.IsNullOrEmpty(subject))
         {
@@ -43,14 +43,14 @@ internal static class IdentityChecks
             findings.Add(Finding.Error(mismatchCode, $"{label} is '{subject}' but --username is '{username}'.", $"Put the exact Salesforce username in {label} (raw, not URL-escaped; sandbox usernames carry the sandbox suffix)."));
         }
 
-        // A sandbox copy of a user is a different user in a different org: the production login service cannot find it and
-        // Salesforce answers invalid_grant / invalid assertion.
-        var host = context.LoginUrl ?? audienceHost;
-        if (host is not null && ExplainRules.IsProductionLogin(host) && ExplainRules.SandboxUsernameSuffix(subject) is { } suffix)
+        // A sandbox copy of a user is a different user in a different org: production cannot find it and Salesforce
+        // answers invalid_grant / invalid assertion. Without --login-url, the audience says where the assertion goes.
+        var host = context.LoginUrl ?? (Uri.TryCreate(audience, UriKind.Absolute, out var audienceUrl) ? audienceUrl : null);
+        if (host is not null && ExplainRules.ReachesProduction(host, audience ?? string.Empty) && ExplainRules.SandboxUsernameSuffix(subject) is { } suffix)
         {
             findings.Add(Finding.Warn(
                 FindingCodes.SubSandboxSuffixOnProduction,
-                $"{label} '{subject}' ends in the sandbox suffix '.{suffix}', but {(context.LoginUrl is null ? "the audience" : "the login URL")} {host.GetLeftPart(UriPartial.Authority)} is a production login host; a sandbox user exists only in the sandbox.",
+                $"{label} '{subject}' ends in the sandbox suffix '.{suffix}', but {(context.LoginUrl is null ? "the audience" : "the login URL")} {host.GetLeftPart(UriPartial.Authority)} reaches production; a sandbox user exists only in the sandbox.",
                 "Log in through https://test.salesforce.com or the sandbox's My Domain (name--sandbox.sandbox.my.salesforce.com) with audience https://test.salesforce.com, or use the production username."));
         }
     }

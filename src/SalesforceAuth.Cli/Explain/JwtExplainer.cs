@@ -58,7 +58,7 @@ internal static class JwtExplainer
 
         // prn is the legacy name of sub, still accepted (and preferred by Salesforce when both are present).
         var subject = StringClaim(claims, "prn") ?? StringClaim(claims, "sub");
-        IdentityChecks.Subject(subject, "sub", FindingCodes.SubMismatch, audience, context, findings);
+        IdentityChecks.Subject(subject, "sub", FindingCodes.SubMismatch, audience?.OriginalString, context, findings);
         CheckSignature(parts, alg, context, findings);
 
         return new ExplainResult("jwt", (JsonObject)claims.DeepClone(), Sort(findings)) { Header = (JsonObject)header.DeepClone() };
@@ -169,12 +169,13 @@ internal static class JwtExplainer
 
         if (context.LoginUrl is { } login)
         {
-            var (expected, rule) = ExplainRules.ExpectedAudience(login, context.Audience);
+            var expectedAudience = ExplainRules.ExpectedAudience(login, context.Audience);
+            var (expected, rule) = (expectedAudience.Value, expectedAudience.Rule);
             var accepted = string.Equals(aud, expected, StringComparison.OrdinalIgnoreCase)
 
                 // The org's own My Domain URL is accepted as well when posting there (Salesforce's datacloud-jdbc driver
                 // and sfdx-core use it).
-                || (context.Audience is null && ExplainRules.IsMyDomain(login) && string.Equals(aud.TrimEnd('/'), login.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase));
+                || (context.Audience is null && ExplainRules.AcceptsMyDomainAudience(login) && string.Equals(aud.TrimEnd('/'), login.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase));
             if (!accepted)
             {
                 findings.Add(Finding.Error(

@@ -91,8 +91,7 @@ internal static class SamlExplainer
         }
 
         IdentityChecks.Issuer(issuer, "Issuer", context, findings);
-        var audienceUrl = audiences.Select(a => Uri.TryCreate(a, UriKind.Absolute, out var u) ? u : null).FirstOrDefault(u => u is not null);
-        IdentityChecks.Subject(nameId, "NameID", FindingCodes.SamlNameIdMismatch, audienceUrl, context, findings);
+        IdentityChecks.Subject(nameId, "NameID", FindingCodes.SamlNameIdMismatch, audiences.FirstOrDefault(), context, findings);
         CheckAudienceAndRecipient(audiences, recipient, confirmation is not null, context, findings);
         CheckTimes(confirmation, conditions, context.Now, findings);
         CheckSignature(document, root, signature, context, findings);
@@ -119,9 +118,10 @@ internal static class SamlExplainer
             return;
         }
 
-        var (expected, rule) = ExplainRules.ExpectedAudience(login, context.Audience);
+        var expectedAudience = ExplainRules.ExpectedAudience(login, context.Audience);
+        var (expected, rule) = (expectedAudience.Value, expectedAudience.Rule);
         var origin = login.GetLeftPart(UriPartial.Authority);
-        var tokenEndpoint = origin + login.AbsolutePath.TrimEnd('/') + TokenPath;
+        var tokenEndpoint = ExplainRules.TokenEndpoint(login).AbsoluteUri;
 
         // The official sample puts the token endpoint URL in Audience, so that form is accepted alongside the audience.
         var expectedTokenEndpoint = expected + TokenPath;
