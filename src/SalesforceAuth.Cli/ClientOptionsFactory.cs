@@ -95,7 +95,8 @@ internal static class ClientOptionsFactory
         _ => setting,
     };
 
-    private static Uri ParseLoginUrl(string? value)
+    /// <summary>The login URL setting, defaulting to production; a malformed value is a usage error naming the setting.</summary>
+    public static Uri ParseLoginUrl(string? value)
     {
         if (value is null)
         {

@@ -50,6 +50,18 @@ public sealed class FakeConnectedApp
     /// <summary>"Require secret for Token Exchange Flow" (default <see langword="true"/>).</summary>
     public bool RequireSecretForTokenExchange { get; set; } = true;
 
+    /// <summary>The callback URLs: the <c>redirect_uri</c> values the authorize and token endpoints accept, compared exactly.
+    /// Empty by default, so every authorization request gets <c>redirect_uri_mismatch</c> until one is added.</summary>
+    public ICollection<string> CallbackUrls { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>"Require Secret for Web Server Flow" (default <see langword="true"/>): the <c>authorization_code</c> grant
+    /// needs the consumer secret. Public clients (a CLI) turn it off and rely on PKCE.</summary>
+    public bool RequireSecretForWebServerFlow { get; set; } = true;
+
+    /// <summary>"Require Proof Key for Code Exchange (PKCE)": an authorization request without <c>code_challenge</c> is
+    /// answered <c>invalid_request</c> / <c>missing required code challenge</c>.</summary>
+    public bool RequirePkce { get; set; }
+
     /// <summary>"Introspect All Tokens": the app may introspect tokens issued to other apps.</summary>
     public bool IntrospectAllTokens { get; set; }
 

@@ -23,6 +23,9 @@ public enum FakeOAuthFlows
     /// <summary><c>urn:ietf:params:oauth:grant-type:token-exchange</c>.</summary>
     TokenExchange = 16,
 
+    /// <summary>The web server flow: <c>/services/oauth2/authorize</c> then <c>authorization_code</c> at the token endpoint.</summary>
+    AuthorizationCode = 32,
+
     /// <summary>Every flow.</summary>
-    All = JwtBearer | SamlBearer | ClientCredentials | RefreshToken | TokenExchange,
+    All = JwtBearer | SamlBearer | ClientCredentials | RefreshToken | TokenExchange | AuthorizationCode,
 }

@@ -89,6 +89,16 @@ public sealed class FakeSalesforce : IAsyncDisposable
     /// </summary>
     public Func<string, CancellationToken, Task>? GrantProcessing { get; set; }
 
+    /// <summary>
+    /// The user signed in to the emulated browser at <c>/services/oauth2/authorize</c> (the authorization code flow), or
+    /// <see langword="null"/> for nobody: the endpoint then answers with its login page and nothing is approved.
+    /// </summary>
+    public FakeUser? AuthorizingUser { get; set; }
+
+    /// <summary>Whether <see cref="AuthorizingUser"/> clicks Allow on the approval page (default <see langword="true"/>);
+    /// <see langword="false"/> redirects to the callback with <c>error=access_denied</c>.</summary>
+    public bool ApproveAuthorization { get; set; } = true;
+
     /// <summary>The orgs added so far.</summary>
     public IReadOnlyList<FakeOrg> Orgs
     {
@@ -282,23 +292,30 @@ public sealed class FakeSalesforce : IAsyncDisposable
         lock (_gate)
         {
             var now = UtcNow;
-            var chain = new RefreshChain(app, user, now);
-            if (!_approvals.TryGetValue((app, user), out var chains))
-            {
-                chains = [];
-                _approvals[(app, user)] = chains;
-            }
-
-            chains.RemoveAll(c => c.Revoked);
-            chains.Add(chain);
-            while (chains.Count > MaxApprovalsPerUserAndApp)
-            {
-                chains[0].Revoke();
-                chains.RemoveAt(0);
-            }
-
-            return AddRefreshToken(chain, now).Token;
+            return AddRefreshToken(Approve(app, user, now), now).Token;
         }
+    }
+
+    /// <summary>Records a new approval of <paramref name="app"/> by <paramref name="user"/>, revoking the oldest beyond 5
+    /// (reference §5.6). Caller holds the gate.</summary>
+    internal RefreshChain Approve(FakeConnectedApp app, FakeUser user, DateTimeOffset now)
+    {
+        var chain = new RefreshChain(app, user, now);
+        if (!_approvals.TryGetValue((app, user), out var chains))
+        {
+            chains = [];
+            _approvals[(app, user)] = chains;
+        }
+
+        chains.RemoveAll(c => c.Revoked);
+        chains.Add(chain);
+        while (chains.Count > MaxApprovalsPerUserAndApp)
+        {
+            chains[0].Revoke();
+            chains.RemoveAt(0);
+        }
+
+        return chain;
     }
 
     /// <summary>Ends every session issued so far (refresh tokens stay valid), like an admin removing all sessions.</summary>

@@ -108,21 +108,13 @@ public sealed class SalesforceClientOptions
     public bool AllowInsecureLoopback { get; set; }
 
     /// <summary>
-    /// Host suffixes an <c>instance_url</c>, <c>api_instance_url</c> or redirect may point to. The defaults cover
-    /// Salesforce's domains; add your custom domains here.
+    /// Host suffixes an <c>instance_url</c>, <c>api_instance_url</c> or redirect may point to. The defaults
+    /// (<see cref="SalesforceLoginHost.DefaultTrustedDomains"/>) cover Salesforce's domains; hosts under the site domains
+    /// (<c>site.com</c>, <c>force.com</c>, <c>salesforce-sites.com</c>) are trusted through them only when
+    /// <see cref="LoginUrl"/> is an Experience Cloud site (see <see cref="SalesforceLoginHost.IsTrusted"/>). Add your
+    /// custom domains here. An entry that would trust every host (<c>*</c>, <c>.</c>, a top-level domain) is refused at startup.
     /// </summary>
-    public IList<string> TrustedDomains { get; } =
-    [
-        "salesforce.com",
-        "force.com",
-        "site.com",
-        "cloudforce.com",
-        "database.com",
-        "salesforce-sites.com",
-        "visualforce.com",
-        "salesforce.mil",
-        "sfcrmproducts.cn",
-    ];
+    public IList<string> TrustedDomains { get; } = [.. SalesforceLoginHost.DefaultTrustedDomains];
 
     /// <summary>
     /// How long a token is used before it is proactively renewed in the background. Salesforce sends no expiry;

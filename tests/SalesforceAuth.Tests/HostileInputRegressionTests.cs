@@ -21,8 +21,9 @@ public sealed class HostileInputRegressionTests : IDisposable
     {
         Assert.True(Uri.TryCreate(url, UriKind.Absolute, out var uri));
 
-        var problem = TrustedHosts.GetProblem(uri, new SalesforceClientOptions().TrustedDomains, allowInsecureLoopback: false);
+        var trusted = SalesforceLoginHost.Parse(SalesforceClientOptions.ProductionLoginUrl).IsTrusted(uri, SalesforceLoginHost.DefaultTrustedDomains, allowInsecureLoopback: false, out var problem);
 
+        Assert.False(trusted);
         Assert.NotNull(problem);
     }
 
@@ -33,7 +34,7 @@ public sealed class HostileInputRegressionTests : IDisposable
     public void TryParse_LoneSurrogate_NeverThrows(string body)
     {
         var success = Record.Exception(() => TokenResponseParser.TryParseSuccess(body, out _, out _));
-        var error = Record.Exception(() => TokenResponseParser.TryParseError(body.Replace("access_token", "error", StringComparison.Ordinal), out _, out _));
+        var error = Record.Exception(() => OAuthErrorBody.Read(body.Replace("access_token", "error", StringComparison.Ordinal), "application/json"));
 
         Assert.Null(success);
         Assert.Null(error);

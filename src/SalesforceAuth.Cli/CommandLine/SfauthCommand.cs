@@ -25,6 +25,8 @@ internal static class SfauthCommand
         IntrospectCommand.Create,
         RevokeCommand.Create,
         KeygenCommand.Create,
+        ExplainCommand.Create,
+        LoginCommand.Create,
     ];
 
     /// <summary>A new command tree for one run (options are not shared between trees).</summary>

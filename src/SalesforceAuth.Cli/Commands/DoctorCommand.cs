@@ -59,7 +59,7 @@ internal static class DoctorCommand
             }
         }
 
-        Add(CheckConsumerKey(options.ClientId));
+        Add(SetupChecks.CheckConsumerKey(options.ClientId));
         if (options.Flow is SalesforceFlow.ClientCredentials or SalesforceFlow.RefreshToken)
         {
             Add(string.IsNullOrEmpty(options.ClientSecret)
@@ -79,8 +79,8 @@ internal static class DoctorCommand
 
         if (usesKey)
         {
-            Add(CheckUsername(options));
-            Add(CheckAudience(options));
+            Add(SetupChecks.CheckUsername(options));
+            Add(SetupChecks.CheckAudience(options));
         }
 
         using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(30) };
@@ -98,7 +98,7 @@ internal static class DoctorCommand
 
         if (token is not null)
         {
-            Add(CheckInstanceUrl(options, token));
+            Add(SetupChecks.CheckInstanceUrl(options, token));
             await using (console.StartSpinner("Calling /services/data/"))
             {
                 Add(await CheckApiAsync(http, token, cancellationToken).ConfigureAwait(false));
@@ -255,65 +255,6 @@ internal static class DoctorCommand
             : DoctorCheck.Pass("certificate_validity", string.Create(CultureInfo.InvariantCulture, $"Valid from {notBefore:yyyy-MM-dd} to {notAfter:yyyy-MM-dd}."));
     }
 
-    private static DoctorCheck CheckConsumerKey(string? clientId)
-    {
-        if (string.IsNullOrEmpty(clientId))
-        {
-            return DoctorCheck.Fail("consumer_key", "No consumer key given.", $"Set {SettingOption.ClientId.Describe()} to the connected app's Consumer Key (App Manager > View > Manage Consumer Details).");
-        }
-
-        return SetupShapes.IsConsumerKeyShaped(clientId)
-            ? DoctorCheck.Pass("consumer_key", $"Looks like a consumer key ({clientId.Length} characters, 3MVG...).")
-            : DoctorCheck.Warn("consumer_key", $"'{clientId}' does not look like a consumer key (3MVG..., about 85 characters).", "Copy the Consumer Key, not the app name, Id or the secret, from App Manager > View > Manage Consumer Details.");
-    }
-
-    private static DoctorCheck CheckUsername(SalesforceClientOptions options)
-    {
-        var username = options.Username;
-        if (string.IsNullOrEmpty(username))
-        {
-            return DoctorCheck.Fail("username", "No username given.", $"Set {SettingOption.Username.Describe()} to the Salesforce username to act as (the login name, in email form).");
-        }
-
-        if (!SetupShapes.IsEmailShaped(username))
-        {
-            return DoctorCheck.Fail("username", $"'{username}' is not in email form; Salesforce usernames always are.", "Use the exact username shown on the user's detail page (Setup > Users), including any sandbox suffix.");
-        }
-
-        var suffix = SetupShapes.SandboxSuffix(username);
-        var audience = options.Audience?.TrimEnd('/') ?? SetupShapes.ExpectedAudience(options.LoginUrl);
-        if (suffix is not null && string.Equals(audience, SetupShapes.ProductionAudience, StringComparison.OrdinalIgnoreCase))
-        {
-            return DoctorCheck.Warn("username", $"'{username}' ends in '.{suffix}', a sandbox suffix, but the login is production ({options.LoginUrl.Host}, audience {audience}).", $"Sandbox users log in at {SetupShapes.SandboxAudience} or the sandbox's My Domain: set {SettingOption.LoginUrl.Describe()} (and the audience) accordingly.");
-        }
-
-        return DoctorCheck.Pass("username", suffix is null ? $"'{username}' is in email form." : $"'{username}' is a sandbox username (suffix '.{suffix}').");
-    }
-
-    private static DoctorCheck CheckAudience(SalesforceClientOptions options)
-    {
-        var expected = SetupShapes.ExpectedAudience(options.LoginUrl);
-        if (string.IsNullOrWhiteSpace(options.Audience))
-        {
-            return DoctorCheck.Pass("audience", $"Derived from the login URL: {expected}.");
-        }
-
-        var audience = options.Audience.Trim();
-        if (audience.StartsWith('[') || !Uri.TryCreate(audience, UriKind.Absolute, out _))
-        {
-            return DoctorCheck.Fail("audience", $"'{audience}' is not a URL; Salesforce answers 'audience is invalid'.", $"Use one URL such as {expected}, never an array or a bare host name.");
-        }
-
-        var normalized = audience.TrimEnd('/');
-        var myDomain = options.LoginUrl.GetLeftPart(UriPartial.Authority);
-        if (string.Equals(normalized, expected, StringComparison.OrdinalIgnoreCase) || string.Equals(normalized, myDomain, StringComparison.OrdinalIgnoreCase))
-        {
-            return DoctorCheck.Pass("audience", $"{normalized} fits the login URL {options.LoginUrl}.");
-        }
-
-        return DoctorCheck.Fail("audience", $"{normalized} does not fit the login URL {options.LoginUrl} (expected {expected}).", $"Remove {SettingOption.Audience.Describe()} to use the derived audience, or set it to {expected}: production uses {SetupShapes.ProductionAudience}, sandboxes {SetupShapes.SandboxAudience}.");
-    }
-
     private static async Task<DoctorCheck> CheckClockAsync(HttpClient http, SalesforceClientOptions options, TimeProvider time, CancellationToken cancellationToken)
     {
         DateTimeOffset? serverDate;
@@ -376,21 +317,6 @@ internal static class DoctorCommand
             var remedy = ex.Diagnosis.Remedies.Count == 0 ? "See the diagnosis above." : string.Join(" ", ex.Diagnosis.Remedies);
             return (DoctorCheck.Fail("token", $"{ex.Reason}: {ex.Diagnosis.Summary}{wire}{skew}", remedy, ErrorReport.ExitCodeOf(ex)), null);
         }
-    }
-
-    private static DoctorCheck CheckInstanceUrl(SalesforceClientOptions options, SalesforceToken token)
-    {
-        var instance = token.InstanceUrl;
-        var secure = instance.Scheme == Uri.UriSchemeHttps || (options.AllowInsecureLoopback && instance.IsLoopback);
-        if (!secure)
-        {
-            return DoctorCheck.Fail("instance_url", $"{instance} is not HTTPS.", "Salesforce instances are always HTTPS; check the login URL points at Salesforce.", ExitCodes.Refused);
-        }
-
-        var where = string.Equals(instance.Authority, options.LoginUrl.Authority, StringComparison.OrdinalIgnoreCase)
-            ? "the login host itself"
-            : "the org's own host; REST calls go there, not to the login host";
-        return DoctorCheck.Pass("instance_url", $"{instance} ({where}).");
     }
 
     private static async Task<DoctorCheck> CheckApiAsync(HttpClient http, SalesforceToken token, CancellationToken cancellationToken)

@@ -27,6 +27,9 @@ internal sealed class OAuthEndpoints(FakeSalesforce owner)
 
     private readonly JwtAssertionValidator _jwt = new(owner);
     private readonly SamlAssertionValidator _saml = new(owner);
+    private AuthorizationCodeFlow? _authorizationCode;
+
+    private AuthorizationCodeFlow AuthorizationCode => _authorizationCode ??= new AuthorizationCodeFlow(owner, this);
 
     public async Task<Reply> HandleAsync(Listener listener, HttpContext context, Dictionary<string, string> parameters, CancellationToken cancellationToken)
     {
@@ -37,6 +40,11 @@ internal sealed class OAuthEndpoints(FakeSalesforce owner)
             if (path.Equals("/services/oauth2/token", StringComparison.OrdinalIgnoreCase))
             {
                 return await TokenAsync(listener, context, parameters, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (path.Equals("/services/oauth2/authorize", StringComparison.OrdinalIgnoreCase) && HttpMethods.IsGet(method))
+            {
+                return AuthorizationCode.Authorize(listener, parameters);
             }
 
             if (path.Equals("/services/oauth2/introspect", StringComparison.OrdinalIgnoreCase))
@@ -98,6 +106,8 @@ internal sealed class OAuthEndpoints(FakeSalesforce owner)
                 return await ClientCredentialsAsync(listener, context, parameters, cancellationToken).ConfigureAwait(false);
             case "refresh_token":
                 return await RefreshAsync(listener, context, parameters, cancellationToken).ConfigureAwait(false);
+            case "authorization_code":
+                return AuthorizationCode.Exchange(listener, context, parameters);
             case TokenExchange:
                 return await TokenExchangeAsync(listener, context, parameters, cancellationToken).ConfigureAwait(false);
             default:
@@ -312,7 +322,7 @@ internal sealed class OAuthEndpoints(FakeSalesforce owner)
 
     /// <summary>Client authentication by body (<c>client_secret_post</c>) or HTTP Basic (<c>client_secret_basic</c>).
     /// <paramref name="secretRequired"/> null means "as the app's settings say for this flow".</summary>
-    private (FakeConnectedApp App, bool SecretPresented) AuthenticateClient(
+    internal (FakeConnectedApp App, bool SecretPresented) AuthenticateClient(
         HttpContext context, Dictionary<string, string> parameters, FakeOAuthFlows flow, bool? secretRequired)
     {
         var clientId = parameters.GetValueOrDefault("client_id");
@@ -333,6 +343,7 @@ internal sealed class OAuthEndpoints(FakeSalesforce owner)
         {
             FakeOAuthFlows.RefreshToken => app.RequireSecretForRefresh,
             FakeOAuthFlows.TokenExchange => app.RequireSecretForTokenExchange,
+            FakeOAuthFlows.AuthorizationCode => app.RequireSecretForWebServerFlow,
             _ => true,
         };
 
@@ -392,7 +403,7 @@ internal sealed class OAuthEndpoints(FakeSalesforce owner)
     }
 
     /// <summary>Success body (reference §4.3 key order, §8, §14 item 9). Caller holds the gate.</summary>
-    private Reply Issue(Listener listener, FakeConnectedApp app, FakeUser user, string scope, RefreshChain? chain, string? refreshToken, bool apiInstanceUrl)
+    internal Reply Issue(Listener listener, FakeConnectedApp app, FakeUser user, string scope, RefreshChain? chain, string? refreshToken, bool apiInstanceUrl)
     {
         var now = owner.UtcNow;
         var org = user.Org;

@@ -38,9 +38,8 @@ internal static class ErrorCatalog
     private static readonly SalesforceFlow[] RefreshFlow = [SalesforceFlow.RefreshToken];
 
     /// <summary>
-    /// Every row, OAuth first, then REST, then transport. The mapper refers to the causes of the
-    /// <c>expired authorization code</c>, <c>invalid assertion</c> and audience rows by position (to drop the ones its
-    /// evidence states or rules out), so keep their order when editing.
+    /// Every row, OAuth first, then REST, then transport. Causes the mapper's evidence can state or rule out carry an
+    /// id from <see cref="ErrorCauseIds"/>; the order of causes is only their likelihood.
     /// </summary>
     public static IReadOnlyList<ErrorCatalogEntry> Entries { get; } =
     [
@@ -61,9 +60,9 @@ internal static class ErrorCatalog
         OAuth("invalid_grant.expired_authorization_code.bearer", "invalid_grant", "expired authorization code", SalesforceReason.AssertionExpired,
             "The assertion had already expired by Salesforce's clock.",
             [
-                "The local clock is behind Salesforce's (NTP not running, a container or VM clock that drifted).",
-                "The expiry was computed from local time as if it were UTC (a time-zone offset applied the wrong way), which puts it hours in the past.",
-                "The validity is too short or in the wrong unit (seconds vs minutes), so latency uses it up.",
+                Cause(ErrorCauseIds.ClockBehind, "The local clock is behind Salesforce's (NTP not running, a container or VM clock that drifted)."),
+                Cause(ErrorCauseIds.LocalTimeAsUtc, "The expiry was computed from local time as if it were UTC (a time-zone offset applied the wrong way), which puts it hours in the past."),
+                Cause(ErrorCauseIds.ValidityTooShort, "The validity is too short or in the wrong unit (seconds vs minutes), so latency uses it up."),
             ],
             [
                 "Synchronise the clock with NTP (Linux: timedatectl set-ntp true; Windows: w32tm /resync); in a container fix the host's clock.",
@@ -126,18 +125,18 @@ internal static class ErrorCatalog
         OAuth("invalid_grant.invalid_assertion", "invalid_grant", "invalid assertion", SalesforceReason.InvalidAssertion,
             "Salesforce rejected the assertion: its signature, format or user did not validate.",
             [
-                "The private key does not match the certificate uploaded to the app.",
+                Cause(ErrorCauseIds.KeyMismatch, "The private key does not match the certificate uploaded to the app."),
                 "No certificate is uploaded, or \"Use digital signatures\" is off (External Client App: JWT bearer flow not enabled).",
-                "The subject is not a user of the org reached (for example a sandbox user sent to login.salesforce.com).",
-                "SAML: the assertion was encoded with standard base64 instead of base64url, or the signature is misplaced (it must follow Issuer).",
+                Cause(ErrorCauseIds.UserNotInOrg, "The subject is not a user of the org reached (for example a sandbox user sent to login.salesforce.com)."),
+                Cause(ErrorCauseIds.SamlEncoding, "SAML: the assertion was encoded with standard base64 instead of base64url, or the signature is misplaced (it must follow Issuer)."),
             ],
             [UploadCertificate, "Send sandbox users to https://test.salesforce.com or the sandbox My Domain; production users to https://login.salesforce.com or the My Domain.", LoginHistory],
             JwtDoc),
         OAuth("invalid_grant.audience_is_invalid", "invalid_grant", "audience is invalid", SalesforceReason.AudienceInvalid,
             "Salesforce rejected the assertion's audience.",
             [
-                "A production audience for a sandbox user, or a sandbox audience for a production user.",
-                "The audience is not a single absolute URL (an array, a bare host name, a trailing slash).",
+                Cause(ErrorCauseIds.AudienceEnvironment, "A production audience for a sandbox user, or a sandbox audience for a production user."),
+                Cause(ErrorCauseIds.AudienceMalformed, "The audience is not a single absolute URL (an array, a bare host name, a trailing slash)."),
                 "An Experience Cloud site URL that is not a site of this org.",
             ],
             [
@@ -148,8 +147,8 @@ internal static class ErrorCatalog
         OAuth("invalid_grant.audience_validation_failed", "invalid_grant", "Audience validation failed", SalesforceReason.AudienceInvalid,
             "Salesforce rejected the assertion's audience.",
             [
-                "A production audience for a sandbox user, or a sandbox audience for a production user.",
-                "The audience is not a single absolute URL (an array, a bare host name, a trailing slash).",
+                Cause(ErrorCauseIds.AudienceEnvironment, "A production audience for a sandbox user, or a sandbox audience for a production user."),
+                Cause(ErrorCauseIds.AudienceMalformed, "The audience is not a single absolute URL (an array, a bare host name, a trailing slash)."),
                 "SAML: the Audience element is not https://login.salesforce.com, https://test.salesforce.com or the site URL.",
             ],
             ["Use https://login.salesforce.com for production, https://test.salesforce.com for sandboxes, or the site URL for site users (SalesforceClientOptions.Audience)."],
@@ -413,23 +412,45 @@ internal static class ErrorCatalog
         throw new ArgumentOutOfRangeException(nameof(id), id, "No such transport row.");
     }
 
-    /// <summary>The exception type for a reason: the sealed types where a caller acts differently, otherwise the base type.</summary>
+    /// <summary>
+    /// The one reason → exception map: the sealed types where a caller acts differently, otherwise the base type.
+    /// </summary>
+    private static readonly Dictionary<SalesforceReason, (Type Type, Func<string, Exception?, SalesforceErrorDetails, TimeSpan?, SalesforceAuthenticationException> Create)> Exceptions = new()
+    {
+        [SalesforceReason.AssertionExpired] = Leaf((m, i, d, _) => new SalesforceAssertionExpiredException(m, i, d)),
+        [SalesforceReason.ConsumerNotApproved] = Leaf((m, i, d, _) => new SalesforceConsumerNotApprovedException(m, i, d)),
+        [SalesforceReason.InvalidAssertion] = Leaf((m, i, d, _) => new SalesforceInvalidAssertionException(m, i, d)),
+        [SalesforceReason.AudienceInvalid] = Leaf((m, i, d, _) => new SalesforceAudienceException(m, i, d)),
+        [SalesforceReason.RefreshTokenExpired] = Leaf((m, i, d, _) => new SalesforceRefreshTokenException(m, i, d)),
+        [SalesforceReason.RefreshInProgress] = Leaf((m, i, d, _) => new SalesforceRefreshTokenException(m, i, d)),
+        [SalesforceReason.InvalidClientId] = Leaf((m, i, d, _) => new SalesforceInvalidClientException(m, i, d)),
+        [SalesforceReason.InvalidClientCredentials] = Leaf((m, i, d, _) => new SalesforceInvalidClientException(m, i, d)),
+        [SalesforceReason.RateLimited] = Leaf((m, i, d, retryAfter) => new SalesforceRateLimitException(m, i, d) { RetryAfter = retryAfter }),
+        [SalesforceReason.ServiceUnavailable] = Leaf((m, i, d, _) => new SalesforceServiceUnavailableException(m, i, d)),
+        [SalesforceReason.UntrustedInstanceUrl] = Leaf((m, i, d, _) => new SalesforceUntrustedInstanceException(m, i, d)),
+        [SalesforceReason.SessionExpired] = Leaf((m, i, d, _) => new SalesforceSessionExpiredException(m, i, d)),
+    };
+
+    /// <summary>The exception type for a reason (see <see cref="CreateException"/>).</summary>
     /// <param name="reason">The reason.</param>
     /// <returns>The exception type.</returns>
-    public static Type ExceptionTypeFor(SalesforceReason reason) => reason switch
-    {
-        SalesforceReason.AssertionExpired => typeof(SalesforceAssertionExpiredException),
-        SalesforceReason.ConsumerNotApproved => typeof(SalesforceConsumerNotApprovedException),
-        SalesforceReason.InvalidAssertion => typeof(SalesforceInvalidAssertionException),
-        SalesforceReason.AudienceInvalid => typeof(SalesforceAudienceException),
-        SalesforceReason.RefreshTokenExpired or SalesforceReason.RefreshInProgress => typeof(SalesforceRefreshTokenException),
-        SalesforceReason.InvalidClientId or SalesforceReason.InvalidClientCredentials => typeof(SalesforceInvalidClientException),
-        SalesforceReason.RateLimited => typeof(SalesforceRateLimitException),
-        SalesforceReason.ServiceUnavailable => typeof(SalesforceServiceUnavailableException),
-        SalesforceReason.UntrustedInstanceUrl => typeof(SalesforceUntrustedInstanceException),
-        SalesforceReason.SessionExpired => typeof(SalesforceSessionExpiredException),
-        _ => typeof(SalesforceAuthenticationException),
-    };
+    public static Type ExceptionTypeFor(SalesforceReason reason) =>
+        Exceptions.TryGetValue(reason, out var leaf) ? leaf.Type : typeof(SalesforceAuthenticationException);
+
+    /// <summary>Creates the exception for a reason: the sealed type where a caller acts differently, otherwise the base type.</summary>
+    /// <param name="reason">The reason.</param>
+    /// <param name="message">The message (no secrets).</param>
+    /// <param name="innerException">The cause, if any.</param>
+    /// <param name="details">The wire data and diagnosis.</param>
+    /// <param name="retryAfter">The <c>Retry-After</c> delay, for <see cref="SalesforceReason.RateLimited"/>.</param>
+    /// <returns>The exception.</returns>
+    public static SalesforceAuthenticationException CreateException(SalesforceReason reason, string message, Exception? innerException, SalesforceErrorDetails details, TimeSpan? retryAfter = null) =>
+        Exceptions.TryGetValue(reason, out var leaf)
+            ? leaf.Create(message, innerException, details, retryAfter)
+            : new SalesforceAuthenticationException(message, innerException, details);
+
+    private static (Type, Func<string, Exception?, SalesforceErrorDetails, TimeSpan?, SalesforceAuthenticationException>) Leaf<T>(Func<string, Exception?, SalesforceErrorDetails, TimeSpan?, T> create)
+        where T : SalesforceAuthenticationException => (typeof(T), create);
 
     private static ErrorCatalogEntry? Find(ErrorSource source, string error, string? description, SalesforceFlow? flow)
     {
@@ -455,7 +476,9 @@ internal static class ErrorCatalog
         return fallback;
     }
 
-    private static ErrorCatalogEntry OAuth(string id, string error, string? description, SalesforceReason reason, string summary, string[] causes, string[] remedies, Uri documentation, SalesforceFlow[]? flows = null, bool transient = false) => new()
+    private static ErrorCause Cause(string id, string text) => new(text) { Id = id };
+
+    private static ErrorCatalogEntry OAuth(string id, string error, string? description, SalesforceReason reason, string summary, ErrorCause[] causes, string[] remedies, Uri documentation, SalesforceFlow[]? flows = null, bool transient = false) => new()
     {
         Id = id,
         Source = ErrorSource.OAuth,
@@ -470,7 +493,7 @@ internal static class ErrorCatalog
         Documentation = documentation,
     };
 
-    private static ErrorCatalogEntry Rest(string id, string errorCode, string? message, SalesforceReason reason, RestAuthFailure renewal, string summary, string[] causes, string[] remedies, Uri documentation, bool transient = false) => new()
+    private static ErrorCatalogEntry Rest(string id, string errorCode, string? message, SalesforceReason reason, RestAuthFailure renewal, string summary, ErrorCause[] causes, string[] remedies, Uri documentation, bool transient = false) => new()
     {
         Id = id,
         Source = ErrorSource.Rest,
@@ -485,7 +508,7 @@ internal static class ErrorCatalog
         Documentation = documentation,
     };
 
-    private static ErrorCatalogEntry Transport(string id, SalesforceReason reason, bool transient, string summary, string[] causes, string[] remedies) => new()
+    private static ErrorCatalogEntry Transport(string id, SalesforceReason reason, bool transient, string summary, ErrorCause[] causes, string[] remedies) => new()
     {
         Id = id,
         Source = ErrorSource.Transport,

@@ -31,7 +31,10 @@ internal sealed record ErrorCatalogEntry
     public required string Summary { get; init; }
 
     /// <summary>Likely causes, most likely first.</summary>
-    public IReadOnlyList<string> Causes { get; init; } = [];
+    public IReadOnlyList<ErrorCause> Causes { get; init; } = [];
+
+    /// <summary>The texts of <see cref="Causes"/>.</summary>
+    public IReadOnlyList<string> CauseTexts => [.. Causes.Select(c => c.Text)];
 
     /// <summary>Fixes, naming the Salesforce setting.</summary>
     public IReadOnlyList<string> Remedies { get; init; } = [];

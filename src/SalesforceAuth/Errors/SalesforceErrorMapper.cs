@@ -24,14 +24,14 @@ internal static class SalesforceErrorMapper
             var row = ErrorCatalog.Transport("transport.network");
             if (context.TransportException is { } transport)
             {
-                facts["transport failure"] = transport.GetType().Name;
+                facts[SalesforceDiagnosisFacts.TransportFailure] = transport.GetType().Name;
             }
 
             return Build(row, context, null, facts, row.Summary, context.TransportException);
         }
 
         var status = (int)context.StatusCode.Value;
-        var body = OAuthErrorBody.Read(context.Body, context.MediaType);
+        var body = context.ErrorBody ?? OAuthErrorBody.Read(context.Body, context.MediaType);
         var wire = body.Kind == OAuthErrorBodyKind.OAuthError ? body : default;
 
         if (status == 429 || (wire.Error is not null && string.Equals(wire.Error, "rate_limit_exceeded", StringComparison.Ordinal)))
@@ -42,7 +42,7 @@ internal static class SalesforceErrorMapper
                 : ErrorCatalog.Transport("transport.rate_limited");
             if (context.RetryAfter is { } retryAfter)
             {
-                facts["retry after"] = FormatDuration(retryAfter);
+                facts[SalesforceDiagnosisFacts.RetryAfter] = FormatDuration(retryAfter);
             }
 
             return Build(row, context, wire, facts, row.Summary, context.TransportException);
@@ -74,7 +74,7 @@ internal static class SalesforceErrorMapper
 
             default:
                 var unexpected = ErrorCatalog.Transport("transport.unexpected");
-                facts["body"] = body.Kind switch
+                facts[SalesforceDiagnosisFacts.Body] = body.Kind switch
                 {
                     OAuthErrorBodyKind.Empty => "empty",
                     OAuthErrorBodyKind.TooLarge => string.Create(CultureInfo.InvariantCulture, $"too large ({context.Body!.Length} characters)"),
@@ -82,7 +82,7 @@ internal static class SalesforceErrorMapper
                     _ => "JSON without a string \"error\"",
                 };
                 AddExcerpt(facts, context);
-                return Build(unexpected, context, null, facts, $"{unexpected.Summary} (HTTP {status}, body {facts["body"]})", context.TransportException);
+                return Build(unexpected, context, null, facts, $"{unexpected.Summary} (HTTP {status}, body {facts[SalesforceDiagnosisFacts.Body]})", context.TransportException);
         }
     }
 
@@ -94,7 +94,7 @@ internal static class SalesforceErrorMapper
     {
         ArgumentNullException.ThrowIfNull(context);
         var facts = BaseFacts(context);
-        facts["problem"] = problem;
+        facts[SalesforceDiagnosisFacts.Problem] = problem;
         AddExcerpt(facts, context);
         var row = ErrorCatalog.Transport("transport.unexpected");
         return Build(row, context, null, facts, $"Salesforce's token response cannot be used: {problem}.", context.TransportException);
@@ -112,8 +112,8 @@ internal static class SalesforceErrorMapper
         var row = ErrorCatalog.Transport("transport.untrusted_instance");
         var facts = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["refused host"] = host,
-            ["carried by"] = what,
+            [SalesforceDiagnosisFacts.RefusedHost] = host,
+            [SalesforceDiagnosisFacts.CarriedBy] = what,
         };
         var summary = $"The {what} points to {host}, which is not a trusted Salesforce domain; the token was not sent there.";
         var details = Details(row, flow, null, null, summary, facts, null);
@@ -137,21 +137,21 @@ internal static class SalesforceErrorMapper
         var info = RestErrorClassifier.Read(body, mediaType);
         var facts = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["HTTP status"] = code.ToString(CultureInfo.InvariantCulture),
+            [SalesforceDiagnosisFacts.HttpStatus] = code.ToString(CultureInfo.InvariantCulture),
         };
         if (requestUri is { IsAbsoluteUri: true })
         {
-            facts["request host"] = requestUri.Host;
+            facts[SalesforceDiagnosisFacts.RequestHost] = requestUri.Host;
         }
 
         if (mediaType is not null)
         {
-            facts["media type"] = Safe(mediaType)!;
+            facts[SalesforceDiagnosisFacts.MediaType] = Safe(mediaType)!;
         }
 
         if (limitInfo is not null)
         {
-            facts["Sforce-Limit-Info"] = Safe(limitInfo)!;
+            facts[SalesforceDiagnosisFacts.LimitInfo] = Safe(limitInfo)!;
         }
 
         var row = info.ErrorCode is null ? null : ErrorCatalog.FindRest(info.ErrorCode, info.Message);
@@ -197,12 +197,7 @@ internal static class SalesforceErrorMapper
         var wire = $"{Safe(errorCode)}: {Safe(message)}";
         var details = Details(row, null, status, null, summary, facts, null) with { Error = errorCode, ErrorDescription = message };
         var text = $"{summary} [HTTP {(int)status} {wire}]";
-        return row.Reason switch
-        {
-            SalesforceReason.SessionExpired => new SalesforceSessionExpiredException(text, null, details),
-            SalesforceReason.RateLimited => new SalesforceRateLimitException(text, null, details) { RetryAfter = retryAfter },
-            _ => new SalesforceAuthenticationException(text, null, details),
-        };
+        return ErrorCatalog.CreateException(row.Reason, text, null, details, retryAfter);
     }
 
     private static SalesforceAuthenticationException Explain(ErrorCatalogEntry row, TokenErrorContext context, OAuthErrorBody wire, Dictionary<string, string> facts)
@@ -223,7 +218,7 @@ internal static class SalesforceErrorMapper
             case SalesforceReason.WrongDomain:
                 {
                     var host = context.Endpoint.Host;
-                    var cause = IsSharedLoginHost(host)
+                    var cause = SalesforceLoginHost.FromEndpoint(context.Endpoint).IsSharedLoginService
                         ? $"The token request went to {host}, the shared login service; the client credentials flow needs the org's My Domain (https://<MyDomain>.my.salesforce.com)."
                         : $"The token request went to {host}; if that is a custom domain, use the org's My Domain (https://<MyDomain>.my.salesforce.com) instead.";
                     return Build(row, context, wire, facts, row.Summary, null, [cause]);
@@ -237,16 +232,16 @@ internal static class SalesforceErrorMapper
 
             case SalesforceReason.InvalidClientId:
                 AddPrincipal(facts, context);
-                if (IsSharedLoginHost(context.Endpoint.Host))
+                if (SalesforceLoginHost.FromEndpoint(context.Endpoint) is { IsSharedLoginService: true } shared)
                 {
-                    var env = IsSandboxHost(context.Endpoint.Host) ? "sandbox" : "production";
+                    var env = shared.IsSandbox ? "sandbox" : "production";
                     return Build(row, context, wire, facts, row.Summary, null, [$"The request went to the {env} login service ({context.Endpoint.Host}); the app must exist in an org of that environment."]);
                 }
 
                 return Build(row, context, wire, facts, row.Summary, null);
 
             case SalesforceReason.InvalidClientCredentials:
-                facts["client secret configured"] = context.HasClientSecret ? "yes" : "no";
+                facts[SalesforceDiagnosisFacts.ClientSecretConfigured] = context.HasClientSecret ? "yes" : "no";
                 return Build(row, context, wire, facts, row.Summary, null,
                     context.HasClientSecret ? null : ["No client secret is configured (SalesforceClientOptions.ClientSecret), but the app requires one for this flow."]);
 
@@ -275,81 +270,81 @@ internal static class SalesforceErrorMapper
         var assertion = context.Assertion;
         var evidence = new List<string>();
 
-        // Indexes into the row's generic causes: 0 clock behind, 1 local time as UTC, 2 validity too short.
-        var covered = new HashSet<int>();
+        // Ids of the row's generic causes that the evidence below states or rules out.
+        var covered = new HashSet<string>(StringComparer.Ordinal);
 
-        facts["local time"] = FormatTime(context.LocalTime);
+        facts[SalesforceDiagnosisFacts.LocalTime] = FormatTime(context.LocalTime);
         if (context.ServerTime is { } server)
         {
-            facts["server time (Date header)"] = FormatTime(server);
+            facts[SalesforceDiagnosisFacts.ServerTime] = FormatTime(server);
         }
 
         if (assertion is not null)
         {
-            facts["assertion iat"] = FormatTime(assertion.IssuedAt);
-            facts["assertion exp"] = FormatTime(assertion.ExpiresAt);
-            facts["assertion lifetime"] = FormatDuration(assertion.Lifetime);
-            facts["skew compensation applied"] = FormatDuration(assertion.AppliedSkewCompensation);
+            facts[SalesforceDiagnosisFacts.AssertionIssuedAt] = FormatTime(assertion.IssuedAt);
+            facts[SalesforceDiagnosisFacts.AssertionExpiresAt] = FormatTime(assertion.ExpiresAt);
+            facts[SalesforceDiagnosisFacts.AssertionLifetime] = FormatDuration(assertion.Lifetime);
+            facts[SalesforceDiagnosisFacts.SkewCompensationApplied] = FormatDuration(assertion.AppliedSkewCompensation);
         }
 
         string? skewPhrase = null;
         if (skew is { } s)
         {
             skewPhrase = DescribeSkew(s);
-            facts["measured skew"] = skewPhrase;
+            facts[SalesforceDiagnosisFacts.MeasuredSkew] = skewPhrase;
             var applied = assertion?.AppliedSkewCompensation ?? TimeSpan.Zero;
             if (applied != TimeSpan.Zero && (s - applied).Duration() < TimeSpan.FromSeconds(5))
             {
                 // The token client already shifted the assertion's times by the measured skew (§2.5), so the clock
                 // difference itself is not what Salesforce refused.
                 evidence.Add($"The assertion's times were already corrected by {FormatDuration(applied)} for the measured clock difference, so the clock alone does not explain the refusal: the validity is too short, the request took too long, or Salesforce's clock moved.");
-                covered.Add(0);
+                covered.Add(ErrorCauseIds.ClockBehind);
             }
             else if (IsWholeHours(s, out var hours))
             {
                 evidence.Add($"The clock offset ({FormatDuration(s.Duration())}) is within 2 minutes of a whole number of hours ({hours} h): local time is being used as UTC (a time-zone offset applied the wrong way, or a clock set to local time on a host that assumes UTC).");
-                covered.UnionWith([0, 1]);
+                covered.UnionWith([ErrorCauseIds.ClockBehind, ErrorCauseIds.LocalTimeAsUtc]);
             }
             else if (s > TimeSpan.FromSeconds(5))
             {
                 evidence.Add($"Your clock is {FormatDuration(s)} behind Salesforce: the assertion's times were already in the past for Salesforce (NTP not running, or a container or VM clock that drifted).");
-                covered.Add(0);
+                covered.Add(ErrorCauseIds.ClockBehind);
             }
             else if (s < TimeSpan.FromSeconds(-5))
             {
                 evidence.Add($"Your clock is {FormatDuration(s.Duration())} ahead of Salesforce, which alone would not expire the assertion: its exp was computed wrongly.");
-                covered.Add(0);
+                covered.Add(ErrorCauseIds.ClockBehind);
             }
             else
             {
                 // The clocks agree, so a slow clock is ruled out by the evidence.
-                covered.Add(0);
+                covered.Add(ErrorCauseIds.ClockBehind);
             }
         }
 
         if (assertion is not null && context.ServerTime is { } serverTime)
         {
             var expVsServer = assertion.ExpiresAt - serverTime;
-            facts["assertion exp vs server time"] = expVsServer < TimeSpan.Zero
+            facts[SalesforceDiagnosisFacts.AssertionExpiresVsServerTime] = expVsServer < TimeSpan.Zero
                 ? $"{FormatDuration(expVsServer.Duration())} before"
                 : $"{FormatDuration(expVsServer)} after";
             var issuedVsServer = assertion.IssuedAt - serverTime;
             if (IsWholeHours(issuedVsServer, out var issuedHours) && (skew is null || !IsWholeHours(skew.Value, out _)))
             {
                 evidence.Add($"The assertion's iat is {FormatDuration(issuedVsServer.Duration())} off Salesforce's time, close to a whole number of hours ({issuedHours} h): its times were computed from local time as if it were UTC.");
-                covered.Add(1);
+                covered.Add(ErrorCauseIds.LocalTimeAsUtc);
             }
         }
 
         if (assertion is not null && assertion.Lifetime < TimeSpan.FromSeconds(60))
         {
             evidence.Add($"The assertion's validity is only {FormatDuration(assertion.Lifetime)} (under 60 s): network latency and any clock difference use it up (SalesforceClientOptions.AssertionLifetime; 2-3 minutes is right).");
-            covered.Add(2);
+            covered.Add(ErrorCauseIds.ValidityTooShort);
         }
 
         if (context.RetriedWithFreshAssertion)
         {
-            facts["retry with fresh assertion"] = "already made, refused too";
+            facts[SalesforceDiagnosisFacts.RetriedWithFreshAssertion] = "already made, refused too";
         }
 
         var summary = skewPhrase is not null && skew!.Value.Duration() >= TimeSpan.FromSeconds(5)
@@ -376,44 +371,51 @@ internal static class SalesforceErrorMapper
     private static SalesforceInvalidAssertionException InvalidAssertion(ErrorCatalogEntry row, TokenErrorContext context, OAuthErrorBody wire, Dictionary<string, string> facts)
     {
         var evidence = new List<string>();
-        var covered = new HashSet<int>();
+        var covered = new HashSet<string>(StringComparer.Ordinal);
         var assertion = context.Assertion;
         var host = context.Endpoint.Host;
         AddPrincipal(facts, context);
 
         if (wire.ErrorUri is { } validator)
         {
-            facts["SAML Assertion Validator"] = validator.ToString();
+            facts[SalesforceDiagnosisFacts.SamlAssertionValidator] = validator.ToString();
             evidence.Add($"Salesforce parsed the assertion and recorded why it failed: open the SAML Assertion Validator at {validator} (Setup → Single Sign-On Settings → SAML Assertion Validator).");
         }
 
-        if (assertion is not null && IsProductionLoginHost(host) && SandboxSuffix(assertion.Subject) is { } suffix)
+        var login = SalesforceLoginHost.FromEndpoint(context.Endpoint);
+        if (assertion is not null && login.ReachesProduction(assertion.Audience) && SalesforceUsername.GetSandboxSuffix(assertion.Subject) is { } suffix)
         {
-            evidence.Add($"The username {assertion.Subject} ends in what looks like a sandbox suffix (.{suffix}), but the request went to {host}, the production login service: sandbox users exist only in the sandbox. Use https://test.salesforce.com or the sandbox's My Domain.");
-            covered.Add(2);
+            var where = login.Kind switch
+            {
+                SalesforceLoginHostKind.Production => "the production login service",
+                SalesforceLoginHostKind.MyDomain => "a production org's My Domain",
+                _ => $"a production login (audience {assertion.Audience})",
+            };
+            evidence.Add($"The username {assertion.Subject} ends in what looks like a sandbox suffix (.{suffix}), but the request went to {host}, {where}: sandbox users exist only in the sandbox. Use {SalesforceAudience.Sandbox} or the sandbox's My Domain.");
+            covered.Add(ErrorCauseIds.UserNotInOrg);
         }
 
         if (assertion?.CertificateThumbprint is { } thumbprint)
         {
-            facts["signing certificate thumbprint (SHA-1)"] = thumbprint;
+            facts[SalesforceDiagnosisFacts.CertificateThumbprint] = thumbprint;
             evidence.Add($"The private key does not match the certificate uploaded to the app: we signed with the key of the certificate with SHA-1 thumbprint {thumbprint}; compare it with the certificate in the app's settings (\"Use digital signatures\").");
-            covered.Add(0);
+            covered.Add(ErrorCauseIds.KeyMismatch);
         }
         else
         {
             evidence.Add("The private key does not match the certificate uploaded to the app (no local certificate was configured, so its thumbprint cannot be shown; set CertificatePath to compare).");
-            covered.Add(0);
+            covered.Add(ErrorCauseIds.KeyMismatch);
         }
 
         if (context.Flow == SalesforceFlow.SamlBearer)
         {
             evidence.Add("SAML: the assertion must be base64url-encoded (- and _, no padding, no line breaks); standard base64 (+ /) is corrupted by form encoding. The signature must follow Issuer and the Recipient must be the token endpoint.");
-            covered.Add(3);
+            covered.Add(ErrorCauseIds.SamlEncoding);
         }
         else
         {
             // The SAML-only cause cannot apply to a JWT.
-            covered.Add(3);
+            covered.Add(ErrorCauseIds.SamlEncoding);
         }
 
         var summary = wire.ErrorUri is not null ? $"{row.Summary} The SAML Assertion Validator shows why." : row.Summary;
@@ -424,45 +426,49 @@ internal static class SalesforceErrorMapper
     private static SalesforceAudienceException Audience(ErrorCatalogEntry row, TokenErrorContext context, OAuthErrorBody wire, Dictionary<string, string> facts)
     {
         var evidence = new List<string>();
-        var covered = new HashSet<int>();
+        var covered = new HashSet<string>(StringComparer.Ordinal);
         var assertion = context.Assertion;
         var host = context.Endpoint.Host;
-        var expected = ExpectedAudience(context.Endpoint);
-        facts["expected audience for this host"] = expected;
+        var login = SalesforceLoginHost.FromEndpoint(context.Endpoint);
+        var expectedAudience = login.DefaultAudience;
+        var expected = expectedAudience.Value;
+        facts[SalesforceDiagnosisFacts.ExpectedAudience] = expected;
+        facts[SalesforceDiagnosisFacts.ExpectedAudienceRule] = expectedAudience.Rule;
         if (assertion is not null)
         {
-            facts["audience sent"] = assertion.Audience;
-            facts["audience rule"] = assertion.AudienceRule;
+            facts[SalesforceDiagnosisFacts.AudienceSent] = assertion.Audience;
+            facts[SalesforceDiagnosisFacts.AudienceRule] = assertion.AudienceRule;
             var aud = assertion.Audience;
             if (aud.StartsWith('['))
             {
                 evidence.Add("The audience sent is an array; Salesforce needs a single string.");
-                covered.Add(1);
+                covered.Add(ErrorCauseIds.AudienceMalformed);
             }
             else if (!Uri.TryCreate(aud, UriKind.Absolute, out var audUri))
             {
                 evidence.Add($"The audience sent ({aud}) is not an absolute URL (a bare host name is refused); use {expected}.");
-                covered.Add(1);
+                covered.Add(ErrorCauseIds.AudienceMalformed);
             }
             else
             {
                 if (aud.EndsWith('/'))
                 {
                     evidence.Add($"The audience sent ({aud}) ends with a slash; send it without one.");
-                    covered.Add(1);
+                    covered.Add(ErrorCauseIds.AudienceMalformed);
                 }
 
-                if (IsSandboxHost(host) && string.Equals(audUri.Host, "login.salesforce.com", StringComparison.OrdinalIgnoreCase))
+                if (login.IsSandbox && string.Equals(audUri.Host, "login.salesforce.com", StringComparison.OrdinalIgnoreCase))
                 {
-                    evidence.Add($"The audience is the production login URL but the request went to the sandbox host {host}: use https://test.salesforce.com (chosen by rule: {assertion.AudienceRule}).");
-                    covered.Add(0);
+                    evidence.Add($"The audience is the production login URL but the request went to the sandbox host {host}: use {SalesforceAudience.Sandbox} (chosen by rule: {assertion.AudienceRule}).");
+                    covered.Add(ErrorCauseIds.AudienceEnvironment);
                 }
-                else if (IsProductionLoginHost(host) && string.Equals(audUri.Host, "test.salesforce.com", StringComparison.OrdinalIgnoreCase))
+                else if (login.IsProduction && string.Equals(audUri.Host, "test.salesforce.com", StringComparison.OrdinalIgnoreCase))
                 {
-                    evidence.Add($"The audience is the sandbox login URL but the request went to the production host {host}: use https://login.salesforce.com (chosen by rule: {assertion.AudienceRule}).");
-                    covered.Add(0);
+                    evidence.Add($"The audience is the sandbox login URL but the request went to the production host {host}: use {SalesforceAudience.Production} (chosen by rule: {assertion.AudienceRule}).");
+                    covered.Add(ErrorCauseIds.AudienceEnvironment);
                 }
-                else if (!string.Equals(aud.TrimEnd('/'), expected, StringComparison.OrdinalIgnoreCase))
+                else if (!string.Equals(aud.TrimEnd('/'), expected, StringComparison.OrdinalIgnoreCase)
+                    && !string.Equals(aud.TrimEnd('/'), login.LoginUrl.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase))
                 {
                     evidence.Add($"The audience sent ({aud}, chosen by rule: {assertion.AudienceRule}) differs from the usual value for {host} ({expected}).");
                 }
@@ -481,21 +487,9 @@ internal static class SalesforceErrorMapper
     private static SalesforceAuthenticationException Build(ErrorCatalogEntry row, TokenErrorContext context, OAuthErrorBody? wire, Dictionary<string, string> facts, string summary, Exception? inner, IReadOnlyList<string>? evidence = null)
     {
         var w = wire ?? default;
-        var causes = evidence is null ? row.Causes : Merge(evidence, row.Causes);
+        var causes = evidence is null ? row.CauseTexts : Merge(evidence, row.Causes);
         var details = Details(row, context.Flow, context.StatusCode, w, summary, facts, causes);
-        var message = Message(summary, w);
-        return row.Reason switch
-        {
-            SalesforceReason.ConsumerNotApproved => new SalesforceConsumerNotApprovedException(message, inner, details),
-            SalesforceReason.RefreshTokenExpired or SalesforceReason.RefreshInProgress => new SalesforceRefreshTokenException(message, inner, details),
-            SalesforceReason.InvalidClientId or SalesforceReason.InvalidClientCredentials => new SalesforceInvalidClientException(message, inner, details),
-            SalesforceReason.RateLimited => new SalesforceRateLimitException(message, inner, details) { RetryAfter = context.RetryAfter },
-            SalesforceReason.ServiceUnavailable => new SalesforceServiceUnavailableException(message, inner, details),
-            SalesforceReason.InvalidAssertion => new SalesforceInvalidAssertionException(message, inner, details),
-            SalesforceReason.AudienceInvalid => new SalesforceAudienceException(message, inner, details),
-            SalesforceReason.AssertionExpired => new SalesforceAssertionExpiredException(message, inner, details),
-            _ => new SalesforceAuthenticationException(message, inner, details),
-        };
+        return ErrorCatalog.CreateException(row.Reason, Message(summary, w), inner, details, context.RetryAfter);
     }
 
     private static SalesforceErrorDetails Details(ErrorCatalogEntry row, SalesforceFlow? flow, HttpStatusCode? status, OAuthErrorBody? wire, string summary, Dictionary<string, string> facts, IReadOnlyList<string>? causes) => new()
@@ -507,7 +501,7 @@ internal static class SalesforceErrorMapper
         StatusCode = status,
         Flow = flow,
         IsTransient = row.IsTransient,
-        Diagnosis = new SalesforceDiagnosis(summary, causes ?? row.Causes, row.Remedies, row.Documentation) { Facts = facts },
+        Diagnosis = new SalesforceDiagnosis(summary, causes ?? row.CauseTexts, row.Remedies, row.Documentation) { Facts = facts },
     };
 
     private static SalesforceDiagnosis WithSkew(SalesforceDiagnosis diagnosis, TimeSpan? skew) =>
@@ -516,17 +510,17 @@ internal static class SalesforceErrorMapper
     private static string Message(string summary, OAuthErrorBody wire) =>
         wire.Error is null ? summary : $"{summary} [{Safe(wire.Error)}: {Safe(wire.Description)}]";
 
-    private static string[] Merge(IReadOnlyList<string> evidence, IReadOnlyList<string> generic, HashSet<int>? covered = null)
+    private static string[] Merge(IReadOnlyList<string> evidence, IReadOnlyList<ErrorCause> generic, HashSet<string>? covered = null)
     {
         // Evidence-backed causes come first; the generic list follows, minus the causes the evidence already states
-        // or rules out (covered holds their indexes in the row's list).
+        // or rules out (covered holds their ids).
         var merged = new List<string>(evidence.Count + generic.Count);
         merged.AddRange(evidence);
-        for (var i = 0; i < generic.Count; i++)
+        foreach (var cause in generic)
         {
-            if (covered is null || !covered.Contains(i))
+            if (cause.Id is null || covered is null || !covered.Contains(cause.Id))
             {
-                merged.Add(generic[i]);
+                merged.Add(cause.Text);
             }
         }
 
@@ -537,22 +531,22 @@ internal static class SalesforceErrorMapper
     {
         var facts = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["flow"] = context.Flow.ToString(),
-            ["token endpoint host"] = context.Endpoint.IsAbsoluteUri ? context.Endpoint.Host : "(relative)",
+            [SalesforceDiagnosisFacts.Flow] = context.Flow.ToString(),
+            [SalesforceDiagnosisFacts.TokenEndpointHost] = context.Endpoint.IsAbsoluteUri ? context.Endpoint.Host : "(relative)",
         };
         if (context.StatusCode is { } status)
         {
-            facts["HTTP status"] = ((int)status).ToString(CultureInfo.InvariantCulture);
+            facts[SalesforceDiagnosisFacts.HttpStatus] = ((int)status).ToString(CultureInfo.InvariantCulture);
         }
 
         if (context.MediaType is not null)
         {
-            facts["media type"] = Safe(context.MediaType)!;
+            facts[SalesforceDiagnosisFacts.MediaType] = Safe(context.MediaType)!;
         }
 
         if (context.Attempts > 1)
         {
-            facts["attempts"] = context.Attempts.ToString(CultureInfo.InvariantCulture);
+            facts[SalesforceDiagnosisFacts.Attempts] = context.Attempts.ToString(CultureInfo.InvariantCulture);
         }
 
         return facts;
@@ -562,9 +556,9 @@ internal static class SalesforceErrorMapper
     {
         if (context.Assertion is { } assertion)
         {
-            facts["consumer key (iss)"] = assertion.Issuer;
-            facts["username (sub)"] = assertion.Subject;
-            facts["audience sent"] = assertion.Audience;
+            facts[SalesforceDiagnosisFacts.ConsumerKey] = assertion.Issuer;
+            facts[SalesforceDiagnosisFacts.Username] = assertion.Subject;
+            facts[SalesforceDiagnosisFacts.AudienceSent] = assertion.Audience;
         }
     }
 
@@ -573,7 +567,7 @@ internal static class SalesforceErrorMapper
         var excerpt = ResponseSanitizer.Excerpt(context.Body);
         if (excerpt.Length > 0)
         {
-            facts["response excerpt"] = excerpt;
+            facts[SalesforceDiagnosisFacts.ResponseExcerpt] = excerpt;
         }
     }
 
@@ -582,7 +576,7 @@ internal static class SalesforceErrorMapper
         var excerpt = ExcerptOf(body);
         if (excerpt.Length > 0)
         {
-            facts["response excerpt"] = excerpt;
+            facts[SalesforceDiagnosisFacts.ResponseExcerpt] = excerpt;
         }
     }
 
@@ -628,64 +622,4 @@ internal static class SalesforceErrorMapper
 
     private static string FormatTime(DateTimeOffset value) =>
         string.Create(CultureInfo.InvariantCulture, $"{value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} ({value.ToUnixTimeSeconds()})");
-
-    internal static bool IsProductionLoginHost(string host) => string.Equals(host, "login.salesforce.com", StringComparison.OrdinalIgnoreCase);
-
-    private static bool IsSharedLoginHost(string host) =>
-        IsProductionLoginHost(host) || string.Equals(host, "test.salesforce.com", StringComparison.OrdinalIgnoreCase);
-
-    private static bool IsSandboxHost(string host) =>
-        string.Equals(host, "test.salesforce.com", StringComparison.OrdinalIgnoreCase)
-        || host.EndsWith(".sandbox.my.salesforce.com", StringComparison.OrdinalIgnoreCase);
-
-    internal static string ExpectedAudience(Uri endpoint)
-    {
-        var host = endpoint.Host;
-        if (IsSandboxHost(host))
-        {
-            return "https://test.salesforce.com";
-        }
-
-        if (host.EndsWith(".my.site.com", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".force.com", StringComparison.OrdinalIgnoreCase))
-        {
-            // An Experience Cloud site: the site URL (scheme, host and any path prefix before /services).
-            var path = endpoint.AbsolutePath;
-            var index = path.IndexOf("/services/", StringComparison.OrdinalIgnoreCase);
-            var prefix = index > 0 ? path[..index] : string.Empty;
-            return $"{endpoint.Scheme}://{endpoint.Authority}{prefix}";
-        }
-
-        if (host.EndsWith(".my.salesforce.com", StringComparison.OrdinalIgnoreCase))
-        {
-            return $"https://login.salesforce.com (or the My Domain URL https://{host})";
-        }
-
-        return "https://login.salesforce.com";
-    }
-
-    private static readonly string[] GenericTopLevelDomains = ["com", "org", "net", "io", "edu", "gov", "biz", "info", "co"];
-
-    /// <summary>
-    /// The sandbox suffix of a username (<c>user@acme.com.uat</c> → <c>uat</c>): Salesforce appends the sandbox name
-    /// after the production username, so a generic top-level domain followed by one more label is the tell.
-    /// </summary>
-    internal static string? SandboxSuffix(string username)
-    {
-        var at = username.LastIndexOf('@');
-        if (at < 0)
-        {
-            return null;
-        }
-
-        var labels = username[(at + 1)..].Split('.');
-        if (labels.Length < 3)
-        {
-            return null;
-        }
-
-        var last = labels[^1];
-        var beforeLast = labels[^2];
-        var isCountryCode = last.Length == 2 && last.All(char.IsAsciiLetter);
-        return !isCountryCode && last.Length > 0 && GenericTopLevelDomains.Contains(beforeLast, StringComparer.OrdinalIgnoreCase) ? last : null;
-    }
 }

@@ -23,6 +23,12 @@ internal sealed record TokenErrorContext
     /// <summary>The raw response body, when a response arrived.</summary>
     public string? Body { get; init; }
 
+    /// <summary>
+    /// The OAuth error when the producer has already classified the body in a way <see cref="OAuthErrorBody.Read"/>
+    /// cannot (a revoke answer's bare <c>invalid_token</c>); otherwise <see langword="null"/> and <see cref="Body"/> is read.
+    /// </summary>
+    public OAuthErrorBody? ErrorBody { get; init; }
+
     /// <summary>The local time when the response arrived.</summary>
     public required DateTimeOffset LocalTime { get; init; }
 

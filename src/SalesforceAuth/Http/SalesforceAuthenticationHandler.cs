@@ -315,7 +315,7 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
         }
 
         if (!string.Equals(target.Scheme, Uri.UriSchemeHttps, StringComparison.OrdinalIgnoreCase)
-            && !(string.Equals(target.Scheme, Uri.UriSchemeHttp, StringComparison.OrdinalIgnoreCase) && target.IsLoopback && _manager.Options.AllowInsecureLoopback))
+            && !(string.Equals(target.Scheme, Uri.UriSchemeHttp, StringComparison.OrdinalIgnoreCase) && SalesforceLoginHost.IsLoopback(target) && _manager.Options.AllowInsecureLoopback))
         {
             _metrics.ForeignHostRefusals.Add(1, _flowTag);
             throw HandlerErrors.InsecureInstance(token);

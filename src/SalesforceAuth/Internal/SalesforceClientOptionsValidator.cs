@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using SalesforceAuth.Assertions;
 
 namespace SalesforceAuth.Internal;
 
@@ -73,7 +72,7 @@ internal sealed class SalesforceClientOptionsValidator : IValidateOptions<Salesf
         }
         else if (login.Scheme != Uri.UriSchemeHttps)
         {
-            var loopback = TrustedHosts.IsLoopback(login);
+            var loopback = SalesforceLoginHost.IsLoopback(login);
             if (login.Scheme != Uri.UriSchemeHttp || !loopback)
             {
                 Fail(nameof(options.LoginUrl), $"LoginUrl must use https (Salesforce answers 'HTTPS required'), for example \"https://{login.Host}\". Plain http is only allowed on a loopback host with AllowInsecureLoopback = true.");
@@ -115,7 +114,7 @@ internal sealed class SalesforceClientOptionsValidator : IValidateOptions<Salesf
                 Fail(nameof(options.AssertionLifetime), $"AssertionLifetime is {options.AssertionLifetime}; it must be between 00:00:30 and 00:10:00 (default 00:03:00). Very short lifetimes are a classic cause of 'expired authorization code'.");
             }
 
-            if (!string.IsNullOrWhiteSpace(options.Audience) && AudienceResolver.GetExplicitAudienceProblem(options.Audience) is { } audienceProblem)
+            if (!string.IsNullOrWhiteSpace(options.Audience) && SalesforceAudience.GetProblem(options.Audience) is { } audienceProblem)
             {
                 Fail(nameof(options.Audience), audienceProblem);
             }
@@ -194,9 +193,12 @@ internal sealed class SalesforceClientOptionsValidator : IValidateOptions<Salesf
             Fail(nameof(options.SessionLifetime), $"SessionLifetime is {options.SessionLifetime}; it must be between 00:01:00 and 24:00:00, a little under the session timeout of the app, profile or org (default 01:50:00).");
         }
 
-        if (options.TrustedDomains.Any(d => string.IsNullOrWhiteSpace(d) || d.Trim().TrimStart('.').Length == 0 || d.Contains('/', StringComparison.Ordinal)))
+        foreach (var entry in options.TrustedDomains)
         {
-            Fail(nameof(options.TrustedDomains), "TrustedDomains entries must be domain suffixes such as \"salesforce.com\" or \"acme.com\" (no scheme, path or empty entries).");
+            if (SalesforceLoginHost.GetTrustedDomainProblem(entry) is { } domainProblem)
+            {
+                Fail(nameof(options.TrustedDomains), $"TrustedDomains entries must be domain suffixes such as \"salesforce.com\" or \"acme.com\": {domainProblem}.");
+            }
         }
 
         return failures;

@@ -13,8 +13,7 @@ internal sealed class JwtBearerGrant : ITokenGrant
 
     private readonly SalesforceClientOptions _options;
     private readonly SalesforceSigningKey _key;
-    private readonly string _audience;
-    private readonly string _audienceRule;
+    private readonly SalesforceAudience _audience;
 
     /// <summary>Creates the grant.</summary>
     /// <param name="options">The settings.</param>
@@ -25,17 +24,17 @@ internal sealed class JwtBearerGrant : ITokenGrant
         ArgumentNullException.ThrowIfNull(key);
         _options = options;
         _key = key;
-        (_audience, _audienceRule) = AudienceResolver.Resolve(options);
+        _audience = SalesforceAudience.Resolve(options);
     }
 
     /// <inheritdoc />
     public SalesforceFlow Flow => SalesforceFlow.JwtBearer;
 
     /// <summary>The audience sent.</summary>
-    public string Audience => _audience;
+    public string Audience => _audience.Value;
 
     /// <summary>Which rule chose the audience.</summary>
-    public string AudienceRule => _audienceRule;
+    public string AudienceRule => _audience.Rule;
 
     /// <inheritdoc />
     public TokenGrantRequest CreateRequest(TokenGrantContext context)
@@ -47,7 +46,7 @@ internal sealed class JwtBearerGrant : ITokenGrant
         // Integer epoch seconds, computed from UTC (reference §2.5: local-time-as-UTC bugs cause 'expired authorization code').
         var issuedAt = context.Now;
         var expiresAt = issuedAt + _options.AssertionLifetime;
-        var parameters = new AssertionParameters(_options.ClientId!, subject, _audience, context.TokenEndpoint, issuedAt, expiresAt);
-        return TokenGrantRequest.ForAssertion(GrantType, JwtAssertionBuilder.Build(_key, parameters), parameters, _audienceRule, context, _key);
+        var parameters = new AssertionParameters(_options.ClientId!, subject, _audience.Value, context.TokenEndpoint, issuedAt, expiresAt);
+        return TokenGrantRequest.ForAssertion(GrantType, JwtAssertionBuilder.Build(_key, parameters), parameters, _audience.Rule, context, _key);
     }
 }

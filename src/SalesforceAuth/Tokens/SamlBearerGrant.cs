@@ -14,8 +14,7 @@ internal sealed class SamlBearerGrant : ITokenGrant
 
     private readonly SalesforceClientOptions _options;
     private readonly SalesforceSigningKey _key;
-    private readonly string _audience;
-    private readonly string _audienceRule;
+    private readonly SalesforceAudience _audience;
 
     /// <summary>Creates the grant.</summary>
     /// <param name="options">The settings.</param>
@@ -35,7 +34,7 @@ internal sealed class SamlBearerGrant : ITokenGrant
 
         _options = options;
         _key = key;
-        (_audience, _audienceRule) = AudienceResolver.Resolve(options);
+        _audience = SalesforceAudience.Resolve(options);
     }
 
     /// <inheritdoc />
@@ -51,7 +50,7 @@ internal sealed class SamlBearerGrant : ITokenGrant
         // Whole seconds: SAML instants are written to the second, and the facts must match what was sent.
         var issuedAt = DateTimeOffset.FromUnixTimeSeconds(context.Now.ToUnixTimeSeconds());
         var expiresAt = issuedAt + _options.AssertionLifetime;
-        var parameters = new AssertionParameters(_options.ClientId!, subject, _audience, context.TokenEndpoint, issuedAt, expiresAt, _options.SamlNameIdFormat);
-        return TokenGrantRequest.ForAssertion(GrantType, SamlAssertionBuilder.Build(_key, parameters), parameters, _audienceRule, context, _key);
+        var parameters = new AssertionParameters(_options.ClientId!, subject, _audience.Value, context.TokenEndpoint, issuedAt, expiresAt, _options.SamlNameIdFormat);
+        return TokenGrantRequest.ForAssertion(GrantType, SamlAssertionBuilder.Build(_key, parameters), parameters, _audience.Rule, context, _key);
     }
 }

@@ -48,7 +48,7 @@ internal sealed class TokenEndpointClient
         _logger = logger;
         _metrics = metrics;
         ClockSkew = clockSkew;
-        TokenEndpoint = GetTokenEndpoint(options.LoginUrl);
+        TokenEndpoint = SalesforceLoginHost.Parse(options.LoginUrl).TokenEndpoint;
         _host = TokenEndpoint.Authority;
         _pipeline = BuildPipeline();
     }
@@ -58,15 +58,6 @@ internal sealed class TokenEndpointClient
 
     /// <summary>The clock skew measured from the endpoint's <c>Date</c> headers.</summary>
     public ClockSkewTracker ClockSkew { get; }
-
-    /// <summary>The token endpoint for a login URL: <c>{LoginUrl}/services/oauth2/token</c>, keeping a site path prefix.</summary>
-    /// <param name="loginUrl">The login URL.</param>
-    /// <returns>The token endpoint.</returns>
-    public static Uri GetTokenEndpoint(Uri loginUrl)
-    {
-        ArgumentNullException.ThrowIfNull(loginUrl);
-        return new Uri(loginUrl.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/services/oauth2/token", UriKind.Absolute);
-    }
 
     /// <summary>Requests a token.</summary>
     /// <param name="request">Per-request overrides.</param>
@@ -131,9 +122,8 @@ internal sealed class TokenEndpointClient
                 && !retriedWithFreshAssertion
                 && _options.ClockSkewCompensation
                 && grantRequest.Assertion is not null
-                && TokenResponseParser.TryParseError(response.Body, out var error, out var description)
-                && error == "invalid_grant"
-                && string.Equals(description, "expired authorization code", StringComparison.OrdinalIgnoreCase))
+                && OAuthErrorBody.Read(response.Body, response.MediaType) is { Kind: OAuthErrorBodyKind.OAuthError, Error: "invalid_grant" } wire
+                && string.Equals(wire.Description?.Trim(), "expired authorization code", StringComparison.OrdinalIgnoreCase))
             {
                 // Reference §2.5/§11.5: the assertion was already past by Salesforce's clock. The Date header of this
                 // very answer gives the offset, so one fresh, corrected assertion usually succeeds.
@@ -261,7 +251,7 @@ internal sealed class TokenEndpointClient
                 {
                     // The HttpClient followed a redirect itself (AllowAutoRedirect is on): the body may already have
                     // gone there, so at least refuse to use an answer from an untrusted host.
-                    var answeredProblem = TrustedHosts.GetProblem(answered, _options.TrustedDomains, _options.AllowInsecureLoopback);
+                    var answeredProblem = SalesforceLoginHost.GetTrustProblem(answered, _options);
                     if (answeredProblem is not null)
                     {
                         Log.TokenRedirectRefused(_logger, target.Authority, answered.GetLeftPart(UriPartial.Authority), answeredProblem);
@@ -341,7 +331,7 @@ internal sealed class TokenEndpointClient
             throw ClientSideError(SalesforceReason.UnexpectedResponse, response.StatusCode, $"The token endpoint {current.Authority} answered {status} without a usable Location header.", grantRequest, localTime, serverTime);
         }
 
-        var problem = TrustedHosts.GetProblem(target, _options.TrustedDomains, _options.AllowInsecureLoopback);
+        var problem = SalesforceLoginHost.GetTrustProblem(target, _options);
         if (problem is not null)
         {
             Log.TokenRedirectRefused(_logger, current.Authority, target.GetLeftPart(UriPartial.Authority), problem);
@@ -385,7 +375,7 @@ internal sealed class TokenEndpointClient
         {
             // A site may live on a custom domain: keep it only when trusted, but do not fail the token for it.
             Uri.TryCreate(parsed.CommunityUrl, UriKind.Absolute, out var site);
-            var siteProblem = TrustedHosts.GetProblem(site, _options.TrustedDomains, _options.AllowInsecureLoopback);
+            var siteProblem = SalesforceLoginHost.GetSiteUrlTrustProblem(site, _options);
             if (siteProblem is null)
             {
                 communityUrl = site;
@@ -426,7 +416,7 @@ internal sealed class TokenEndpointClient
         }
 
         Uri.TryCreate(value, UriKind.Absolute, out var uri);
-        var problem = TrustedHosts.GetProblem(uri, _options.TrustedDomains, _options.AllowInsecureLoopback);
+        var problem = SalesforceLoginHost.GetTrustProblem(uri, _options);
         if (problem is null)
         {
             return uri;
@@ -447,17 +437,18 @@ internal sealed class TokenEndpointClient
     {
         var facts = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["TokenEndpoint"] = TokenEndpoint.ToString(),
-            ["LocalTime"] = localTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            [SalesforceDiagnosisFacts.TokenEndpointHost] = TokenEndpoint.Host,
+            [SalesforceDiagnosisFacts.LocalTime] = localTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
         };
         if (serverTime is { } server)
         {
-            facts["ServerTime"] = server.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+            facts[SalesforceDiagnosisFacts.ServerTime] = server.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         }
 
         if (grantRequest?.Assertion is { } assertion)
         {
-            facts["Audience"] = $"{assertion.Audience} ({assertion.AudienceRule})";
+            facts[SalesforceDiagnosisFacts.AudienceSent] = assertion.Audience;
+            facts[SalesforceDiagnosisFacts.AudienceRule] = assertion.AudienceRule;
         }
 
         return new SalesforceAuthenticationException(message)

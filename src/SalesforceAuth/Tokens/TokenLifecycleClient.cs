@@ -346,7 +346,7 @@ internal sealed class TokenLifecycleClient
         if (!response.IsJson && trimmed is "invalid_token" or "unsupported_token_type")
         {
             // The revoke endpoint's error body format is unconfirmed (§9.3): a bare code is read as that OAuth error.
-            context = context with { MediaType = "application/json", Body = "{\"error\":\"" + trimmed + "\"}" };
+            context = context with { ErrorBody = new OAuthErrorBody(OAuthErrorBodyKind.OAuthError, trimmed, null, null) };
         }
 
         return SalesforceErrorMapper.MapTokenError(context);

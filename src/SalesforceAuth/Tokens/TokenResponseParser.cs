@@ -108,53 +108,6 @@ internal static class TokenResponseParser
         }
     }
 
-    /// <summary>Reads <c>error</c>, <c>error_description</c> and <c>error_uri</c> from an error body.</summary>
-    /// <param name="body">The body.</param>
-    /// <param name="error">The <c>error</c>.</param>
-    /// <param name="description">The <c>error_description</c>.</param>
-    /// <returns><see langword="true"/> when the body is a JSON object with a string <c>error</c>.</returns>
-    public static bool TryParseError(string? body, out string? error, out string? description)
-    {
-        error = null;
-        description = null;
-        if (string.IsNullOrWhiteSpace(body))
-        {
-            return false;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return false;
-            }
-
-            foreach (var property in document.RootElement.EnumerateObject())
-            {
-                if (property.Value.ValueKind != JsonValueKind.String)
-                {
-                    continue;
-                }
-
-                if (property.NameEquals("error"))
-                {
-                    error = property.Value.GetString();
-                }
-                else if (property.NameEquals("error_description"))
-                {
-                    description = property.Value.GetString();
-                }
-            }
-
-            return error is not null;
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
-        {
-            return false;
-        }
-    }
-
     /// <summary>
     /// Checks <c>signature</c> = Base64(HMAC-SHA256(client secret, <c>id</c> + <c>issued_at</c>)) in constant time
     /// (reference §8.2).

@@ -43,7 +43,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         var metrics = new SalesforceMetrics(null);
         var phases = new List<Phase>
         {
-            Run("instance_url / redirect / API URLs -> TrustedHosts", Inputs(40_000), phase => TrustCheck(corpus, phase)),
+            Run("instance_url / redirect / API URLs -> SalesforceLoginHost.IsTrusted", Inputs(40_000), phase => TrustCheck(corpus, phase)),
             Run("token endpoint bodies -> TokenResponseParser + SalesforceErrorMapper", Inputs(25_000), phase => TokenMapper(corpus, phase)),
             Run("REST error bodies -> RestErrorClassifier, handler classifier, MapRestError", Inputs(25_000), phase => RestMapper(corpus, phase)),
         };
@@ -148,7 +148,9 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         phase.Input = () => Show(text);
         var loopback = corpus.Chance(0.25);
         Uri.TryCreate(text, UriKind.Absolute, out var uri);
-        var problem = TrustedHosts.GetProblem(uri, HostileCorpus.TrustedSuffixes, loopback);
+        // A site login trusts the site domains too; a production login refuses them, which the oracle counts as a safe refusal.
+        var login = SalesforceLoginHost.Parse(new Uri(corpus.Chance(0.5) ? "https://acme.my.site.com/customers" : "https://login.salesforce.com"));
+        login.IsTrusted(uri, HostileCorpus.TrustedSuffixes, loopback, out var problem);
         var safe = IsSafe(uri, loopback);
         if (problem is null && !safe)
         {
@@ -172,7 +174,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         phase.Input = () => $"{status} {media} {Show(body)}";
 
         TokenResponseParser.TryParseSuccess(body, out _, out _);
-        TokenResponseParser.TryParseError(body, out _, out _);
+        OAuthErrorBody.Read(body, media);
         // Times as the wire can produce them: local time from the clock, server time from any Date header (year 1 to
         // 9999), skew = their difference, Retry-After as delta seconds (non-negative int) or a date (clamped at zero).
         var local = new DateTimeOffset(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);

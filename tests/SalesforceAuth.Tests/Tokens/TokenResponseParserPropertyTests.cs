@@ -30,7 +30,7 @@ public sealed class TokenResponseParserPropertyTests
         {
             var body = "{" + string.Join(",", pairs.Select(p => $"\"{p.Item1}\":{p.Item2}")) + "}";
             TokenResponseParser.TryParseSuccess(body, out _, out _);
-            TokenResponseParser.TryParseError(body, out _, out _);
+            SalesforceAuth.Errors.OAuthErrorBody.Read(body, "application/json");
         });
     }
 

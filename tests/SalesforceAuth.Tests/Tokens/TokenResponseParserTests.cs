@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using SalesforceAuth.Errors;
 using SalesforceAuth.Tokens;
 
 namespace SalesforceAuth.Tests.Tokens;
@@ -64,13 +65,15 @@ public sealed class TokenResponseParserTests
     }
 
     [Fact]
-    public void TryParseError_ReadsErrorAndDescription()
+    public void OAuthErrorBody_ReadsErrorAndDescription()
     {
-        Assert.True(TokenResponseParser.TryParseError("""{"error":"invalid_grant","error_description":"expired authorization code"}""", out var error, out var description));
-        Assert.Equal("invalid_grant", error);
-        Assert.Equal("expired authorization code", description);
-        Assert.False(TokenResponseParser.TryParseError("<html/>", out _, out _));
-        Assert.False(TokenResponseParser.TryParseError("""{"error":5}""", out _, out _));
+        var body = OAuthErrorBody.Read("""{"error":"invalid_grant","error_description":"expired authorization code"}""", "application/json");
+
+        Assert.Equal(OAuthErrorBodyKind.OAuthError, body.Kind);
+        Assert.Equal("invalid_grant", body.Error);
+        Assert.Equal("expired authorization code", body.Description);
+        Assert.Equal(OAuthErrorBodyKind.NotJson, OAuthErrorBody.Read("<html/>", "text/html").Kind);
+        Assert.Equal(OAuthErrorBodyKind.WrongShape, OAuthErrorBody.Read("""{"error":5}""", "application/json").Kind);
     }
 
     [Fact]
