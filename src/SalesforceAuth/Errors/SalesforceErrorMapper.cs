@@ -55,6 +55,14 @@ internal static class SalesforceErrorMapper
             return Build(row, context, wire, facts, $"{row.Summary} (HTTP {status})", context.TransportException);
         }
 
+        if (status == 404 && body.Kind != OAuthErrorBodyKind.OAuthError)
+        {
+            // A 404 page means the URL itself is wrong, so the URL posted to is the diagnosis; not an outage.
+            var row = ErrorCatalog.Transport("transport.not_found");
+            AddExcerpt(facts, context);
+            return Build(row, context, null, facts, $"The token endpoint {Url(context.Endpoint)} answered 404 Not Found: LoginUrl does not point at a Salesforce login host.", context.TransportException);
+        }
+
         switch (body.Kind)
         {
             case OAuthErrorBodyKind.OAuthError:
@@ -533,6 +541,7 @@ internal static class SalesforceErrorMapper
         {
             [SalesforceDiagnosisFacts.Flow] = context.Flow.ToString(),
             [SalesforceDiagnosisFacts.TokenEndpointHost] = context.Endpoint.IsAbsoluteUri ? context.Endpoint.Host : "(relative)",
+            [SalesforceDiagnosisFacts.EndpointUrl] = Url(context.Endpoint),
         };
         if (context.StatusCode is { } status)
         {
@@ -582,6 +591,9 @@ internal static class SalesforceErrorMapper
 
     private static string ExcerptOf(ReadOnlySpan<byte> body) =>
         body.IsEmpty ? string.Empty : ResponseSanitizer.Excerpt(System.Text.Encoding.UTF8.GetString(body.Length > 4096 ? body[..4096] : body));
+
+    // The endpoint without query or user information: an OAuth endpoint URL carries no secrets in its path.
+    internal static string Url(Uri endpoint) => endpoint.IsAbsoluteUri ? endpoint.GetLeftPart(UriPartial.Path) : "(relative)";
 
     private static string? Safe(string? wire) => wire is null ? null : ResponseSanitizer.Excerpt(wire);
 

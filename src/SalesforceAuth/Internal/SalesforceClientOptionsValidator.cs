@@ -70,6 +70,10 @@ internal sealed class SalesforceClientOptionsValidator : IValidateOptions<Salesf
         {
             Fail(nameof(options.LoginUrl), $"LoginUrl must be a plain base URL without user info, query or fragment, such as \"https://{login.Host}\".");
         }
+        else if (SalesforceLoginHost.GetLoginUrlProblem(login) is { } loginProblem)
+        {
+            Fail(nameof(options.LoginUrl), loginProblem);
+        }
         else if (login.Scheme != Uri.UriSchemeHttps)
         {
             var loopback = SalesforceLoginHost.IsLoopback(login);

@@ -194,6 +194,27 @@ public sealed class SalesforceServiceCollectionExtensionsTests
         Assert.Contains("Salesforce:Clients:crm:LoginUrl: LoginUrl must use https", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("https://acme.lightning.force.com", "https://acme.my.salesforce.com")]
+    [InlineData("https://acme.my.salesforce.com/services/oauth2/token", "https://acme.my.salesforce.com")]
+    public async Task ValidateOnStart_ObviouslyWrongLoginUrl_HostFailsWithTheRightUrl(string loginUrl, string rightUrl)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Salesforce:Clients:crm:LoginUrl"] = loginUrl });
+        builder.Services.AddSalesforceClient("crm", o =>
+        {
+            o.Flow = SalesforceFlow.ClientCredentials;
+            o.ClientId = "3MVG9x";
+            o.ClientSecret = "s";
+        });
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains("Salesforce:Clients:crm:LoginUrl", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"LoginUrl = \"{rightUrl}\"", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ContainerDisposed_CachedTokensStalenessTimersReleased()
     {

@@ -83,6 +83,23 @@ public sealed class SalesforceClientOptionsValidatorTests
         Assert.Contains(mentions, failure.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("https://acme.my.salesforce.com/services/oauth2/token", "LoginUrl = \"https://acme.my.salesforce.com\"")]
+    [InlineData("https://login.salesforce.com/services/oauth2/token/", "LoginUrl = \"https://login.salesforce.com\"")]
+    [InlineData("https://acme.my.site.com/customers/services/oauth2/token", "LoginUrl = \"https://acme.my.site.com/customers\"")]
+    [InlineData("https://acme.lightning.force.com", "LoginUrl = \"https://acme.my.salesforce.com\"")]
+    [InlineData("https://acme--uat.sandbox.lightning.force.com/lightning/page/home", "LoginUrl = \"https://acme--uat.sandbox.my.salesforce.com\"")]
+    public void Validate_ObviouslyWrongLoginUrl_FailsWithTheRightUrl(string url, string rightUrl)
+    {
+        var options = ValidJwt();
+        options.LoginUrl = new Uri(url);
+
+        var failure = Assert.Single(SalesforceClientOptionsValidator.GetFailures(options));
+
+        Assert.Equal("LoginUrl", failure.Setting);
+        Assert.Contains(rightUrl, failure.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Validate_HttpLoopbackWithOptIn_Succeeds()
     {

@@ -158,6 +158,23 @@ public sealed class SalesforceTokenClientHttpTests : IDisposable
     }
 
     [Fact]
+    public async Task RequestTokenAsync_404Page_ConfigurationErrorNamingTheUrlNotRetried()
+    {
+        _f.Respond(Html(404));
+
+        var ex = await Assert.ThrowsAnyAsync<SalesforceAuthenticationException>(() => _f.Client().RequestTokenAsync(cancellationToken: Ct));
+
+        var url = new Uri(_f.BaseUrl, TokenPath).ToString();
+        Assert.False(ex.IsTransient);
+        Assert.Equal(HttpStatusCode.NotFound, ex.StatusCode);
+        Assert.Contains(url, ex.Message, StringComparison.Ordinal);
+        Assert.Equal(url, ex.Diagnosis.Facts[SalesforceDiagnosisFacts.EndpointUrl]);
+        Assert.DoesNotContain("maintenance", ex.Diagnosis.Causes[0], StringComparison.OrdinalIgnoreCase);
+        Assert.Single(_f.Requests);
+        Assert.Empty(_f.Time.Delays);
+    }
+
+    [Fact]
     public async Task RequestTokenAsync_TransientOutlastsRetries_SurfacesAfterMaxRetries()
     {
         _f.Respond(Html(503));
