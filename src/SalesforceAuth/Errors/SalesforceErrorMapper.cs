@@ -22,12 +22,16 @@ internal static class SalesforceErrorMapper
         if (context.StatusCode is null)
         {
             var row = ErrorCatalog.Transport("transport.network");
+            var summary = row.Summary;
             if (context.TransportException is { } transport)
             {
-                facts[SalesforceDiagnosisFacts.TransportFailure] = transport.GetType().Name;
+                var cause = TransportFailure.Describe(transport);
+                facts[SalesforceDiagnosisFacts.TransportFailure] = cause;
+                var attempts = context.Attempts == 1 ? "1 attempt" : string.Create(CultureInfo.InvariantCulture, $"{context.Attempts} attempts");
+                summary = $"{Url(context.Endpoint)} could not be reached: {cause} ({attempts}).";
             }
 
-            return Build(row, context, null, facts, row.Summary, context.TransportException);
+            return Build(row, context, null, facts, summary, context.TransportException);
         }
 
         var status = (int)context.StatusCode.Value;

@@ -217,6 +217,47 @@ public sealed class SalesforceTokenClientHttpTests : IDisposable
     }
 
     [Fact]
+    public async Task RequestTokenAsync_ClosedPort_NamesTheUrlAndConnectionRefused()
+    {
+        // A port that was just bound and released: nothing listens there, so the connection is refused.
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var options = _f.Options();
+        options.LoginUrl = new Uri($"http://127.0.0.1:{port}");
+        options.MaxRetries = 0;
+
+        var ex = await Assert.ThrowsAnyAsync<SalesforceAuthenticationException>(() => _f.Client(options).RequestTokenAsync(cancellationToken: Ct));
+
+        var url = $"http://127.0.0.1:{port}/services/oauth2/token";
+        Assert.True(ex.IsTransient);
+        Assert.Contains(url, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("connection refused", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("SocketError.ConnectionRefused", ex.Diagnosis.Facts[SalesforceDiagnosisFacts.TransportFailure], StringComparison.Ordinal);
+        Assert.Equal(url, ex.Diagnosis.Facts[SalesforceDiagnosisFacts.EndpointUrl]);
+        var failed = Assert.Single(_f.Logs.Lines, l => l.EventId.Id == 1002).Message;
+        Assert.Contains(url, failed, StringComparison.Ordinal);
+        Assert.Contains("connection refused", failed, StringComparison.Ordinal);
+        Assert.DoesNotContain("(null)", failed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RequestTokenAsync_Timeout_NamesTheUrlAndTheSeconds()
+    {
+        _f.Server.Given(_f.TokenRequest()).RespondWith(Json(200, SuccessBody()).WithDelay(TimeSpan.FromSeconds(2)));
+        var options = _f.Options();
+        options.AttemptTimeout = TimeSpan.FromSeconds(20);
+        options.MaxRetries = 0;
+
+        var ex = await Assert.ThrowsAnyAsync<SalesforceAuthenticationException>(() => _f.Client(options).RequestTokenAsync(cancellationToken: Ct));
+
+        Assert.Contains(new Uri(_f.BaseUrl, TokenPath).ToString(), ex.Message, StringComparison.Ordinal);
+        Assert.Contains("timeout after 20 s", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("timeout after 20 s", Assert.Single(_f.Logs.Lines, l => l.EventId.Id == 1002).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RequestTokenAsync_CallerCancels_OperationCanceledNotWrapped()
     {
         _f.Respond(Json(200, SuccessBody()));
