@@ -195,6 +195,44 @@ public sealed class SalesforceServiceCollectionExtensionsTests
     }
 
     [Theory]
+    [InlineData("JWT", SalesforceFlow.JwtBearer)]
+    [InlineData("jwt", SalesforceFlow.JwtBearer)]
+    [InlineData("JwtBearer", SalesforceFlow.JwtBearer)]
+    [InlineData("jwt-bearer", SalesforceFlow.JwtBearer)]
+    [InlineData("client-credentials", SalesforceFlow.ClientCredentials)]
+    [InlineData("SAML", SalesforceFlow.SamlBearer)]
+    public void Configuration_FlowSpellings_AllBind(string value, SalesforceFlow expected)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Salesforce:Clients:crm:Flow"] = value }).Build());
+        services.AddSalesforceClient("crm", o =>
+        {
+            (o.ClientId, o.ClientSecret, o.Username, o.LoginUrl) = ("3MVG9x", "s", "integration@acme.com", new Uri("https://acme.my.salesforce.com"));
+            (o.PrivateKeyPath, o.CertificatePath) = ("salesforce.key", "salesforce.crt");
+        });
+        using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptionsMonitor<SalesforceClientOptions>>().Get("crm");
+
+        Assert.Equal(expected, options.Flow);
+    }
+
+    [Fact]
+    public async Task ValidateOnStart_UnknownFlow_HostFailsListingTheValidValues()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Salesforce:Clients:crm:Flow"] = "password" });
+        builder.Services.AddSalesforceClient("crm");
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<SalesforceConfigurationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal("Salesforce:Clients:crm:Flow", error.Setting);
+        Assert.Contains("'password' is not a flow", error.Message, StringComparison.Ordinal);
+        Assert.Contains("JwtBearer (jwt), SamlBearer (saml), ClientCredentials (client-credentials), RefreshToken (refresh-token), TokenExchange (token-exchange)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("https://acme.lightning.force.com", "https://acme.my.salesforce.com")]
     [InlineData("https://acme.my.salesforce.com/services/oauth2/token", "https://acme.my.salesforce.com")]
     public async Task ValidateOnStart_ObviouslyWrongLoginUrl_HostFailsWithTheRightUrl(string loginUrl, string rightUrl)
