@@ -1,4 +1,5 @@
 using SalesforceAuth.Internal;
+using SalesforceAuth.Tests.TestSupport;
 
 namespace SalesforceAuth.Tests.Internal;
 
@@ -21,9 +22,16 @@ public sealed class SalesforceClientOptionsValidatorTests
     [Fact]
     public void Validate_ValidJwtOptions_Succeeds()
     {
-        var result = new SalesforceClientOptionsValidator().Validate("crm", ValidJwt());
+        using var key = TestKeys.NewSigningKey(out var publicKey);
+        using (publicKey)
+        {
+            var options = ValidJwt();
+            options.SigningKey = key;
 
-        Assert.True(result.Succeeded);
+            var result = new SalesforceClientOptionsValidator().Validate("crm", options);
+
+            Assert.True(result.Succeeded);
+        }
     }
 
     [Fact]
@@ -32,10 +40,10 @@ public sealed class SalesforceClientOptionsValidatorTests
         var options = ValidJwt();
         options.ClientId = null;
 
-        var result = new SalesforceClientOptionsValidator().Validate("crm", options);
+        var error = Assert.Throws<SalesforceConfigurationException>(() => new SalesforceClientOptionsValidator().Validate("crm", options));
 
-        Assert.True(result.Failed);
-        Assert.Contains("Salesforce:Clients:crm:ClientId: ClientId is required", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Equal("Salesforce:Clients:crm:ClientId", error.Setting);
+        Assert.Contains("Salesforce:Clients:crm:ClientId: ClientId is required", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
