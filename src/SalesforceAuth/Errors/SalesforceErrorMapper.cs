@@ -407,16 +407,35 @@ internal static class SalesforceErrorMapper
             covered.Add(ErrorCauseIds.UserNotInOrg);
         }
 
-        if (assertion?.CertificateThumbprint is { } thumbprint)
+        // Salesforce answers the same "invalid assertion" for an unknown user and for a signature it cannot verify, so
+        // the causes are ranked by what this side can rule out. A configured certificate was checked against the key
+        // when the key was loaded (SalesforceSigningKey refuses a pair that does not match), so then the key is
+        // consistent and the user goes first; only a different certificate in the app remains on the key side.
+        var userCause = assertion is null
+            ? null
+            : $"The username {assertion.Subject} is not an active user of the org reached ({host}): check its spelling, that the user exists and is active there, and that it is pre-authorized for the app.";
+        var thumbprint = assertion?.CertificateThumbprint;
+        if (thumbprint is not null)
         {
             facts[SalesforceDiagnosisFacts.CertificateThumbprint] = thumbprint;
-            evidence.Add($"The private key does not match the certificate uploaded to the app: we signed with the key of the certificate with SHA-1 thumbprint {thumbprint}; compare it with the certificate in the app's settings (\"Use digital signatures\").");
+            if (userCause is not null && !covered.Contains(ErrorCauseIds.UserNotInOrg))
+            {
+                evidence.Add(userCause);
+                covered.Add(ErrorCauseIds.UserNotInOrg);
+            }
+
+            evidence.Add($"The certificate uploaded to the app is not the one this key belongs to: the key matches the local certificate with SHA-1 thumbprint {thumbprint}; compare it with the certificate in the app's settings (\"Use digital signatures\").");
             covered.Add(ErrorCauseIds.KeyMismatch);
         }
         else
         {
             evidence.Add("The private key does not match the certificate uploaded to the app (no local certificate was configured, so its thumbprint cannot be shown; set CertificatePath to compare).");
             covered.Add(ErrorCauseIds.KeyMismatch);
+            if (userCause is not null && !covered.Contains(ErrorCauseIds.UserNotInOrg))
+            {
+                evidence.Add(userCause);
+                covered.Add(ErrorCauseIds.UserNotInOrg);
+            }
         }
 
         if (context.Flow == SalesforceFlow.SamlBearer)
@@ -430,7 +449,18 @@ internal static class SalesforceErrorMapper
             covered.Add(ErrorCauseIds.SamlEncoding);
         }
 
-        var summary = wire.ErrorUri is not null ? $"{row.Summary} The SAML Assertion Validator shows why." : row.Summary;
+        var summary = row.Summary;
+        if (assertion is not null)
+        {
+            var signedWith = thumbprint is null ? "a key without a configured certificate" : $"the key of certificate {thumbprint}";
+            summary += $" Salesforce does not say whether the user or the key is wrong: sub {assertion.Subject}, signed with {signedWith}.";
+        }
+
+        if (wire.ErrorUri is not null)
+        {
+            summary += " The SAML Assertion Validator shows why.";
+        }
+
         var details = Details(row, context.Flow, context.StatusCode, wire, summary, facts, Merge(evidence, row.Causes, covered));
         return new SalesforceInvalidAssertionException(Message(summary, wire), null, details);
     }

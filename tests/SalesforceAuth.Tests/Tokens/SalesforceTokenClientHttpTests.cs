@@ -175,6 +175,27 @@ public sealed class SalesforceTokenClientHttpTests : IDisposable
     }
 
     [Fact]
+    public async Task RequestTokenAsync_InvalidAssertionWithMatchingCertificate_UserRankedBeforeTheKey()
+    {
+        using var rsa = TestKeys.NewRsa();
+        using var certificate = TestKeys.SelfSigned(rsa);
+        using var key = SalesforceSigningKey.FromPem(rsa.ExportPkcs8PrivateKeyPem(), certificatePem: TestKeys.CertificatePem(certificate));
+        _f.Respond(Json(400, """{"error":"invalid_grant","error_description":"invalid assertion"}"""));
+        var options = _f.Options();
+        options.SigningKey = key;
+        options.Username = "integraton@acme.com";
+
+        var ex = await Assert.ThrowsAsync<SalesforceInvalidAssertionException>(() => _f.Client(options).RequestTokenAsync(cancellationToken: Ct));
+
+        Assert.Contains("does not say whether the user or the key is wrong", ex.Diagnosis.Summary, StringComparison.Ordinal);
+        Assert.Contains("sub integraton@acme.com", ex.Diagnosis.Summary, StringComparison.Ordinal);
+        Assert.Contains(certificate.Thumbprint, ex.Diagnosis.Summary, StringComparison.Ordinal);
+        Assert.Contains("integraton@acme.com is not an active user", ex.Diagnosis.Causes[0], StringComparison.Ordinal);
+        Assert.Contains(certificate.Thumbprint, ex.Diagnosis.Causes[1], StringComparison.Ordinal);
+        Assert.DoesNotContain(ex.Diagnosis.Causes, c => c.StartsWith("The private key does not match", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task RequestTokenAsync_TransientOutlastsRetries_SurfacesAfterMaxRetries()
     {
         _f.Respond(Html(503));
