@@ -57,23 +57,13 @@ internal static class ClientOptionsFactory
         return RefreshTokenFile.Open(path, SettingOption.RefreshTokenFile.Describe());
     }
 
-    public static SalesforceFlow ParseFlow(string? value) => value?.ToUpperInvariant() switch
-    {
-        null or "" or "JWT" or "JWT-BEARER" => SalesforceFlow.JwtBearer,
-        "SAML" or "SAML-BEARER" => SalesforceFlow.SamlBearer,
-        "CLIENT-CREDENTIALS" => SalesforceFlow.ClientCredentials,
-        "REFRESH-TOKEN" => SalesforceFlow.RefreshToken,
-        _ => throw new UsageException($"{SettingOption.Flow.Describe()} must be jwt, saml, client-credentials or refresh-token, not '{value}'."),
-    };
+    // The library's parser, so --flow takes every spelling configuration takes (jwt, jwt-bearer, JwtBearer, ...).
+    public static SalesforceFlow ParseFlow(string? value) =>
+        string.IsNullOrEmpty(value) ? SalesforceFlow.JwtBearer
+        : SalesforceFlowNames.TryParse(value, out var flow) && flow != SalesforceFlow.TokenExchange ? flow
+        : throw new UsageException($"{SettingOption.Flow.Describe()} must be jwt, saml, client-credentials or refresh-token (or JwtBearer, SamlBearer, ClientCredentials, RefreshToken; any case), not '{value}'.");
 
-    public static string FlowName(SalesforceFlow flow) => flow switch
-    {
-        SalesforceFlow.JwtBearer => "jwt",
-        SalesforceFlow.SamlBearer => "saml",
-        SalesforceFlow.ClientCredentials => "client-credentials",
-        SalesforceFlow.RefreshToken => "refresh-token",
-        _ => flow.ToString(),
-    };
+    public static string FlowName(SalesforceFlow flow) => SalesforceFlowNames.GetShortName(flow);
 
     /// <summary>Maps a library setting name to the option that sets it, for messages.</summary>
     public static string OptionFor(string? setting) => setting switch

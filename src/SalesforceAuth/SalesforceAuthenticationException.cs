@@ -59,6 +59,33 @@ public class SalesforceAuthenticationException : Exception
     /// <summary>The classified reason.</summary>
     public SalesforceReason Reason { get; init; }
 
+    /// <summary>
+    /// Whether <paramref name="exception"/> is, or wraps, a transient Salesforce authentication failure: for the
+    /// <c>ShouldHandle</c> predicate of a resilience pipeline (Microsoft.Extensions.Http.Resilience, Polly) placed
+    /// around the authentication handler, which otherwise retries only <see cref="HttpRequestException"/>s and
+    /// transient status codes and never sees a failed token request as one.
+    /// </summary>
+    /// <remarks>
+    /// A failed token request leaves <see cref="HttpClient"/> as this type, not as an <see cref="HttpRequestException"/>,
+    /// so that a refusal (a wrong key, an unapproved user) is never retried by a generic pipeline; the token client has
+    /// already retried a transient failure <see cref="SalesforceClientOptions.MaxRetries"/> times within
+    /// <see cref="SalesforceClientOptions.TotalTimeout"/>. Use this predicate to let an outer pipeline retry it again.
+    /// </remarks>
+    /// <param name="exception">The outcome's exception, or <see langword="null"/>.</param>
+    /// <returns><see langword="true"/> for a transient failure (<see cref="IsTransient"/>).</returns>
+    public static bool IsTransientFailure(Exception? exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is SalesforceAuthenticationException auth)
+            {
+                return auth.IsTransient;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The OAuth <c>error</c> as sent by Salesforce, or <see langword="null"/>.</summary>
     public string? Error { get; init; }
 

@@ -13,6 +13,9 @@ public static class SalesforceDiagnosisFacts
     /// <summary>The host of the token endpoint the request went to.</summary>
     public const string TokenEndpointHost = "token endpoint host";
 
+    /// <summary>The URL the request was sent to (the token endpoint, or the redirect target it followed); carries no secrets.</summary>
+    public const string EndpointUrl = "URL";
+
     /// <summary>The HTTP status code of the answer.</summary>
     public const string HttpStatus = "HTTP status";
 

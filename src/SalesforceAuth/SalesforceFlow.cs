@@ -1,6 +1,8 @@
 namespace SalesforceAuth;
 
 /// <summary>The OAuth 2.0 grant a Salesforce connection uses to obtain access tokens without a person present.</summary>
+/// <remarks>In configuration and <c>sfauth --flow</c> each flow also has a short and a kebab name (<c>jwt</c>, <c>jwt-bearer</c>): see <see cref="SalesforceFlowNames"/>.</remarks>
+[System.ComponentModel.TypeConverter(typeof(SalesforceFlowConverter))]
 public enum SalesforceFlow
 {
     /// <summary>OAuth 2.0 JWT bearer flow (RFC 7523): a JWT signed with the connected app's private key.</summary>

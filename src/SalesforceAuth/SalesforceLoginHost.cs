@@ -20,6 +20,8 @@ public sealed class SalesforceLoginHost
 {
     private const string TokenPath = "/services/oauth2/token";
     private const string OAuthPathPrefix = "/services/oauth2/";
+    private const string ServicesPath = "/services/";
+    private const string LightningSuffix = ".lightning.force.com";
 
     // Domains where any org (or any site guest page) can publish content: a token response or redirect pointing there
     // is only plausible when the login itself is a site (issue: default TrustedDomains trusted anyone's page).
@@ -197,6 +199,50 @@ public sealed class SalesforceLoginHost
         ArgumentNullException.ThrowIfNull(trustedDomains);
         reason = GetTrustProblem(url, trustedDomains, allowInsecureLoopback);
         return reason is null;
+    }
+
+    /// <summary>
+    /// Why a login URL is an obvious mistake, with the URL to use instead; <see langword="null"/> when it is not one.
+    /// Two mistakes are caught: a URL that already carries an OAuth or API path (<c>…/services/oauth2/token</c>, to
+    /// which the library would append a second <c>/services/oauth2/token</c> and get a 404 page), and the Lightning UI
+    /// host (<c>acme.lightning.force.com</c>), which serves the org's pages, not its token endpoint.
+    /// </summary>
+    /// <remarks>
+    /// Refused rather than corrected: the same wrong value usually sits in other settings and tools (an audience, a
+    /// second service, a script), and a silent correction would leave them wrong and make the log disagree with the
+    /// configuration. The message carries the right URL, so the fix is one copy.
+    /// The Lightning host of My Domain <c>acme</c> is <c>acme.lightning.force.com</c> and its login host
+    /// <c>acme.my.salesforce.com</c> (sandboxes: <c>acme--uat.sandbox.lightning.force.com</c> and
+    /// <c>acme--uat.sandbox.my.salesforce.com</c>): Salesforce Help, "Review Recommended Practices for a My Domain
+    /// Change" (https://help.salesforce.com/s/articleView?id=xcloud.domain_name_plan_recommendations.htm&amp;type=5);
+    /// that a Lightning host answers a token request with a redirect to a login page: OpenFn adaptors issue 295
+    /// (https://github.com/OpenFn/adaptors/issues/295).
+    /// </remarks>
+    /// <param name="loginUrl">The configured login URL.</param>
+    /// <returns>What is wrong and the URL to use, or <see langword="null"/>.</returns>
+    public static string? GetLoginUrlProblem(Uri? loginUrl)
+    {
+        if (loginUrl is null || !loginUrl.IsAbsoluteUri)
+        {
+            return null;
+        }
+
+        var host = NormalizeHost(loginUrl);
+        if (host.EndsWith(LightningSuffix, StringComparison.Ordinal) && host.Length > LightningSuffix.Length)
+        {
+            var myDomain = $"{loginUrl.Scheme}://{host[..^LightningSuffix.Length]}.my.salesforce.com";
+            return $"LoginUrl \"{loginUrl}\" is the Lightning UI host of the org, not its login host: it answers a token request with a login page. Use the My Domain, LoginUrl = \"{myDomain}\".";
+        }
+
+        var path = loginUrl.AbsolutePath;
+        var services = path.IndexOf(ServicesPath, StringComparison.OrdinalIgnoreCase);
+        if (services >= 0)
+        {
+            var right = loginUrl.GetLeftPart(UriPartial.Authority) + path[..services];
+            return $"LoginUrl \"{loginUrl}\" already carries the path {path[services..]}; the library appends /services/oauth2/token itself, so it would post to a page that does not exist. Use the base URL, LoginUrl = \"{right}\".";
+        }
+
+        return null;
     }
 
     /// <summary>Returns <see cref="LoginUrl"/> and <see cref="Kind"/>.</summary>

@@ -201,6 +201,18 @@ public sealed class DoctorCommandTests
     }
 
     [Fact]
+    public async Task Doctor_LightningLoginUrl_TokenCheckNamesTheMyDomain()
+    {
+        await using var harness = await CliHarness.StartAsync(TestContext.Current.CancellationToken);
+
+        var result = await harness.RunAsync("doctor", "--json", "--login-url", "https://acme.lightning.force.com");
+
+        var token = Checks(result)["token"];
+        Assert.Equal("fail", (string?)token["status"]);
+        Assert.Contains("https://acme.my.salesforce.com", (string)token["detail"]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Doctor_ClientCredentialsWithoutSecret_FailsTheSecretCheckAndSkipsKeyChecks()
     {
         await using var harness = await CliHarness.StartAsync(TestContext.Current.CancellationToken);

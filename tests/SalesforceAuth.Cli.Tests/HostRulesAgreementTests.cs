@@ -43,8 +43,20 @@ public sealed class HostRulesAgreementTests : IDisposable
         { "https://acme.force.com/partners", SalesforceLoginHostKind.ExperienceCloudSite, "https://acme.force.com/partners", false },
         { "https://support.acme.com/help", SalesforceLoginHostKind.ExperienceCloudSite, "https://support.acme.com/help", false },
         { "https://support.acme.com", SalesforceLoginHostKind.Other, "https://login.salesforce.com", true },
-        { "https://acme.lightning.force.com", SalesforceLoginHostKind.Other, "https://login.salesforce.com", true },
     };
+
+    [Theory]
+    [InlineData("https://acme.lightning.force.com", "https://acme.my.salesforce.com")]
+    [InlineData("https://acme.my.salesforce.com/services/oauth2/token", "https://acme.my.salesforce.com")]
+    public void ObviouslyWrongLoginUrl_TokenClientRefusesWithTheRightUrl(string loginUrl, string rightUrl)
+    {
+        using var http = new HttpClient();
+
+        var error = Assert.Throws<SalesforceConfigurationException>(() => new SalesforceTokenClient(http, Options(loginUrl, "jane@acme.com", SalesforceFlow.JwtBearer)));
+
+        Assert.Equal("LoginUrl", error.Setting);
+        Assert.Contains($"LoginUrl = \"{rightUrl}\"", error.Message, StringComparison.Ordinal);
+    }
 
     public void Dispose()
     {

@@ -220,6 +220,19 @@ public sealed class LifecycleCommandTests
         Assert.DoesNotContain(harness.Environment["SF_REFRESH_TOKEN"]!, result.Stdout, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("JwtBearer")]
+    [InlineData("JWT")]
+    [InlineData("jwt-bearer")]
+    public async Task Token_FlowInTheConfigurationSpelling_Accepted(string flow)
+    {
+        await using var harness = await CliHarness.StartAsync(TestContext.Current.CancellationToken);
+
+        var result = await harness.RunAsync("token", "--json", "--flow", flow);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
     [Fact]
     public async Task Token_SamlFlow_Succeeds()
     {

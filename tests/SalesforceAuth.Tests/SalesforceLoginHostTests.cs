@@ -51,6 +51,22 @@ public sealed class SalesforceLoginHostTests
     public void TokenEndpoint_KeepsTheSitePrefix(string loginUrl, string endpoint) =>
         Assert.Equal(new Uri(endpoint), SalesforceLoginHost.Parse(new Uri(loginUrl)).TokenEndpoint);
 
+    [Theory]
+    [InlineData("https://login.salesforce.com")]
+    [InlineData("https://acme.my.salesforce.com/")]
+    [InlineData("https://acme.my.site.com/customers")]
+    [InlineData("https://acme.force.com")]
+    [InlineData("http://127.0.0.1:5000")]
+    public void GetLoginUrlProblem_LoginHosts_None(string loginUrl) =>
+        Assert.Null(SalesforceLoginHost.GetLoginUrlProblem(new Uri(loginUrl)));
+
+    [Theory]
+    [InlineData("https://acme.lightning.force.com", "https://acme.my.salesforce.com")]
+    [InlineData("https://acme.my.salesforce.com/services/oauth2/token", "https://acme.my.salesforce.com")]
+    [InlineData("https://acme.my.salesforce.com/services/oauth2/authorize", "https://acme.my.salesforce.com")]
+    public void GetLoginUrlProblem_ObviousMistakes_NameTheRightUrl(string loginUrl, string rightUrl) =>
+        Assert.Contains($"LoginUrl = \"{rightUrl}\"", SalesforceLoginHost.GetLoginUrlProblem(new Uri(loginUrl)), StringComparison.Ordinal);
+
     [Fact]
     public void Parse_RelativeUrl_Throws() =>
         Assert.Throws<ArgumentException>(() => SalesforceLoginHost.Parse(new Uri("/x", UriKind.Relative)));

@@ -34,6 +34,21 @@ internal static class SigningKeyResolver
         return key;
     }
 
+    /// <summary>
+    /// Loads the key named by the settings and releases it again, so a missing file, an unreadable PEM or a key that
+    /// does not match its certificate fails at startup instead of at the first request.
+    /// </summary>
+    /// <param name="options">The settings.</param>
+    /// <exception cref="SalesforceConfigurationException">The key is unusable; names the setting.</exception>
+    public static void Check(SalesforceClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.SigningKey is null)
+        {
+            Load(options).Dispose();
+        }
+    }
+
     private static SalesforceSigningKey Load(SalesforceClientOptions options)
     {
         if (options.SigningKey is not null)

@@ -22,12 +22,16 @@ internal static class SalesforceErrorMapper
         if (context.StatusCode is null)
         {
             var row = ErrorCatalog.Transport("transport.network");
+            var summary = row.Summary;
             if (context.TransportException is { } transport)
             {
-                facts[SalesforceDiagnosisFacts.TransportFailure] = transport.GetType().Name;
+                var cause = TransportFailure.Describe(transport);
+                facts[SalesforceDiagnosisFacts.TransportFailure] = cause;
+                var attempts = context.Attempts == 1 ? "1 attempt" : string.Create(CultureInfo.InvariantCulture, $"{context.Attempts} attempts");
+                summary = $"{Url(context.Endpoint)} could not be reached: {cause} ({attempts}).";
             }
 
-            return Build(row, context, null, facts, row.Summary, context.TransportException);
+            return Build(row, context, null, facts, summary, context.TransportException);
         }
 
         var status = (int)context.StatusCode.Value;
@@ -53,6 +57,14 @@ internal static class SalesforceErrorMapper
             var row = body.Kind == OAuthErrorBodyKind.NotJson ? ErrorCatalog.Transport("transport.not_json") : ErrorCatalog.Transport("transport.server_error");
             AddExcerpt(facts, context);
             return Build(row, context, wire, facts, $"{row.Summary} (HTTP {status})", context.TransportException);
+        }
+
+        if (status == 404 && body.Kind != OAuthErrorBodyKind.OAuthError)
+        {
+            // A 404 page means the URL itself is wrong, so the URL posted to is the diagnosis; not an outage.
+            var row = ErrorCatalog.Transport("transport.not_found");
+            AddExcerpt(facts, context);
+            return Build(row, context, null, facts, $"The token endpoint {Url(context.Endpoint)} answered 404 Not Found: LoginUrl does not point at a Salesforce login host.", context.TransportException);
         }
 
         switch (body.Kind)
@@ -395,16 +407,35 @@ internal static class SalesforceErrorMapper
             covered.Add(ErrorCauseIds.UserNotInOrg);
         }
 
-        if (assertion?.CertificateThumbprint is { } thumbprint)
+        // Salesforce answers the same "invalid assertion" for an unknown user and for a signature it cannot verify, so
+        // the causes are ranked by what this side can rule out. A configured certificate was checked against the key
+        // when the key was loaded (SalesforceSigningKey refuses a pair that does not match), so then the key is
+        // consistent and the user goes first; only a different certificate in the app remains on the key side.
+        var userCause = assertion is null
+            ? null
+            : $"The username {assertion.Subject} is not an active user of the org reached ({host}): check its spelling, that the user exists and is active there, and that it is pre-authorized for the app.";
+        var thumbprint = assertion?.CertificateThumbprint;
+        if (thumbprint is not null)
         {
             facts[SalesforceDiagnosisFacts.CertificateThumbprint] = thumbprint;
-            evidence.Add($"The private key does not match the certificate uploaded to the app: we signed with the key of the certificate with SHA-1 thumbprint {thumbprint}; compare it with the certificate in the app's settings (\"Use digital signatures\").");
+            if (userCause is not null && !covered.Contains(ErrorCauseIds.UserNotInOrg))
+            {
+                evidence.Add(userCause);
+                covered.Add(ErrorCauseIds.UserNotInOrg);
+            }
+
+            evidence.Add($"The certificate uploaded to the app is not the one this key belongs to: the key matches the local certificate with SHA-1 thumbprint {thumbprint}; compare it with the certificate in the app's settings (\"Use digital signatures\").");
             covered.Add(ErrorCauseIds.KeyMismatch);
         }
         else
         {
             evidence.Add("The private key does not match the certificate uploaded to the app (no local certificate was configured, so its thumbprint cannot be shown; set CertificatePath to compare).");
             covered.Add(ErrorCauseIds.KeyMismatch);
+            if (userCause is not null && !covered.Contains(ErrorCauseIds.UserNotInOrg))
+            {
+                evidence.Add(userCause);
+                covered.Add(ErrorCauseIds.UserNotInOrg);
+            }
         }
 
         if (context.Flow == SalesforceFlow.SamlBearer)
@@ -418,7 +449,18 @@ internal static class SalesforceErrorMapper
             covered.Add(ErrorCauseIds.SamlEncoding);
         }
 
-        var summary = wire.ErrorUri is not null ? $"{row.Summary} The SAML Assertion Validator shows why." : row.Summary;
+        var summary = row.Summary;
+        if (assertion is not null)
+        {
+            var signedWith = thumbprint is null ? "a key without a configured certificate" : $"the key of certificate {thumbprint}";
+            summary += $" Salesforce does not say whether the user or the key is wrong: sub {assertion.Subject}, signed with {signedWith}.";
+        }
+
+        if (wire.ErrorUri is not null)
+        {
+            summary += " The SAML Assertion Validator shows why.";
+        }
+
         var details = Details(row, context.Flow, context.StatusCode, wire, summary, facts, Merge(evidence, row.Causes, covered));
         return new SalesforceInvalidAssertionException(Message(summary, wire), null, details);
     }
@@ -533,6 +575,7 @@ internal static class SalesforceErrorMapper
         {
             [SalesforceDiagnosisFacts.Flow] = context.Flow.ToString(),
             [SalesforceDiagnosisFacts.TokenEndpointHost] = context.Endpoint.IsAbsoluteUri ? context.Endpoint.Host : "(relative)",
+            [SalesforceDiagnosisFacts.EndpointUrl] = Url(context.Endpoint),
         };
         if (context.StatusCode is { } status)
         {
@@ -584,6 +627,9 @@ internal static class SalesforceErrorMapper
     // the callers bound it (ResponseBody.MaxBytes, the REST error read's ceiling).
     private static string ExcerptOf(ReadOnlySpan<byte> body) =>
         body.IsEmpty ? string.Empty : ResponseSanitizer.Excerpt(System.Text.Encoding.UTF8.GetString(body));
+
+    // The endpoint without query or user information: an OAuth endpoint URL carries no secrets in its path.
+    internal static string Url(Uri endpoint) => endpoint.IsAbsoluteUri ? endpoint.GetLeftPart(UriPartial.Path) : "(relative)";
 
     private static string? Safe(string? wire) => wire is null ? null : ResponseSanitizer.Excerpt(wire);
 

@@ -11,8 +11,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1001, EventName = "TokenRequestSucceeded", Level = LogLevel.Information, Message = "Salesforce token obtained from {Host} ({Flow}) for instance {InstanceHost} in {DurationMs:F0} ms after {Attempts} attempt(s)")]
     public static partial void TokenRequestSucceeded(ILogger logger, string host, SalesforceFlow flow, string instanceHost, double durationMs, int attempts);
 
-    [LoggerMessage(EventId = 1002, EventName = "TokenRequestFailed", Level = LogLevel.Warning, Message = "Salesforce token request to {Host} ({Flow}) failed: {Reason} (HTTP {StatusCode}) in {DurationMs:F0} ms after {Attempts} attempt(s)")]
-    public static partial void TokenRequestFailed(ILogger logger, string host, SalesforceFlow flow, SalesforceReason reason, int? statusCode, double durationMs, int attempts);
+    [LoggerMessage(EventId = 1002, EventName = "TokenRequestFailed", Level = LogLevel.Warning, Message = "Salesforce token request to {Endpoint} ({Flow}) failed: {Reason} ({Cause}) in {DurationMs:F0} ms after {Attempts} attempt(s)")]
+    public static partial void TokenRequestFailed(ILogger logger, string endpoint, SalesforceFlow flow, SalesforceReason reason, string cause, double durationMs, int attempts);
 
     [LoggerMessage(EventId = 1003, EventName = "TokenRequestRetrying", Level = LogLevel.Warning, Message = "Salesforce token endpoint {Host}: transient failure ({Cause}), retry {Retry} in {DelayMs:F0} ms")]
     public static partial void TokenRequestRetrying(ILogger logger, string host, string cause, int retry, double delayMs);

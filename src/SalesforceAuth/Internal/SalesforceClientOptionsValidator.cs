@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SalesforceAuth.Assertions;
 
 namespace SalesforceAuth.Internal;
 
@@ -18,19 +19,56 @@ internal sealed class SalesforceClientOptionsValidator : IValidateOptions<Salesf
     /// <summary>The most retries accepted.</summary>
     public const int MaximumRetries = 10;
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Validates a connection's settings, then loads its signing key (bearer flows), so a missing key file, a garbage
+    /// PEM or a key that does not match its certificate fails here, at startup, not at the first request.
+    /// </summary>
+    /// <remarks>
+    /// Throws <see cref="SalesforceConfigurationException"/> rather than returning a failure: bad configuration is
+    /// one exception type however it is found (here, in the <see cref="SalesforceTokenClient"/> constructor, or while
+    /// binding <c>Flow</c>). <c>ValidateOnStart</c> lets any exception but <see cref="OptionsValidationException"/>
+    /// through unchanged, so <c>host.StartAsync()</c> throws it.
+    /// </remarks>
+    /// <param name="name">The connection name.</param>
+    /// <param name="options">The settings.</param>
+    /// <returns><see cref="ValidateOptionsResult.Success"/>.</returns>
+    /// <exception cref="SalesforceConfigurationException">The settings are invalid; every message names its configuration key.</exception>
     public ValidateOptionsResult Validate(string? name, SalesforceClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var failures = GetFailures(options);
-        if (failures.Count == 0)
-        {
-            return ValidateOptionsResult.Success;
-        }
 
         // Name the configuration key, so the fix is obvious in appsettings, user secrets or environment variables.
         var prefix = string.IsNullOrEmpty(name) ? "Salesforce:Clients" : $"Salesforce:Clients:{name}";
-        return ValidateOptionsResult.Fail(failures.Select(f => $"{prefix}:{f.Setting}: {f.Message}"));
+        var failures = GetFailures(options);
+        if (failures.Count > 0)
+        {
+            throw new SalesforceConfigurationException(
+                $"{prefix}:{failures[0].Setting}",
+                $"The Salesforce connection '{name}' is not configured correctly: " + string.Join(" ", failures.Select(f => $"{prefix}:{f.Setting}: {f.Message}")));
+        }
+
+        if (options.Flow is SalesforceFlow.JwtBearer or SalesforceFlow.SamlBearer)
+        {
+            try
+            {
+                SigningKeyResolver.Check(options);
+            }
+            catch (SalesforceConfigurationException ex)
+            {
+                // The PEM readers name PrivateKeyPem/CertificatePem; when the PEM came from a file, the file's setting is the one to fix.
+                var key = ex.Setting switch
+                {
+                    null => nameof(options.PrivateKeyPath),
+                    nameof(options.PrivateKeyPem) when !string.IsNullOrWhiteSpace(options.PrivateKeyPath) => nameof(options.PrivateKeyPath),
+                    nameof(options.CertificatePem) when !string.IsNullOrWhiteSpace(options.CertificatePath) => nameof(options.CertificatePath),
+                    _ => ex.Setting,
+                };
+                var setting = $"{prefix}:{key}";
+                throw new SalesforceConfigurationException(setting, $"The Salesforce connection '{name}' cannot load its signing key: {setting}: {ex.Message}", ex);
+            }
+        }
+
+        return ValidateOptionsResult.Success;
     }
 
     /// <summary>Throws for the first failure.</summary>
@@ -69,6 +107,10 @@ internal sealed class SalesforceClientOptionsValidator : IValidateOptions<Salesf
         else if (!string.IsNullOrEmpty(login.UserInfo) || !string.IsNullOrEmpty(login.Query) || !string.IsNullOrEmpty(login.Fragment))
         {
             Fail(nameof(options.LoginUrl), $"LoginUrl must be a plain base URL without user info, query or fragment, such as \"https://{login.Host}\".");
+        }
+        else if (SalesforceLoginHost.GetLoginUrlProblem(login) is { } loginProblem)
+        {
+            Fail(nameof(options.LoginUrl), loginProblem);
         }
         else if (login.Scheme != Uri.UriSchemeHttps)
         {

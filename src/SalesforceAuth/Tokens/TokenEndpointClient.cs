@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
@@ -85,7 +86,13 @@ internal sealed class TokenEndpointClient
         {
             outcome = ex.Reason.ToString();
             activity?.SetStatus(ActivityStatusCode.Error, outcome);
-            Log.TokenRequestFailed(_logger, _host, flow, ex.Reason, (int?)ex.StatusCode, _timeProvider.GetElapsedTime(started).TotalMilliseconds, state.Attempts);
+            // A failure without an answer logs its transport cause ("connection refused [SocketError.ConnectionRefused]"),
+            // never "HTTP (null)".
+            var cause = ex.StatusCode is { } status
+                ? string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)status}")
+                : ex.Diagnosis.Facts.GetValueOrDefault(SalesforceDiagnosisFacts.TransportFailure) ?? "no answer";
+            var endpoint = ex.Diagnosis.Facts.GetValueOrDefault(SalesforceDiagnosisFacts.EndpointUrl) ?? SalesforceErrorMapper.Url(TokenEndpoint);
+            Log.TokenRequestFailed(_logger, endpoint, flow, ex.Reason, cause, _timeProvider.GetElapsedTime(started).TotalMilliseconds, state.Attempts);
             throw;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

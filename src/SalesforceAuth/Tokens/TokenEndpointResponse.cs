@@ -31,8 +31,12 @@ internal sealed class TokenEndpointResponse
         ? Body.AsSpan().TrimStart().StartsWith("{", StringComparison.Ordinal)
         : MediaType.Contains("json", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Whether retrying may help: 5xx, 429, or a non-JSON answer (maintenance page, proxy, reference §12).</summary>
-    public bool IsTransient => (int)StatusCode >= 500 || StatusCode == HttpStatusCode.TooManyRequests || !IsJson;
+    /// <summary>
+    /// Whether retrying may help: 5xx, 429, or a non-JSON answer (maintenance page, proxy). A 404 never is: the URL
+    /// posted to does not exist, which is a wrong LoginUrl, and retrying only hides that for the retry budget.
+    /// </summary>
+    public bool IsTransient => StatusCode != HttpStatusCode.NotFound
+        && ((int)StatusCode >= 500 || StatusCode == HttpStatusCode.TooManyRequests || !IsJson);
 
     /// <summary>Whether this is a success status.</summary>
     public bool IsSuccess => (int)StatusCode is >= 200 and < 300;

@@ -219,7 +219,7 @@ public sealed class SalesforceServiceCollectionExtensionsTests
         builder.Services.AddSalesforceClient("crm");
         using var host = builder.Build();
 
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+        var error = await Assert.ThrowsAsync<SalesforceConfigurationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
 
         Assert.Contains("Salesforce:Clients:crm:ClientId: ClientId is required", error.Message, StringComparison.Ordinal);
         Assert.Contains("Salesforce:Clients:crm:SessionLifetime: SessionLifetime is 00:00:10; it must be between", error.Message, StringComparison.Ordinal);
@@ -236,9 +236,141 @@ public sealed class SalesforceServiceCollectionExtensionsTests
         });
         using var host = builder.Build();
 
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+        var error = await Assert.ThrowsAsync<SalesforceConfigurationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
 
         Assert.Contains("Salesforce:Clients:crm:LoginUrl: LoginUrl must use https", error.Message, StringComparison.Ordinal);
+    }
+
+    public enum KeyProblem
+    {
+        MissingFile,
+        GarbagePem,
+        KeyNotMatchingCertificate,
+    }
+
+    [Theory]
+    [InlineData(KeyProblem.MissingFile, "PrivateKeyPath", "cannot be read")]
+    [InlineData(KeyProblem.GarbagePem, "PrivateKeyPath", "no block labelled PRIVATE KEY")]
+    [InlineData(KeyProblem.KeyNotMatchingCertificate, "CertificatePath", "does not match the certificate")]
+    public async Task ValidateOnStart_UnusableKey_HostFailsNamingConnectionAndSettingPath(KeyProblem problem, string setting, string says)
+    {
+        var directory = Directory.CreateTempSubdirectory();
+        try
+        {
+            var keyPath = Path.Combine(directory.FullName, "salesforce.key");
+            var certificatePath = Path.Combine(directory.FullName, "salesforce.crt");
+            using var rsa = TestKeys.NewRsa();
+            using var other = TestKeys.NewRsa();
+            using var certificate = TestKeys.SelfSigned(other);
+            switch (problem)
+            {
+                case KeyProblem.GarbagePem:
+                    await File.WriteAllTextAsync(keyPath, "not a key", TestContext.Current.CancellationToken);
+                    break;
+                case KeyProblem.KeyNotMatchingCertificate:
+                    await File.WriteAllTextAsync(keyPath, rsa.ExportPkcs8PrivateKeyPem(), TestContext.Current.CancellationToken);
+                    await File.WriteAllTextAsync(certificatePath, TestKeys.CertificatePem(certificate), TestContext.Current.CancellationToken);
+                    break;
+            }
+
+            var builder = Host.CreateApplicationBuilder();
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Salesforce:Clients:crm:ClientId"] = "3MVG9x",
+                ["Salesforce:Clients:crm:Username"] = "integration@acme.com",
+                ["Salesforce:Clients:crm:PrivateKeyPath"] = keyPath,
+                ["Salesforce:Clients:crm:CertificatePath"] = problem == KeyProblem.KeyNotMatchingCertificate ? certificatePath : null,
+            });
+            builder.Services.AddSalesforceClient("crm").AddHttpClient();
+            using var host = builder.Build();
+
+            var error = await Assert.ThrowsAsync<SalesforceConfigurationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+            Assert.Equal($"Salesforce:Clients:crm:{setting}", error.Setting);
+            Assert.Contains($"'crm'", error.Message, StringComparison.Ordinal);
+            Assert.Contains($"Salesforce:Clients:crm:{setting}", error.Message, StringComparison.Ordinal);
+            Assert.Contains(says, error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task PlainServiceCollection_BadSettings_FailAtTheStartupValidatorOrAtFirstUse()
+    {
+        // Without a host nothing runs ValidateOnStart: the registered IStartupValidator does it on request, and
+        // otherwise the first token request fails with the same exception.
+        var services = new ServiceCollection();
+        services.AddSalesforceClient("crm", o => o.ClientId = "3MVG9x");
+        await using var provider = services.BuildServiceProvider();
+
+        var atStartup = Assert.Throws<SalesforceConfigurationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+        var atFirstUse = await Assert.ThrowsAsync<SalesforceConfigurationException>(async () => await provider.GetRequiredService<ISalesforceTokenProvider>().GetTokenAsync("crm", cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Equal("Salesforce:Clients:crm:Username", atStartup.Setting);
+        Assert.Equal(atStartup.Message, atFirstUse.Message);
+    }
+
+    [Theory]
+    [InlineData("JWT", SalesforceFlow.JwtBearer)]
+    [InlineData("jwt", SalesforceFlow.JwtBearer)]
+    [InlineData("JwtBearer", SalesforceFlow.JwtBearer)]
+    [InlineData("jwt-bearer", SalesforceFlow.JwtBearer)]
+    [InlineData("client-credentials", SalesforceFlow.ClientCredentials)]
+    [InlineData("SAML", SalesforceFlow.SamlBearer)]
+    public void Configuration_FlowSpellings_AllBind(string value, SalesforceFlow expected)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Salesforce:Clients:crm:Flow"] = value }).Build());
+        services.AddSalesforceClient("crm");
+        using var provider = services.BuildServiceProvider();
+
+        // The configuration step alone (the validator would also load the key this connection does not have).
+        var options = new SalesforceClientOptions();
+        foreach (var configure in provider.GetServices<IConfigureOptions<SalesforceClientOptions>>().OfType<IConfigureNamedOptions<SalesforceClientOptions>>())
+        {
+            configure.Configure("crm", options);
+        }
+
+        Assert.Equal(expected, options.Flow);
+    }
+
+    [Fact]
+    public async Task ValidateOnStart_UnknownFlow_HostFailsListingTheValidValues()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Salesforce:Clients:crm:Flow"] = "password" });
+        builder.Services.AddSalesforceClient("crm");
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<SalesforceConfigurationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal("Salesforce:Clients:crm:Flow", error.Setting);
+        Assert.Contains("'password' is not a flow", error.Message, StringComparison.Ordinal);
+        Assert.Contains("JwtBearer (jwt), SamlBearer (saml), ClientCredentials (client-credentials), RefreshToken (refresh-token), TokenExchange (token-exchange)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("https://acme.lightning.force.com", "https://acme.my.salesforce.com")]
+    [InlineData("https://acme.my.salesforce.com/services/oauth2/token", "https://acme.my.salesforce.com")]
+    public async Task ValidateOnStart_ObviouslyWrongLoginUrl_HostFailsWithTheRightUrl(string loginUrl, string rightUrl)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Salesforce:Clients:crm:LoginUrl"] = loginUrl });
+        builder.Services.AddSalesforceClient("crm", o =>
+        {
+            o.Flow = SalesforceFlow.ClientCredentials;
+            o.ClientId = "3MVG9x";
+            o.ClientSecret = "s";
+        });
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains("Salesforce:Clients:crm:LoginUrl", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"LoginUrl = \"{rightUrl}\"", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

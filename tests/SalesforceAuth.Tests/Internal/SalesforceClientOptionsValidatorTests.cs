@@ -1,4 +1,5 @@
 using SalesforceAuth.Internal;
+using SalesforceAuth.Tests.TestSupport;
 
 namespace SalesforceAuth.Tests.Internal;
 
@@ -21,9 +22,16 @@ public sealed class SalesforceClientOptionsValidatorTests
     [Fact]
     public void Validate_ValidJwtOptions_Succeeds()
     {
-        var result = new SalesforceClientOptionsValidator().Validate("crm", ValidJwt());
+        using var key = TestKeys.NewSigningKey(out var publicKey);
+        using (publicKey)
+        {
+            var options = ValidJwt();
+            options.SigningKey = key;
 
-        Assert.True(result.Succeeded);
+            var result = new SalesforceClientOptionsValidator().Validate("crm", options);
+
+            Assert.True(result.Succeeded);
+        }
     }
 
     [Fact]
@@ -32,10 +40,10 @@ public sealed class SalesforceClientOptionsValidatorTests
         var options = ValidJwt();
         options.ClientId = null;
 
-        var result = new SalesforceClientOptionsValidator().Validate("crm", options);
+        var error = Assert.Throws<SalesforceConfigurationException>(() => new SalesforceClientOptionsValidator().Validate("crm", options));
 
-        Assert.True(result.Failed);
-        Assert.Contains("Salesforce:Clients:crm:ClientId: ClientId is required", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Equal("Salesforce:Clients:crm:ClientId", error.Setting);
+        Assert.Contains("Salesforce:Clients:crm:ClientId: ClientId is required", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -95,6 +103,23 @@ public sealed class SalesforceClientOptionsValidatorTests
         var failure = Assert.Single(SalesforceClientOptionsValidator.GetFailures(options));
 
         Assert.Contains(mentions, failure.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("https://acme.my.salesforce.com/services/oauth2/token", "LoginUrl = \"https://acme.my.salesforce.com\"")]
+    [InlineData("https://login.salesforce.com/services/oauth2/token/", "LoginUrl = \"https://login.salesforce.com\"")]
+    [InlineData("https://acme.my.site.com/customers/services/oauth2/token", "LoginUrl = \"https://acme.my.site.com/customers\"")]
+    [InlineData("https://acme.lightning.force.com", "LoginUrl = \"https://acme.my.salesforce.com\"")]
+    [InlineData("https://acme--uat.sandbox.lightning.force.com/lightning/page/home", "LoginUrl = \"https://acme--uat.sandbox.my.salesforce.com\"")]
+    public void Validate_ObviouslyWrongLoginUrl_FailsWithTheRightUrl(string url, string rightUrl)
+    {
+        var options = ValidJwt();
+        options.LoginUrl = new Uri(url);
+
+        var failure = Assert.Single(SalesforceClientOptionsValidator.GetFailures(options));
+
+        Assert.Equal("LoginUrl", failure.Setting);
+        Assert.Contains(rightUrl, failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]

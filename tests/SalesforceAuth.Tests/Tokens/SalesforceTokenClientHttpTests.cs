@@ -158,6 +158,44 @@ public sealed class SalesforceTokenClientHttpTests : IDisposable
     }
 
     [Fact]
+    public async Task RequestTokenAsync_404Page_ConfigurationErrorNamingTheUrlNotRetried()
+    {
+        _f.Respond(Html(404));
+
+        var ex = await Assert.ThrowsAnyAsync<SalesforceAuthenticationException>(() => _f.Client().RequestTokenAsync(cancellationToken: Ct));
+
+        var url = new Uri(_f.BaseUrl, TokenPath).ToString();
+        Assert.False(ex.IsTransient);
+        Assert.Equal(HttpStatusCode.NotFound, ex.StatusCode);
+        Assert.Contains(url, ex.Message, StringComparison.Ordinal);
+        Assert.Equal(url, ex.Diagnosis.Facts[SalesforceDiagnosisFacts.EndpointUrl]);
+        Assert.DoesNotContain("maintenance", ex.Diagnosis.Causes[0], StringComparison.OrdinalIgnoreCase);
+        Assert.Single(_f.Requests);
+        Assert.Empty(_f.Time.Delays);
+    }
+
+    [Fact]
+    public async Task RequestTokenAsync_InvalidAssertionWithMatchingCertificate_UserRankedBeforeTheKey()
+    {
+        using var rsa = TestKeys.NewRsa();
+        using var certificate = TestKeys.SelfSigned(rsa);
+        using var key = SalesforceSigningKey.FromPem(rsa.ExportPkcs8PrivateKeyPem(), certificatePem: TestKeys.CertificatePem(certificate));
+        _f.Respond(Json(400, """{"error":"invalid_grant","error_description":"invalid assertion"}"""));
+        var options = _f.Options();
+        options.SigningKey = key;
+        options.Username = "integraton@acme.com";
+
+        var ex = await Assert.ThrowsAsync<SalesforceInvalidAssertionException>(() => _f.Client(options).RequestTokenAsync(cancellationToken: Ct));
+
+        Assert.Contains("does not say whether the user or the key is wrong", ex.Diagnosis.Summary, StringComparison.Ordinal);
+        Assert.Contains("sub integraton@acme.com", ex.Diagnosis.Summary, StringComparison.Ordinal);
+        Assert.Contains(certificate.Thumbprint, ex.Diagnosis.Summary, StringComparison.Ordinal);
+        Assert.Contains("integraton@acme.com is not an active user", ex.Diagnosis.Causes[0], StringComparison.Ordinal);
+        Assert.Contains(certificate.Thumbprint, ex.Diagnosis.Causes[1], StringComparison.Ordinal);
+        Assert.DoesNotContain(ex.Diagnosis.Causes, c => c.StartsWith("The private key does not match", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task RequestTokenAsync_TransientOutlastsRetries_SurfacesAfterMaxRetries()
     {
         _f.Respond(Html(503));
@@ -197,6 +235,47 @@ public sealed class SalesforceTokenClientHttpTests : IDisposable
         Assert.True(ex.IsTransient);
         Assert.IsType<TimeoutRejectedException>(ex.InnerException);
         Assert.DoesNotContain(_f.Logs.Lines, l => l.EventId.Id == 1003);
+    }
+
+    [Fact]
+    public async Task RequestTokenAsync_ClosedPort_NamesTheUrlAndConnectionRefused()
+    {
+        // A port that was just bound and released: nothing listens there, so the connection is refused.
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var options = _f.Options();
+        options.LoginUrl = new Uri($"http://127.0.0.1:{port}");
+        options.MaxRetries = 0;
+
+        var ex = await Assert.ThrowsAnyAsync<SalesforceAuthenticationException>(() => _f.Client(options).RequestTokenAsync(cancellationToken: Ct));
+
+        var url = $"http://127.0.0.1:{port}/services/oauth2/token";
+        Assert.True(ex.IsTransient);
+        Assert.Contains(url, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("connection refused", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("SocketError.ConnectionRefused", ex.Diagnosis.Facts[SalesforceDiagnosisFacts.TransportFailure], StringComparison.Ordinal);
+        Assert.Equal(url, ex.Diagnosis.Facts[SalesforceDiagnosisFacts.EndpointUrl]);
+        var failed = Assert.Single(_f.Logs.Lines, l => l.EventId.Id == 1002).Message;
+        Assert.Contains(url, failed, StringComparison.Ordinal);
+        Assert.Contains("connection refused", failed, StringComparison.Ordinal);
+        Assert.DoesNotContain("(null)", failed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RequestTokenAsync_Timeout_NamesTheUrlAndTheSeconds()
+    {
+        _f.Server.Given(_f.TokenRequest()).RespondWith(Json(200, SuccessBody()).WithDelay(TimeSpan.FromSeconds(2)));
+        var options = _f.Options();
+        options.AttemptTimeout = TimeSpan.FromSeconds(20);
+        options.MaxRetries = 0;
+
+        var ex = await Assert.ThrowsAnyAsync<SalesforceAuthenticationException>(() => _f.Client(options).RequestTokenAsync(cancellationToken: Ct));
+
+        Assert.Contains(new Uri(_f.BaseUrl, TokenPath).ToString(), ex.Message, StringComparison.Ordinal);
+        Assert.Contains("timeout after 20 s", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("timeout after 20 s", Assert.Single(_f.Logs.Lines, l => l.EventId.Id == 1002).Message, StringComparison.Ordinal);
     }
 
     [Fact]
