@@ -61,7 +61,8 @@ public sealed class FakePubSub : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<IHostLifetime, QuietHostLifetime>();
         builder.Services.AddSingleton(state);
-        builder.Services.AddGrpc();
+        // An emulator's own failures are worth reading in full on the client side.
+        builder.Services.AddGrpc(o => o.EnableDetailedErrors = true);
 
         // gRPC needs HTTP/2; without TLS there is no ALPN to negotiate it, so the port speaks HTTP/2 only (h2c, prior
         // knowledge), which is what Grpc.Net.Client uses for an http:// address.

@@ -81,11 +81,13 @@ internal sealed class PubSubService(PubSubState state) : PubSub.PubSubBase
         var gate = new object();
         var more = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        // Later FetchRequests only add to the number of events the client can take (flow control).
+        // Later FetchRequests only add to the number of events the client can take (flow control). The reader must have
+        // stopped before the handler returns: the server reads the rest of the request itself then.
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reader = Task.Run(
             async () =>
             {
-                while (await requestStream.MoveNext(cancellationToken).ConfigureAwait(false))
+                while (await requestStream.MoveNext(stopReading.Token).ConfigureAwait(false))
                 {
                     TaskCompletionSource wake;
                     lock (gate)
@@ -98,7 +100,7 @@ internal sealed class PubSubService(PubSubState state) : PubSub.PubSubBase
                     wake.TrySetResult();
                 }
             },
-            cancellationToken);
+            stopReading.Token);
 
         try
         {
@@ -142,8 +144,15 @@ internal sealed class PubSubService(PubSubState state) : PubSub.PubSubBase
         }
         finally
         {
-            // The reader ends with the call (its MoveNext observes the call's cancellation).
-            _ = reader.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+            await stopReading.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await reader.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or RpcException)
+            {
+                // Stopped on purpose, or the client went away: the handler's own outcome is what the client gets.
+            }
         }
     }
 }
