@@ -68,6 +68,22 @@ public sealed class PubSubCallCredentialsTests
     }
 
     [Fact]
+    public async Task BlockingUnary_SessionRevoked_RenewsOnceAndRetriesTheCall()
+    {
+        await using var kit = await PubSubKit.StartAsync();
+        await using var services = kit.Services();
+        var client = PubSubKit.Client(services);
+        await client.GetTopicAsync(new TopicRequest { TopicName = PubSubKit.Topic }, cancellationToken: Cancel);
+
+        kit.Fake.RevokeAllSessions();
+        var topic = await Task.Run(() => client.GetTopic(new TopicRequest { TopicName = PubSubKit.Topic }, cancellationToken: Cancel), Cancel);
+
+        Assert.Equal(kit.Org.OrgId, topic.TenantGuid);
+        Assert.Equal(1, kit.PubSub.UnauthenticatedCalls);
+        Assert.Equal(2, kit.JwtRequests);
+    }
+
+    [Fact]
     public async Task Unary_RefusedAgainAfterRenewal_ThrowsSessionExpiredNamingTheHeaders()
     {
         await using var kit = await PubSubKit.StartAsync();
