@@ -81,4 +81,10 @@ public enum SalesforceReason
 
     /// <summary>REST 401 <c>INVALID_SESSION_ID</c> that survived one token renewal.</summary>
     SessionExpired,
+
+    /// <summary>
+    /// The session is valid but the user lacks the permission the call needs, for example gRPC
+    /// <c>PERMISSION_DENIED</c> from the Pub/Sub API when subscribing to or publishing on a topic.
+    /// </summary>
+    PermissionDenied,
 }

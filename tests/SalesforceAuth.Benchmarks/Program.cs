@@ -50,7 +50,7 @@ for (var pass = 1; pass <= passes; pass++)
     }
 
     summaries.Add(BenchmarkSwitcher
-        .FromTypes([typeof(HotPathBenchmarks), typeof(ColdPathBenchmarks)])
+        .FromTypes([typeof(HotPathBenchmarks), typeof(ColdPathBenchmarks), typeof(GrpcCallBenchmarks)])
         .Run([.. rest], quick ? BenchmarkConfigs.Quick() : BenchmarkConfigs.Full())
         .ToList());
 }

@@ -81,4 +81,20 @@ public sealed class SampleTests
         Assert.Contains("Worker stopped.", transcript, StringComparison.Ordinal);
         AssertNoSecrets(transcript);
     }
+
+    [Fact]
+    public async Task PubSubSubscriber_NoConfiguration_SurvivesTheRevocationWithOneRenewalAndHandlesEveryEventOnce()
+    {
+        using var output = new StringWriter();
+
+        var exitCode = await PubSubSubscriber.SubscriberApp.RunAsync(output, new Dictionary<string, string?>(), [], TestContext.Current.CancellationToken);
+
+        var transcript = output.ToString();
+        Assert.True(exitCode == 0, transcript);
+        var handled = transcript.Split('\n').Where(l => l.StartsWith("event ", StringComparison.Ordinal)).Select(l => l[(l.IndexOf(':', StringComparison.Ordinal) + 2)..l.IndexOf(" (", StringComparison.Ordinal)]).ToList();
+        Assert.Equal(Enumerable.Range(1, 6).Select(n => $"order {n} shipped"), handled);
+        Assert.Contains("session ended mid-stream (sfdc.platform.eventbus.grpc.service.auth.error); token renewed; resubscribing after replay id 0000000000000003", transcript, StringComparison.Ordinal);
+        Assert.Contains("token requests: 2 ", transcript, StringComparison.Ordinal);
+        AssertNoSecrets(transcript);
+    }
 }

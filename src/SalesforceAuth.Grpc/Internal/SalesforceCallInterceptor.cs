@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.Extensions.Logging;
+using SalesforceAuth.Internal;
+using SalesforceAuth.Tokens;
+
+namespace SalesforceAuth.Grpc.Internal;
+
+/// <summary>
+/// Adds <c>accesstoken</c>, <c>instanceurl</c> and <c>tenantid</c> to every call from the token cache of one
+/// connection (the same slots as the HTTP handler), renews the session once and retries a unary call once on
+/// <c>UNAUTHENTICATED</c>, and turns <c>UNAUTHENTICATED</c> on a stream into <see cref="SalesforceStreamInterruptedException"/>
+/// (replay id kept) after the same single renewal. One instance per connection; it keeps no per-call state.
+/// </summary>
+internal sealed class SalesforceCallInterceptor : Interceptor
+{
+    private static readonly object Renewed = new();
+
+    private readonly SalesforceTokenManager _manager;
+    private readonly SalesforceMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly KeyValuePair<string, object?> _flowTag;
+
+    // Tokens that replaced a rejected one: a stream refused with one of these before it delivered anything is not a
+    // session that ended mid-stream but headers a new token cannot fix, so it must not renew again (no renewal loop).
+    private readonly ConditionalWeakTable<SalesforceToken, object> _renewals = [];
+    private volatile PubSubHeaders? _last;
+
+    /// <summary>Creates the interceptor of a connection.</summary>
+    /// <param name="manager">The connection's token manager.</param>
+    /// <param name="metrics">The instruments.</param>
+    /// <param name="logger">The logger.</param>
+    public SalesforceCallInterceptor(SalesforceTokenManager manager, SalesforceMetrics metrics, ILogger logger)
+    {
+        _manager = manager;
+        _metrics = metrics;
+        _logger = logger;
+        _flowTag = new("salesforce.flow", manager.Options.Flow.ToString());
+    }
+
+    /// <summary>The connection name.</summary>
+    public string ClientName => _manager.Name;
+
+    /// <inheritdoc />
+    public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(TRequest request, ClientInterceptorContext<TRequest, TResponse> context, AsyncUnaryCallContinuation<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        return new UnaryCall<TRequest, TResponse>(this, request, context, continuation, ResolveEntry(context.Options.Headers)).Start();
+    }
+
+    /// <inheritdoc />
+    public override TResponse BlockingUnaryCall<TRequest, TResponse>(TRequest request, ClientInterceptorContext<TRequest, TResponse> context, BlockingUnaryCallContinuation<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        var entry = ResolveEntry(context.Options.Headers);
+        var tokenTask = GetTokenAsync(entry, context.Options.CancellationToken);
+
+        // A blocking call blocks by definition; the wait only happens on a cache miss.
+        var token = tokenTask.IsCompletedSuccessfully ? tokenTask.Result : tokenTask.AsTask().GetAwaiter().GetResult();
+        try
+        {
+            return continuation(request, WithHeaders(context, token));
+        }
+        catch (RpcException ex) when (PubSubErrors.IsSessionRejected(ex))
+        {
+            var renewed = RenewAsync(entry, token, context.Method.FullName, context.Options.CancellationToken).GetAwaiter().GetResult();
+            try
+            {
+                return continuation(request, WithHeaders(context, renewed));
+            }
+            catch (RpcException again) when (PubSubErrors.IsSessionRejected(again))
+            {
+                throw RejectedAfterRenewal(again, context.Method.FullName);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(TRequest request, ClientInterceptorContext<TRequest, TResponse> context, AsyncServerStreamingCallContinuation<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        var call = new StreamingCall<TRequest, TResponse>(this, context, ResolveEntry(context.Options.Headers), ctx =>
+        {
+            var inner = continuation(request, ctx);
+            return new StreamingCall<TRequest, TResponse>.Parts(null, inner.ResponseStream, null, inner.ResponseHeadersAsync, inner.GetStatus, inner.GetTrailers, inner.Dispose);
+        });
+        call.Observe(request);
+        return new AsyncServerStreamingCall<TResponse>(call, StreamingCall<TRequest, TResponse>.HeadersOf, StreamingCall<TRequest, TResponse>.StatusOf, StreamingCall<TRequest, TResponse>.TrailersOf, StreamingCall<TRequest, TResponse>.DisposeOf, call);
+    }
+
+    /// <inheritdoc />
+    public override AsyncClientStreamingCall<TRequest, TResponse> AsyncClientStreamingCall<TRequest, TResponse>(ClientInterceptorContext<TRequest, TResponse> context, AsyncClientStreamingCallContinuation<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        var call = new StreamingCall<TRequest, TResponse>(this, context, ResolveEntry(context.Options.Headers), ctx =>
+        {
+            var inner = continuation(ctx);
+            return new StreamingCall<TRequest, TResponse>.Parts(inner.RequestStream, null, inner.ResponseAsync, inner.ResponseHeadersAsync, inner.GetStatus, inner.GetTrailers, inner.Dispose);
+        });
+        return new AsyncClientStreamingCall<TRequest, TResponse>(call, call.ResponseAsync(), StreamingCall<TRequest, TResponse>.HeadersOf, StreamingCall<TRequest, TResponse>.StatusOf, StreamingCall<TRequest, TResponse>.TrailersOf, StreamingCall<TRequest, TResponse>.DisposeOf, call);
+    }
+
+    /// <inheritdoc />
+    public override AsyncDuplexStreamingCall<TRequest, TResponse> AsyncDuplexStreamingCall<TRequest, TResponse>(ClientInterceptorContext<TRequest, TResponse> context, AsyncDuplexStreamingCallContinuation<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        var call = new StreamingCall<TRequest, TResponse>(this, context, ResolveEntry(context.Options.Headers), ctx =>
+        {
+            var inner = continuation(ctx);
+            return new StreamingCall<TRequest, TResponse>.Parts(inner.RequestStream, inner.ResponseStream, null, inner.ResponseHeadersAsync, inner.GetStatus, inner.GetTrailers, inner.Dispose);
+        });
+        return new AsyncDuplexStreamingCall<TRequest, TResponse>(call, call, StreamingCall<TRequest, TResponse>.HeadersOf, StreamingCall<TRequest, TResponse>.StatusOf, StreamingCall<TRequest, TResponse>.TrailersOf, StreamingCall<TRequest, TResponse>.DisposeOf, call);
+    }
+
+    /// <summary>The cache slot of the call's principal: the configured one, or the username set with <c>WithSalesforceUsername</c>.</summary>
+    /// <param name="headers">The call's headers.</param>
+    /// <returns>The slot.</returns>
+    internal TokenCacheEntry ResolveEntry(Metadata? headers)
+    {
+        if (headers is not null)
+        {
+            for (var i = 0; i < headers.Count; i++)
+            {
+                var entry = headers[i];
+                if (string.Equals(entry.Key, SalesforceCallOptionsExtensions.UsernameHeader, StringComparison.Ordinal) && entry.Value.Length > 0)
+                {
+                    return _manager.GetEntry(new SalesforceTokenRequest { Username = entry.Value });
+                }
+            }
+        }
+
+        return _manager.DefaultEntry;
+    }
+
+    /// <summary>Gets the slot's token from the cache (or the one acquisition in flight).</summary>
+    /// <param name="entry">The slot.</param>
+    /// <param name="cancellationToken">Stops this caller's wait.</param>
+    /// <returns>The token.</returns>
+    internal ValueTask<CachedToken> GetTokenAsync(TokenCacheEntry entry, CancellationToken cancellationToken) => _manager.GetAsync(entry, cancellationToken);
+
+    /// <summary>The call's context with the caller's headers (less the username marker and any of ours) and the token's three headers.</summary>
+    /// <typeparam name="TRequest">The request type.</typeparam>
+    /// <typeparam name="TResponse">The response type.</typeparam>
+    /// <param name="context">The call's context.</param>
+    /// <param name="token">The token.</param>
+    /// <returns>The context to send.</returns>
+    /// <exception cref="SalesforceAuthenticationException">The token's org id cannot be determined.</exception>
+    internal ClientInterceptorContext<TRequest, TResponse> WithHeaders<TRequest, TResponse>(ClientInterceptorContext<TRequest, TResponse> context, CachedToken token)
+        where TRequest : class
+        where TResponse : class
+    {
+        var headers = _last;
+        if (headers is null || !ReferenceEquals(headers.Token, token))
+        {
+            headers = PubSubHeaders.Create(token, _manager.Name);
+            _last = headers;
+        }
+
+        var metadata = new Metadata();
+        if (context.Options.Headers is { } own)
+        {
+            for (var i = 0; i < own.Count; i++)
+            {
+                var entry = own[i];
+                if (!PubSubHeaders.IsOwnKey(entry.Key) && !string.Equals(entry.Key, SalesforceCallOptionsExtensions.UsernameHeader, StringComparison.Ordinal))
+                {
+                    metadata.Add(entry);
+                }
+            }
+        }
+
+        metadata.Add(headers.AccessToken);
+        metadata.Add(headers.InstanceUrl);
+        metadata.Add(headers.TenantId);
+        return new ClientInterceptorContext<TRequest, TResponse>(context.Method, context.Host, context.Options.WithHeaders(metadata));
+    }
+
+    /// <summary>
+    /// Replaces a token the Pub/Sub API refused: compare-and-evict, then the renewal already in flight or a new one
+    /// (one token request however many calls were refused with the same token).
+    /// </summary>
+    /// <param name="entry">The slot.</param>
+    /// <param name="rejected">The refused token.</param>
+    /// <param name="method">The method, for the log.</param>
+    /// <param name="cancellationToken">Stops this caller's wait.</param>
+    /// <returns>The replacement.</returns>
+    internal async Task<CachedToken> RenewAsync(TokenCacheEntry entry, CachedToken rejected, string method, CancellationToken cancellationToken)
+    {
+        Log.SessionRejectedRenewing(_logger, _manager.Name, method);
+        CachedToken renewed;
+        using (var activity = SalesforceMetrics.ActivitySource.StartActivity("SalesforceAuth.RenewSession", ActivityKind.Internal))
+        {
+            activity?.SetTag("salesforce.client", _manager.Name);
+            activity?.SetTag("rpc.method", method);
+            renewed = await _manager.RenewAsync(entry, rejected.Token, cancellationToken).ConfigureAwait(false);
+        }
+
+        _metrics.SessionRenewals.Add(1, _flowTag);
+        _renewals.AddOrUpdate(renewed.Token, Renewed);
+        return renewed;
+    }
+
+    /// <summary>Whether <paramref name="token"/> replaced a refused token.</summary>
+    /// <param name="token">The token.</param>
+    /// <returns><see langword="true"/> when it came from <see cref="RenewAsync"/>.</returns>
+    internal bool IsRenewal(CachedToken token) => _renewals.TryGetValue(token.Token, out _);
+
+    /// <summary>The error for a call refused again with a renewed token.</summary>
+    /// <param name="exception">The second refusal.</param>
+    /// <param name="method">The method.</param>
+    /// <returns>The typed error.</returns>
+    internal SalesforceAuthenticationException RejectedAfterRenewal(RpcException exception, string method)
+    {
+        Log.SessionRejectedAfterRenewal(_logger, _manager.Name, method);
+        return PubSubErrors.Map(exception, renewed: true)!;
+    }
+
+    /// <summary>Logs a stream the session ended.</summary>
+    /// <param name="method">The method.</param>
+    /// <param name="hasReplayId">Whether a replay id was kept.</param>
+    internal void LogStreamInterrupted(string method, bool hasReplayId) => Log.StreamInterrupted(_logger, _manager.Name, method, hasReplayId);
+}
