@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -95,6 +96,7 @@ public static class SalesforceServiceCollectionExtensions
         // host's answer as if it were Salesforce's. The REST API does not redirect (reference §12: legacy hostname
         // redirections ended), so the caller gets the 3xx itself and nothing goes to another host.
         builder.ConfigurePrimaryHttpMessageHandler(static (handler, _) => DisableAutomaticRedirects(handler));
+        RedactAuthorizationInLogs(builder.Services, builder.Name);
 
         // A new handler per factory call (handlers are pooled and rotated); all state lives in the singleton provider.
         builder.AddHttpMessageHandler(sp => new SalesforceAuthenticationHandler(
@@ -199,5 +201,22 @@ public static class SalesforceServiceCollectionExtensions
                 // The token client lives as long as its connection: recycle connections so DNS changes are seen.
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             });
+
+        // Client credentials go out as an HTTP Basic Authorization header on this client.
+        RedactAuthorizationInLogs(services, DefaultTokenSourceFactory.BackchannelClientName);
     }
+
+    /// <summary>
+    /// Keeps the Authorization header (a bearer token, or Basic client credentials) out of IHttpClientFactory's
+    /// Trace logs. Microsoft.Extensions.Http 9.0 and later redact every header value by default, but 8.0.x, which a
+    /// .NET 8 app gets, logs them as sent unless told otherwise. Post-configured so it holds whatever predicate the
+    /// application sets for the same client; the application's own choices for other headers still apply.
+    /// </summary>
+    private static void RedactAuthorizationInLogs(IServiceCollection services, string httpClientName) =>
+        services.PostConfigure<HttpClientFactoryOptions>(httpClientName, static options =>
+        {
+            var configured = options.ShouldRedactHeaderValue;
+            options.ShouldRedactHeaderValue = header =>
+                string.Equals(header, "Authorization", StringComparison.OrdinalIgnoreCase) || configured(header);
+        });
 }
