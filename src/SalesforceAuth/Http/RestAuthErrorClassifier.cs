@@ -35,13 +35,22 @@ internal static class RestAuthErrorClassifier
 #if NET9_0_OR_GREATER
             await content.LoadIntoBufferAsync(MaxBodyBytes, cancellationToken).ConfigureAwait(false);
 #else
-            await content.LoadIntoBufferAsync(MaxBodyBytes).ConfigureAwait(false);
+            // .NET 8's bounded buffering takes no token, and a body that stalls on the socket would hold the caller past
+            // its cancellation (or HttpClient.Timeout). Closing the content ends that read; the check below turns the
+            // broken body into the caller's cancellation.
+            using (cancellationToken.Register(static state => ((HttpContent)state!).Dispose(), content))
+            {
+                await content.LoadIntoBufferAsync(MaxBodyBytes).ConfigureAwait(false);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
 #endif
             body = await content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException)
         {
             // Larger than the limit without a Content-Length, or the connection broke: not a session error we can fix.
+            cancellationToken.ThrowIfCancellationRequested();
             return RestAuthFailure.None;
         }
 
