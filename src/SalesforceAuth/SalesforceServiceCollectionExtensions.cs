@@ -97,6 +97,7 @@ public static class SalesforceServiceCollectionExtensions
         // redirections ended), so the caller gets the 3xx itself and nothing goes to another host. The handler also
         // refuses an answer from another host, for primary handlers this cannot switch off.
         DisableAutomaticRedirects(builder.Services, builder.Name);
+        RedactAuthorizationInLogs(builder.Services, builder.Name);
 
         // A new handler per factory call (handlers are pooled and rotated); all state lives in the singleton provider.
         builder.AddHttpMessageHandler(sp => new SalesforceAuthenticationHandler(
@@ -228,5 +229,22 @@ public static class SalesforceServiceCollectionExtensions
         // Redirects of the token endpoint are followed by TokenEndpointClient (same POST, trusted hosts only), never by
         // the primary handler, even when an application configures the primary handler of every client.
         DisableAutomaticRedirects(services, DefaultTokenSourceFactory.BackchannelClientName);
+
+        // Client credentials go out as an HTTP Basic Authorization header on this client.
+        RedactAuthorizationInLogs(services, DefaultTokenSourceFactory.BackchannelClientName);
     }
+
+    /// <summary>
+    /// Keeps the Authorization header (a bearer token, or Basic client credentials) out of IHttpClientFactory's
+    /// Trace logs. Microsoft.Extensions.Http 9.0 and later redact every header value by default, but 8.0.x, which a
+    /// .NET 8 app gets, logs them as sent unless told otherwise. Post-configured so it holds whatever predicate the
+    /// application sets for the same client; the application's own choices for other headers still apply.
+    /// </summary>
+    private static void RedactAuthorizationInLogs(IServiceCollection services, string httpClientName) =>
+        services.PostConfigure<HttpClientFactoryOptions>(httpClientName, static options =>
+        {
+            var configured = options.ShouldRedactHeaderValue;
+            options.ShouldRedactHeaderValue = header =>
+                string.Equals(header, "Authorization", StringComparison.OrdinalIgnoreCase) || configured(header);
+        });
 }

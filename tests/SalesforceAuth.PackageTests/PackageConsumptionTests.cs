@@ -2,13 +2,15 @@ using System.Diagnostics;
 using System.IO.Compression;
 using System.Reflection.PortableExecutable;
 using System.Text;
+using System.Text.Json;
 using System.Xml.Linq;
 
 namespace SalesforceAuth.PackageTests;
 
 /// <summary>
-/// Packs the three packages into a local folder feed, restores a consumer from that feed (package references, not
-/// project references), runs it against FakeSalesforce, and installs the sfauth tool from the same feed.
+/// Packs the packages into a local folder feed, restores a net10.0 consumer and a net8.0 one pinned to the 8.0
+/// Microsoft.Extensions line from that feed (package references, not project references), runs each against
+/// FakeSalesforce on its own runtime, and installs the sfauth tool from the same feed.
 /// </summary>
 [Trait("Category", "Packaging")]
 public sealed class PackageConsumptionTests : IClassFixture<PackedFeed>
@@ -20,6 +22,7 @@ public sealed class PackageConsumptionTests : IClassFixture<PackedFeed>
     [Theory]
     [InlineData("SalesforceAuth")]
     [InlineData("SalesforceAuth.Testing")]
+    [InlineData("SalesforceAuth.StackExchangeRedis")]
     [InlineData("sfauth")]
     public void Pack_ProducesPackageWithMetadataReadmeAndSymbols(string id)
     {
@@ -62,30 +65,59 @@ public sealed class PackageConsumptionTests : IClassFixture<PackedFeed>
         Assert.NotNull(repository.Attribute("commit"));
     }
 
-    [Fact]
-    public async Task Consumer_RestoredFromFeedOnly_RunsAgainstFakeSalesforce()
+    [Theory]
+    [InlineData("SalesforceAuth")]
+    [InlineData("SalesforceAuth.Testing")]
+    [InlineData("SalesforceAuth.StackExchangeRedis")]
+    public void Pack_EachTargetDependsOnItsOwnRuntimeLine(string id)
+    {
+        using var zip = ZipFile.OpenRead(_feed.Package(id));
+        using var stream = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
+        var groups = XDocument.Load(stream).Descendants().Where(e => e.Name.LocalName == "group" && e.Parent!.Name.LocalName == "dependencies").ToDictionary(
+            g => (string)g.Attribute("targetFramework")!,
+            g => g.Elements().Select(d => ((string)d.Attribute("id")!, (string)d.Attribute("version")!)).ToList());
+
+        Assert.Equal(["net10.0", "net8.0"], groups.Keys.Order(StringComparer.Ordinal));
+        foreach (var (framework, line) in new[] { ("net8.0", "8."), ("net10.0", "10.") })
+        {
+            // A .NET 8 app keeps its 8.0 Microsoft.Extensions assemblies; TimeProvider is in the BCL on both targets.
+            var runtimeTrain = groups[framework].Where(d => d.Item1.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal)).ToList();
+            Assert.All(runtimeTrain, d => Assert.StartsWith(line, d.Item2, StringComparison.Ordinal));
+            Assert.DoesNotContain(groups[framework], d => d.Item1 == "Microsoft.Bcl.TimeProvider");
+            Assert.Equal(id != "SalesforceAuth.Testing", runtimeTrain.Count > 0);
+        }
+    }
+
+    [Theory]
+    [InlineData("Consumer.csproj", ".NET 10.")]
+    [InlineData("Net8Consumer.csproj", ".NET 8.")]
+    public async Task Consumer_RestoredFromFeedOnly_RunsAgainstFakeSalesforce(string project, string runtime)
     {
         var work = Directory.CreateTempSubdirectory("sfauth-consumer-");
         try
         {
-            foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Consumer")))
-            {
-                File.Copy(file, Path.Combine(work.FullName, Path.GetFileName(file)));
-            }
-
+            var consumer = Path.Combine(AppContext.BaseDirectory, "Consumer");
+            File.Copy(Path.Combine(consumer, "Program.cs"), Path.Combine(work.FullName, "Program.cs"));
+            File.Copy(Path.Combine(consumer, project), Path.Combine(work.FullName, project));
             File.WriteAllText(Path.Combine(work.FullName, "nuget.config"), _feed.NuGetConfig());
             File.WriteAllText(Path.Combine(work.FullName, "Directory.Build.props"), "<Project />");
             File.WriteAllText(Path.Combine(work.FullName, "Directory.Packages.props"), "<Project><PropertyGroup><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup></Project>");
             File.WriteAllText(Path.Combine(work.FullName, "global.json"), "{}");
 
+            // The net8.0 consumer pins the 8.0 Microsoft.Extensions line: a package asking for more fails restore (NU1605).
             var result = await Cli.RunAsync("dotnet", $"run -c Release -p:SalesforceAuthVersion={_feed.Version}", work.FullName);
             Assert.True(result.ExitCode == 0, result.Output);
+            Assert.Contains($"consumer: runtime {runtime}", result.Output, StringComparison.Ordinal);
             Assert.Contains("consumer: token acquired for", result.Output, StringComparison.Ordinal);
             Assert.Contains("consumer: API call landed on the org's pod: 200", result.Output, StringComparison.Ordinal);
 
             var assets = File.ReadAllText(Path.Combine(work.FullName, "obj", "project.assets.json"));
             Assert.Contains($"\"SalesforceAuth/{_feed.Version}\"", assets, StringComparison.Ordinal);
             Assert.DoesNotContain("\"type\": \"project\"", assets, StringComparison.Ordinal);
+            var extensions = JsonDocument.Parse(assets).RootElement.GetProperty("libraries").EnumerateObject()
+                .Select(library => library.Name).Where(name => name.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal)).ToList();
+            Assert.NotEmpty(extensions);
+            Assert.All(extensions, name => Assert.Contains("/" + runtime[".NET ".Length..], name, StringComparison.Ordinal));
         }
         finally
         {
@@ -149,7 +181,7 @@ public sealed class PackedFeed : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var root = RepositoryRoot();
-        foreach (var project in new[] { "src/SalesforceAuth", "src/SalesforceAuth.Testing", "src/SalesforceAuth.Cli" })
+        foreach (var project in new[] { "src/SalesforceAuth", "src/SalesforceAuth.Testing", "src/SalesforceAuth.StackExchangeRedis", "src/SalesforceAuth.Cli" })
         {
             var result = await Cli.RunAsync("dotnet", $"pack {project} -c Release -o \"{Folder}\" -p:Version={Version} -p:ContinuousIntegrationBuild=true", root);
             Assert.True(result.ExitCode == 0, result.Output);

@@ -43,7 +43,15 @@ internal static class RestAuthErrorClassifier
 #if NET9_0_OR_GREATER
                 await content.LoadIntoBufferAsync(MaxBodyBytes, cancellationToken).ConfigureAwait(false);
 #else
-                await content.LoadIntoBufferAsync(MaxBodyBytes).ConfigureAwait(false);
+                // .NET 8's bounded buffering takes no token, and a body that stalls on the socket would hold the caller
+                // past its cancellation (or HttpClient.Timeout). Closing the content ends that read; the check below
+                // turns the broken body into the caller's cancellation.
+                using (cancellationToken.Register(static state => ((HttpContent)state!).Dispose(), content))
+                {
+                    await content.LoadIntoBufferAsync(MaxBodyBytes).ConfigureAwait(false);
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
 #endif
                 return Classify(response.StatusCode, await content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
             }
@@ -64,7 +72,9 @@ internal static class RestAuthErrorClassifier
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
-            // The connection broke while reading: not a session error a new token can fix; the caller sees the break.
+            // The connection broke while reading (or the caller cancelled, which closed the body on .NET 8): not a
+            // session error a new token can fix; the caller sees the break or its cancellation.
+            cancellationToken.ThrowIfCancellationRequested();
             return RestAuthFailure.None;
         }
     }

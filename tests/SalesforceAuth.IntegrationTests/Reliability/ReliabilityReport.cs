@@ -13,7 +13,8 @@ internal static class ReliabilityReport
 {
     public const string PathVariable = "SALESFORCEAUTH_RELIABILITY_REPORT";
 
-    private static readonly Lock Gate = new();
+    // A plain monitor: System.Threading.Lock is .NET 9+ and this also runs on .NET 8.
+    private static readonly object Gate = new();
     private static readonly SortedDictionary<string, string> Sections = new(StringComparer.Ordinal);
     private static readonly SortedDictionary<string, string[]> SecretRows = new(StringComparer.Ordinal);
 

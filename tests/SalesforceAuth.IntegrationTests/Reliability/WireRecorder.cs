@@ -52,7 +52,7 @@ internal sealed class WireRecorder(WireRecorder.Traffic traffic, SecretLedger le
         var response = await base.SendAsync(request, cancellationToken);
         if (backchannel && response.Content.Headers.ContentType?.MediaType is { } media && media.Contains("json", StringComparison.OrdinalIgnoreCase))
         {
-            await response.Content.LoadIntoBufferAsync(cancellationToken);
+            // ReadAsStringAsync buffers the content, so the caller still reads the same body afterwards.
             ledger.AddFromTokenResponse(await response.Content.ReadAsStringAsync(cancellationToken));
         }
 

@@ -1,8 +1,10 @@
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.DependencyInjection;
 using SalesforceAuth;
 using SalesforceAuth.Testing;
 
 // A consumer of the published packages: JWT bearer through the caching handler, against FakeSalesforce.
+Console.WriteLine($"consumer: runtime {RuntimeInformation.FrameworkDescription}");
 await using var salesforce = await FakeSalesforce.StartAsync();
 using var keys = FakeSalesforceCertificates.CreateKeyPair("CN=consumer");
 var org = salesforce.AddOrg("acme");

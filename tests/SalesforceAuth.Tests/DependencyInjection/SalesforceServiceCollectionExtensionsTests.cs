@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SalesforceAuth.Http;
 using SalesforceAuth.Tests.Http;
@@ -61,6 +62,35 @@ public sealed class SalesforceServiceCollectionExtensionsTests
             Assert.Equal("https://pod1.my.salesforce.com/services/data/v62.0/sobjects/Account", uri.AbsoluteUri);
             Assert.Equal(FakeTokenSource.TokenValue(1), auth?.Parameter);
             Assert.Equal(1, source.Calls);
+        }
+    }
+
+    [Fact]
+    public async Task AddHttpClient_TraceLogging_RedactsTheAuthorizationHeaderAndKeepsTheAppsOtherChoices()
+    {
+        // Microsoft.Extensions.Http 8.0.x (what a net8.0 app gets) logs header values unless told otherwise, and an
+        // application's own RedactLoggedHeaders replaces even the 9.0+ redact-everything default: either way the
+        // bearer token must not reach a Trace log.
+        var logs = new CapturingLoggerFactory();
+        var (provider, _, _) = Build(services =>
+        {
+            services.AddSingleton<ILoggerFactory>(logs);
+            services.AddSalesforceClient("crm", Configure).AddHttpClient().RedactLoggedHeaders(header => header == "X-Private");
+        });
+        using (provider)
+        {
+            var client = provider.GetRequiredService<IHttpClientFactory>().CreateClient("crm");
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/services/data/v62.0/");
+            request.Headers.Add("X-Private", "private-value");
+            request.Headers.Add("X-Trace", "trace-value");
+
+            using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+            var text = string.Join("\n", logs.AllText);
+            Assert.Contains("Authorization", text, StringComparison.Ordinal);
+            Assert.DoesNotContain(FakeTokenSource.TokenValue(1), text, StringComparison.Ordinal);
+            Assert.DoesNotContain("private-value", text, StringComparison.Ordinal);
+            Assert.Contains("trace-value", text, StringComparison.Ordinal);
         }
     }
 
