@@ -1,5 +1,3 @@
-using SalesforceAuth.Internal;
-
 namespace SalesforceAuth;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace SalesforceAuth;
 
 /// <summary>
@@ -69,5 +71,38 @@ public static class SalesforceUsername
         }
 
         return last.Length == 2 && SecondLevelLabels.Contains(beforeLast) ? null : last;
+    }
+
+    /// <summary>Describes why a username cannot be used, or <see langword="null"/> when it can.</summary>
+    /// <param name="username">The username.</param>
+    /// <returns>The problem, a sentence to follow "Username ", or <see langword="null"/>.</returns>
+    internal static string? GetProblem(string username)
+    {
+        ArgumentNullException.ThrowIfNull(username);
+        foreach (var c in username)
+        {
+            if (!char.IsAscii(c))
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"contains the non-ASCII character U+{(int)c:X4}; Salesforce usernames are ASCII, for example \"integration@acme.com\".");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Folds ASCII upper case to lower case and leaves every other character alone (no culture, no Unicode mapping).</summary>
+    /// <param name="username">A username that passed <see cref="GetProblem"/>.</param>
+    /// <returns>The folded username.</returns>
+    internal static string FoldCase(string username)
+    {
+        ArgumentNullException.ThrowIfNull(username);
+        return string.Create(username.Length, username, static (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                var c = source[i];
+                span[i] = c is >= 'A' and <= 'Z' ? (char)(c + ('a' - 'A')) : c;
+            }
+        });
     }
 }

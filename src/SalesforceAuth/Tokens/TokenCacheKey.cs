@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using SalesforceAuth.Internal;
 
 namespace SalesforceAuth.Tokens;
 
@@ -79,7 +78,7 @@ internal sealed class TokenCacheKey : IEquatable<TokenCacheKey>
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(options);
-        var endpoint = TokenEndpointClient.GetTokenEndpoint(options.LoginUrl).AbsoluteUri;
+        var endpoint = SalesforceLoginHost.Parse(options.LoginUrl).TokenEndpoint.AbsoluteUri;
         var clientId = options.ClientId ?? string.Empty;
 
         // Every field length-prefixed: no value (a scope, a handler name, a connection name) can imitate a boundary.

@@ -352,7 +352,7 @@ public sealed class RefreshAndLifecycleFlowTests
     /// <summary>A store whose calls yield a random number of times (saves long enough for callers to arrive meanwhile) and, while failing, refuse 15% of saves.</summary>
     private sealed class FlakyYieldingStore(string initial, Random random) : ISalesforceRefreshTokenStore
     {
-        private readonly Lock _gate = new();
+        private readonly object _gate = new();
         private string _current = initial;
 
         public volatile bool Failing;
