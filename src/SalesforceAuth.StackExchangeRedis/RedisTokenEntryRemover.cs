@@ -1,4 +1,4 @@
-using SalesforceAuth.Tokens;
+using SalesforceAuth.Tokens.Caching;
 
 namespace SalesforceAuth.StackExchangeRedis;
 

@@ -1,4 +1,4 @@
-using SalesforceAuth.Tokens;
+using SalesforceAuth.Tokens.Caching;
 using StackExchange.Redis;
 
 namespace SalesforceAuth.StackExchangeRedis;

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SalesforceAuth;
 using SalesforceAuth.StackExchangeRedis;
-using SalesforceAuth.Tokens;
+using SalesforceAuth.Tokens.Caching;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -9,6 +9,8 @@ using SalesforceAuth;
 using SalesforceAuth.Http;
 using SalesforceAuth.Internal;
 using SalesforceAuth.Tokens;
+using SalesforceAuth.Tokens.Caching;
+using SalesforceAuth.Tokens.Endpoint;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -211,13 +213,19 @@ public static class SalesforceServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SalesforceTokenCache>();
         services.TryAddSingleton(sp => new SalesforceMetrics(sp.GetService<IMeterFactory>()));
-        services.TryAddSingleton<SalesforceTokenClientCache>();
-        services.TryAddSingleton<ISalesforceTokenSourceFactory, DefaultTokenSourceFactory>();
+        services.TryAddSingleton<TokenClientRegistry>();
+
+        // A cache miss asks the connection's token client; tests replace this registration with fakes.
+        services.TryAddKeyedSingleton<ISalesforceTokenSource>(KeyedService.AnyKey, static (sp, key) =>
+        {
+            var name = (string)key!;
+            return sp.GetRequiredService<TokenClientRegistry>().GetOrCreate(name, sp.GetRequiredService<IOptionsMonitor<SalesforceClientOptions>>().Get(name));
+        });
         services.TryAddSingleton<SalesforceTokenProvider>();
         services.TryAddSingleton<ISalesforceTokenProvider>(sp => sp.GetRequiredService<SalesforceTokenProvider>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SalesforceClientOptions>, SalesforceClientOptionsValidator>());
 
-        services.AddHttpClient(DefaultTokenSourceFactory.BackchannelClientName)
+        services.AddHttpClient(TokenClientRegistry.BackchannelClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
                 AllowAutoRedirect = false,
@@ -228,10 +236,10 @@ public static class SalesforceServiceCollectionExtensions
 
         // Redirects of the token endpoint are followed by TokenEndpointClient (same POST, trusted hosts only), never by
         // the primary handler, even when an application configures the primary handler of every client.
-        DisableAutomaticRedirects(services, DefaultTokenSourceFactory.BackchannelClientName);
+        DisableAutomaticRedirects(services, TokenClientRegistry.BackchannelClientName);
 
         // Client credentials go out as an HTTP Basic Authorization header on this client.
-        RedactAuthorizationInLogs(services, DefaultTokenSourceFactory.BackchannelClientName);
+        RedactAuthorizationInLogs(services, TokenClientRegistry.BackchannelClientName);
     }
 
     /// <summary>

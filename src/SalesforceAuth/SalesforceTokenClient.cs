@@ -4,6 +4,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SalesforceAuth.Internal;
 using SalesforceAuth.Tokens;
+using SalesforceAuth.Tokens.Endpoint;
+using SalesforceAuth.Tokens.Grants;
+using SalesforceAuth.Tokens.Refresh;
 
 namespace SalesforceAuth;
 
@@ -41,7 +44,7 @@ namespace SalesforceAuth;
 /// Salesforce hosts. Transient failures are retried with backoff (never for a refresh token request, which may have
 /// rotated the token); the caller's cancellation is never wrapped.
 /// </remarks>
-public sealed class SalesforceTokenClient
+public sealed class SalesforceTokenClient : ISalesforceTokenSource
 {
     // Introspected expiry is Salesforce's clock and second-granular; the token is treated as expired this much earlier.
     internal static readonly TimeSpan IntrospectionSafetyMargin = TimeSpan.FromSeconds(60);

@@ -7,6 +7,7 @@ using SalesforceAuth.Benchmarks.Infrastructure;
 using SalesforceAuth.Grpc.EventBus;
 using SalesforceAuth.Grpc.Internal;
 using SalesforceAuth.Tokens;
+using SalesforceAuth.Tokens.Endpoint;
 
 namespace SalesforceAuth.Benchmarks;
 
@@ -35,7 +36,7 @@ public partial class GrpcCallBenchmarks
             options.SigningKey = SalesforceSigningKey.FromRsa(_oursKey);
             options.UseIntrospection = false;
         });
-        services.AddHttpClient(DefaultTokenSourceFactory.BackchannelClientName)
+        services.AddHttpClient(TokenClientRegistry.BackchannelClientName)
             .ConfigurePrimaryHttpMessageHandler(() => _salesforceEndpoint);
 
         // The interceptor exactly as AddSalesforceCallCredentials registers it, on the in-memory terminal (the gRPC

@@ -6,6 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using SalesforceAuth.Benchmarks.Infrastructure;
 using SalesforceAuth.Http;
 using SalesforceAuth.Tokens;
+using SalesforceAuth.Tokens.Endpoint;
+using SalesforceAuth.Tokens.Refresh;
 
 namespace SalesforceAuth.Benchmarks;
 
@@ -53,7 +55,7 @@ public partial class HotPathBenchmarks
             .ConfigurePrimaryHttpMessageHandler(() => _terminal);
 
         // The back-channel (token endpoint) client goes to the in-memory Salesforce token endpoint.
-        services.AddHttpClient(DefaultTokenSourceFactory.BackchannelClientName)
+        services.AddHttpClient(TokenClientRegistry.BackchannelClientName)
             .ConfigurePrimaryHttpMessageHandler(() => _salesforceEndpoint);
 
         _oursServices = services.BuildServiceProvider();

@@ -3,6 +3,7 @@ using SalesforceAuth.Errors;
 using SalesforceAuth.Internal;
 using SalesforceAuth.Tests.TestSupport;
 using SalesforceAuth.Tokens;
+using SalesforceAuth.Tokens.Endpoint;
 using static SalesforceAuth.Tests.TestSupport.TokenEndpointFixture;
 
 namespace SalesforceAuth.Tests;

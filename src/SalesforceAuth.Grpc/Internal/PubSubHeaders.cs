@@ -1,5 +1,5 @@
 using Grpc.Core;
-using SalesforceAuth.Tokens;
+using SalesforceAuth.Tokens.Caching;
 
 namespace SalesforceAuth.Grpc.Internal;
 

@@ -5,6 +5,7 @@ using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
 using SalesforceAuth.Internal;
 using SalesforceAuth.Tokens;
+using SalesforceAuth.Tokens.Caching;
 
 namespace SalesforceAuth.Grpc.Internal;
 

@@ -2,7 +2,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using SalesforceAuth.Grpc.EventBus;
-using SalesforceAuth.Tokens;
+using SalesforceAuth.Tokens.Caching;
 
 namespace SalesforceAuth.Grpc.Internal;
 

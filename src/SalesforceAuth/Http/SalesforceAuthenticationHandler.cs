@@ -7,6 +7,7 @@ using SalesforceAuth.Internal;
 using SalesforceAuth.Tokens;
 
 using SalesforceAuth.Errors;
+using SalesforceAuth.Tokens.Caching;
 
 namespace SalesforceAuth.Http;
 

@@ -1,8 +1,10 @@
+
 namespace SalesforceAuth.Tokens;
 
 /// <summary>
-/// Where the cache gets new tokens from: the token endpoint client in production, fakes in tests. Every call is a
-/// real token request; caching and single-flight live above this seam.
+/// Where the manager gets new tokens from on a cache miss: the connection's <see cref="SalesforceTokenClient"/> in
+/// production (registered per connection name as a keyed service), fakes in tests. Every call is a real token
+/// request; caching and single-flight live above this seam.
 /// </summary>
 internal interface ISalesforceTokenSource
 {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using SalesforceAuth.Internal;
+using SalesforceAuth.Tokens.Caching;
 
 namespace SalesforceAuth.Tokens;
 
@@ -17,7 +18,7 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
     /// <summary>How long <see cref="DisposeAsync"/> waits for acquisitions to store their token and release the fleet lock.</summary>
     internal static readonly TimeSpan ShutdownWait = TimeSpan.FromSeconds(5);
 
-    private readonly ISalesforceTokenSource _source;
+    private readonly Func<ISalesforceTokenSource> _source;
     private readonly SalesforceTokenCache _cache;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
@@ -31,7 +32,11 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
     /// <summary>Creates the manager.</summary>
     /// <param name="name">The connection name.</param>
     /// <param name="options">The connection settings.</param>
-    /// <param name="source">Where new tokens come from.</param>
+    /// <param name="source">
+    /// Gets the connection's token source (its <see cref="SalesforceTokenClient"/>) on each cache miss: the client is
+    /// created on the first miss, so building an <see cref="HttpClient"/> never loads keys, and a creation error (for
+    /// example an unreadable key) surfaces from that request and is retried by the next.
+    /// </param>
     /// <param name="cache">The process-wide first level.</param>
     /// <param name="timeProvider">The clock.</param>
     /// <param name="logger">The logger.</param>
@@ -40,7 +45,7 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
     public SalesforceTokenManager(
         string name,
         SalesforceClientOptions options,
-        ISalesforceTokenSource source,
+        Func<ISalesforceTokenSource> source,
         SalesforceTokenCache cache,
         TimeProvider timeProvider,
         ILogger logger,
@@ -364,7 +369,7 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
                 {
                     fromSource = true;
                     var started = _timeProvider.GetTimestamp();
-                    token = await _source.RequestTokenAsync(entry.Request, cancellationToken).ConfigureAwait(false);
+                    token = await _source().RequestTokenAsync(entry.Request, cancellationToken).ConfigureAwait(false);
                     Log.TokenAcquired(_logger, Name, token.InstanceUrl.Host, _timeProvider.GetElapsedTime(started));
                     if (token.ObtainedAt == default)
                     {

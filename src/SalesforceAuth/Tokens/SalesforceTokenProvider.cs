@@ -1,8 +1,11 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SalesforceAuth.Internal;
+using SalesforceAuth.Tokens.Caching;
+using SalesforceAuth.Tokens.Endpoint;
 
 namespace SalesforceAuth.Tokens;
 
@@ -12,19 +15,19 @@ internal sealed class SalesforceTokenProvider : ISalesforceTokenProvider, IDispo
     private readonly ConcurrentDictionary<string, Lazy<SalesforceTokenManager>> _managers = new(StringComparer.Ordinal);
     private readonly IOptionsMonitor<SalesforceClientOptions> _options;
     private readonly SalesforceClientRegistry _registry;
-    private readonly ISalesforceTokenSourceFactory _sources;
+    private readonly IServiceProvider _services;
     private readonly SalesforceTokenCache _cache;
     private readonly TimeProvider _timeProvider;
     private readonly ILoggerFactory _loggerFactory;
     private readonly SalesforceMetrics _metrics;
     private readonly ITokenSecondLevel? _secondLevel;
-    private readonly SalesforceTokenClientCache _clients;
+    private readonly TokenClientRegistry _clients;
     private int _disposedAsync;
 
     /// <summary>Creates the provider.</summary>
     /// <param name="options">The connection settings.</param>
     /// <param name="registry">The registered names.</param>
-    /// <param name="sources">Creates token sources.</param>
+    /// <param name="services">Resolves the token source of a connection (its <see cref="SalesforceTokenClient"/> unless replaced).</param>
     /// <param name="cache">The first level.</param>
     /// <param name="clients">The token clients of the connections.</param>
     /// <param name="timeProvider">The clock.</param>
@@ -34,9 +37,9 @@ internal sealed class SalesforceTokenProvider : ISalesforceTokenProvider, IDispo
     public SalesforceTokenProvider(
         IOptionsMonitor<SalesforceClientOptions> options,
         IOptions<SalesforceClientRegistry> registry,
-        ISalesforceTokenSourceFactory sources,
+        IServiceProvider services,
         SalesforceTokenCache cache,
-        SalesforceTokenClientCache clients,
+        TokenClientRegistry clients,
         TimeProvider timeProvider,
         SalesforceMetrics metrics,
         ILoggerFactory? loggerFactory = null,
@@ -45,7 +48,7 @@ internal sealed class SalesforceTokenProvider : ISalesforceTokenProvider, IDispo
         ArgumentNullException.ThrowIfNull(registry);
         _options = options;
         _registry = registry.Value;
-        _sources = sources;
+        _services = services;
         _cache = cache;
         _clients = clients;
         _timeProvider = timeProvider;
@@ -143,7 +146,7 @@ internal sealed class SalesforceTokenProvider : ISalesforceTokenProvider, IDispo
         return new SalesforceTokenManager(
             name,
             options,
-            new LazyTokenSource(() => _sources.Create(name, options)),
+            () => _services.GetRequiredKeyedService<ISalesforceTokenSource>(name),
             _cache,
             _timeProvider,
             _loggerFactory.CreateLogger("SalesforceAuth.Tokens"),

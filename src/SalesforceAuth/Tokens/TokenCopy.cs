@@ -1,3 +1,4 @@
+
 namespace SalesforceAuth.Tokens;
 
 /// <summary>Copies of a <see cref="SalesforceToken"/> with one property changed (its properties are init-only).</summary>

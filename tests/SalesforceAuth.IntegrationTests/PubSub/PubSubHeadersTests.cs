@@ -1,5 +1,6 @@
 using SalesforceAuth.Grpc.Internal;
 using SalesforceAuth.Tokens;
+using SalesforceAuth.Tokens.Caching;
 
 namespace SalesforceAuth.IntegrationTests.PubSub;
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SalesforceAuth.StackExchangeRedis;
 using SalesforceAuth.Tokens;
+using SalesforceAuth.Tokens.Caching;
 using StackExchange.Redis;
 
 namespace SalesforceAuth.IntegrationTests.Redis;

@@ -191,7 +191,7 @@ public sealed class RedisTokenCacheTests
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton<ISalesforceTokenSourceFactory>(new SourceFactory(source));
+        services.AddKeyedSingleton<ISalesforceTokenSource>(KeyedService.AnyKey, source);
         services.AddSalesforceClient("crm", o =>
         {
             o.ClientId = "3MVG9redis";
@@ -236,10 +236,6 @@ public sealed class RedisTokenCacheTests
         }
     }
 
-    private sealed class SourceFactory(CountingTokenSource source) : ISalesforceTokenSourceFactory
-    {
-        public ISalesforceTokenSource Create(string name, SalesforceClientOptions options) => source;
-    }
 }
 
 /// <summary>A token source that counts requests and can be held at a gate.</summary>

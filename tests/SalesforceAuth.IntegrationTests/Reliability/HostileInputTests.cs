@@ -7,6 +7,9 @@ using SalesforceAuth.Errors;
 using SalesforceAuth.Http;
 using SalesforceAuth.Internal;
 using SalesforceAuth.Tokens;
+using SalesforceAuth.Tokens.Caching;
+using SalesforceAuth.Tokens.Endpoint;
+using SalesforceAuth.Tokens.Grants;
 
 namespace SalesforceAuth.IntegrationTests.Reliability;
 
@@ -274,7 +277,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
     {
         var generation = 0;
         var source = new DelegateSource(() => new SalesforceToken(token.AccessToken + (generation++ == 0 ? "" : "-" + generation), token.InstanceUrl) { ApiInstanceUrl = token.ApiInstanceUrl, Flow = token.Flow });
-        using var manager = new SalesforceTokenManager("fuzz", options, source, new SalesforceTokenCache(), TimeProvider.System, NullLogger.Instance, metrics);
+        using var manager = new SalesforceTokenManager("fuzz", options, () => source, new SalesforceTokenCache(), TimeProvider.System, NullLogger.Instance, metrics);
         var terminal = new RecordingTerminal(corpus);
         using var invoker = new HttpMessageInvoker(new SalesforceAuthenticationHandler(manager, metrics, NullLogger.Instance) { InnerHandler = terminal });
         for (var k = 0; k < 3; k++)

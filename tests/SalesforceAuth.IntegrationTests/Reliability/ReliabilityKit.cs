@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SalesforceAuth.Testing;
 using SalesforceAuth.Tokens;
+using SalesforceAuth.Tokens.Endpoint;
 
 namespace SalesforceAuth.IntegrationTests.Reliability;
 
@@ -167,7 +168,7 @@ internal sealed class ReliabilityKit : IAsyncDisposable
         connection.AddHttpClient()
             .AddHttpMessageHandler(() => new WireRecorder(ApiTraffic, Secrets, backchannel: false))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, MaxConnectionsPerServer = 256 });
-        services.AddHttpClient(DefaultTokenSourceFactory.BackchannelClientName)
+        services.AddHttpClient(TokenClientRegistry.BackchannelClientName)
             .AddHttpMessageHandler(() => new WireRecorder(TokenTraffic, Secrets, backchannel: true));
         builder?.Invoke(connection);
         extra?.Invoke(services);

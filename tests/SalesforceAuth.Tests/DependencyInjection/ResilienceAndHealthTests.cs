@@ -7,6 +7,7 @@ using SalesforceAuth.Tests.Http;
 using SalesforceAuth.Tests.TestSupport;
 using SalesforceAuth.Tests.Tokens;
 using SalesforceAuth.Tokens;
+using SalesforceAuth.Tokens.Endpoint;
 
 namespace SalesforceAuth.Tests.DependencyInjection;
 
@@ -87,7 +88,7 @@ public sealed class ResilienceAndHealthTests
         var recording = new RecordingHandler();
         terminal = recording;
         var services = new ServiceCollection();
-        services.AddSingleton<ISalesforceTokenSourceFactory>(new FakeSourceFactory(source));
+        services.AddKeyedSingleton<ISalesforceTokenSource>(KeyedService.AnyKey, source);
         services.AddSalesforceClient("crm", o =>
         {
             o.ClientId = "3MVG9test";
@@ -98,7 +99,7 @@ public sealed class ResilienceAndHealthTests
         register(services);
         services.ConfigureAll<HttpClientFactoryOptions>(o => o.HttpMessageHandlerBuilderActions.Add(b =>
         {
-            if (b.Name != DefaultTokenSourceFactory.BackchannelClientName)
+            if (b.Name != TokenClientRegistry.BackchannelClientName)
             {
                 b.PrimaryHandler = recording;
             }
@@ -106,8 +107,4 @@ public sealed class ResilienceAndHealthTests
         return services.BuildServiceProvider();
     }
 
-    private sealed class FakeSourceFactory(FakeTokenSource source) : ISalesforceTokenSourceFactory
-    {
-        public ISalesforceTokenSource Create(string name, SalesforceClientOptions options) => source;
-    }
 }

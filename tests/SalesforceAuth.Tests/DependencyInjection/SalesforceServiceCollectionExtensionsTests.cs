@@ -1,4 +1,3 @@
-using SalesforceAuth.Tests.TestSupport;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,8 +7,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SalesforceAuth.Http;
 using SalesforceAuth.Tests.Http;
+using SalesforceAuth.Tests.TestSupport;
 using SalesforceAuth.Tests.Tokens;
 using SalesforceAuth.Tokens;
+using SalesforceAuth.Tokens.Endpoint;
 
 namespace SalesforceAuth.Tests.DependencyInjection;
 
@@ -155,7 +156,7 @@ public sealed class SalesforceServiceCollectionExtensionsTests
         services.AddSalesforceClient("crm", Configure).AddHttpClient();
         using var provider = services.BuildServiceProvider();
 
-        var handler = provider.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(DefaultTokenSourceFactory.BackchannelClientName);
+        var handler = provider.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(TokenClientRegistry.BackchannelClientName);
         var chain = new List<HttpMessageHandler>();
         for (HttpMessageHandler? h = handler; h is not null; h = (h as DelegatingHandler)?.InnerHandler)
         {
@@ -203,7 +204,7 @@ public sealed class SalesforceServiceCollectionExtensionsTests
 
         Assert.False(FollowsRedirects(Walk(factory.CreateHandler("crm")).Last()));
         Assert.False(FollowsRedirects(Walk(factory.CreateHandler("wrapped")).Last()));
-        Assert.False(FollowsRedirects(Walk(factory.CreateHandler(DefaultTokenSourceFactory.BackchannelClientName)).Last()));
+        Assert.False(FollowsRedirects(Walk(factory.CreateHandler(TokenClientRegistry.BackchannelClientName)).Last()));
     }
 
     [Fact]
@@ -216,7 +217,7 @@ public sealed class SalesforceServiceCollectionExtensionsTests
         trap.Given(WireMock.RequestBuilders.Request.Create().UsingAnyMethod()).RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200).WithBody("trap"));
         var source = new FakeTokenSource { Instance = _ => new Uri($"http://localhost:{pod.Port}") };
         var services = new ServiceCollection();
-        services.AddSingleton<ISalesforceTokenSourceFactory>(new FakeSourceFactory(source));
+        services.AddKeyedSingleton<ISalesforceTokenSource>(KeyedService.AnyKey, source);
         services.AddSalesforceClient("crm", o =>
         {
             Configure(o);
@@ -480,11 +481,11 @@ public sealed class SalesforceServiceCollectionExtensionsTests
         var source = new FakeTokenSource();
         var terminal = new RecordingHandler();
         var services = new ServiceCollection();
-        services.AddSingleton<ISalesforceTokenSourceFactory>(new FakeSourceFactory(source));
+        services.AddKeyedSingleton<ISalesforceTokenSource>(KeyedService.AnyKey, source);
         register(services);
         services.ConfigureAll<HttpClientFactoryOptions>(o => o.HttpMessageHandlerBuilderActions.Add(b =>
         {
-            if (b.Name != DefaultTokenSourceFactory.BackchannelClientName)
+            if (b.Name != TokenClientRegistry.BackchannelClientName)
             {
                 b.PrimaryHandler = terminal;
             }
@@ -492,10 +493,6 @@ public sealed class SalesforceServiceCollectionExtensionsTests
         return (services.BuildServiceProvider(), source, terminal);
     }
 
-    private sealed class FakeSourceFactory(FakeTokenSource source) : ISalesforceTokenSourceFactory
-    {
-        public ISalesforceTokenSource Create(string name, SalesforceClientOptions options) => source;
-    }
 
     public sealed class AccountsClient(HttpClient client)
     {

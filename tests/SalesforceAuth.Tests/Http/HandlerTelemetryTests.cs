@@ -6,6 +6,7 @@ using SalesforceAuth.Http;
 using SalesforceAuth.Internal;
 using SalesforceAuth.Tests.Tokens;
 using SalesforceAuth.Tokens;
+using SalesforceAuth.Tokens.Caching;
 
 namespace SalesforceAuth.Tests.Http;
 
@@ -20,7 +21,7 @@ public sealed class HandlerTelemetryTests
         using var renewals = new MetricCollector<long>(meterFactory, SalesforceTelemetry.MeterName, SalesforceTelemetry.SessionRenewals);
         using var refusals = new MetricCollector<long>(meterFactory, SalesforceTelemetry.MeterName, SalesforceTelemetry.ForeignHostRefusals);
         var source = new FakeTokenSource();
-        var manager = new SalesforceTokenManager("crm", TestManagers.Options(), source, new SalesforceTokenCache(), TimeProvider.System, NullLogger.Instance, metrics);
+        var manager = new SalesforceTokenManager("crm", TestManagers.Options(), () => source, new SalesforceTokenCache(), TimeProvider.System, NullLogger.Instance, metrics);
         var sent = 0;
         var terminal = new RecordingHandler(_ => Interlocked.Increment(ref sent) == 1 ? RecordingHandler.SessionExpired() : new HttpResponseMessage(HttpStatusCode.OK));
         using var client = new HttpClient(new SalesforceAuthenticationHandler(manager, metrics, NullLogger.Instance) { InnerHandler = terminal }) { BaseAddress = SalesforceAuthenticationHandler.PlaceholderBaseAddress };

@@ -1,10 +1,11 @@
-using SalesforceAuth.Errors;
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
+using SalesforceAuth.Errors;
 using SalesforceAuth.Http;
 using SalesforceAuth.Internal;
 using SalesforceAuth.Tests.Tokens;
 using SalesforceAuth.Tokens;
+using SalesforceAuth.Tokens.Caching;
 
 namespace SalesforceAuth.Tests.Http;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using SalesforceAuth.Tokens;
+using SalesforceAuth.Tokens.Endpoint;
 
 namespace SalesforceAuth.Tests.Tokens;
 

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using SalesforceAuth.Internal;
 using SalesforceAuth.Tests.TestSupport;
 using SalesforceAuth.Tokens;
+using SalesforceAuth.Tokens.Caching;
 
 namespace SalesforceAuth.Tests.Tokens;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using SalesforceAuth.Internal;
 using SalesforceAuth.Tokens;
+using SalesforceAuth.Tokens.Caching;
 
 namespace SalesforceAuth.Tests.Tokens;
 
@@ -81,7 +82,7 @@ internal static class TestManagers
     };
 
     public static SalesforceTokenManager Create(FakeTokenSource source, TimeProvider? time = null, SalesforceClientOptions? options = null, ITokenSecondLevel? secondLevel = null) =>
-        new("test", options ?? Options(), source, new SalesforceTokenCache(), time ?? source.TimeProvider, NullLogger.Instance, new SalesforceMetrics(null), secondLevel);
+        new("test", options ?? Options(), () => source, new SalesforceTokenCache(), time ?? source.TimeProvider, NullLogger.Instance, new SalesforceMetrics(null), secondLevel);
 
     public static FakeTimeProvider Clock() => new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 }

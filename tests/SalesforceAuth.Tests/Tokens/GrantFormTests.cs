@@ -1,6 +1,7 @@
 using System.Text;
 using SalesforceAuth.Tests.TestSupport;
 using SalesforceAuth.Tokens;
+using SalesforceAuth.Tokens.Grants;
 using static SalesforceAuth.Tests.TestSupport.TokenEndpointFixture;
 
 namespace SalesforceAuth.Tests.Tokens;

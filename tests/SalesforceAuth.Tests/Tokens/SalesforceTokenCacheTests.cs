@@ -1,4 +1,5 @@
 using SalesforceAuth.Tokens;
+using SalesforceAuth.Tokens.Caching;
 
 namespace SalesforceAuth.Tests.Tokens;
 
@@ -68,7 +69,7 @@ public sealed class SalesforceTokenCacheTests
     {
         var clock = TestManagers.Clock();
         var source = new FakeTokenSource(clock);
-        using var manager = new SalesforceTokenManager("test", TestManagers.Options(), source, new SalesforceTokenCache(clock, sweepAbove: 1), clock, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, new SalesforceAuth.Internal.SalesforceMetrics(null));
+        using var manager = new SalesforceTokenManager("test", TestManagers.Options(), () => source, new SalesforceTokenCache(clock, sweepAbove: 1), clock, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, new SalesforceAuth.Internal.SalesforceMetrics(null));
         var alice = Request("alice@acme.com");
         await manager.GetAsync(manager.GetEntry(alice), CancellationToken.None);
         await manager.GetAsync(manager.DefaultEntry, CancellationToken.None);

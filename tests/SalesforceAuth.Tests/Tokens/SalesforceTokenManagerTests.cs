@@ -1,4 +1,5 @@
 using SalesforceAuth.Tokens;
+using SalesforceAuth.Tokens.Caching;
 
 namespace SalesforceAuth.Tests.Tokens;
 

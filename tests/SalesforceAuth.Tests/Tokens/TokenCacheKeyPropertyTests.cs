@@ -1,6 +1,7 @@
 using System.Globalization;
 using CsCheck;
 using SalesforceAuth.Tokens;
+using SalesforceAuth.Tokens.Caching;
 
 namespace SalesforceAuth.Tests.Tokens;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using SalesforceAuth.Tests.TestSupport;
 using SalesforceAuth.Tokens;
+using SalesforceAuth.Tokens.Endpoint;
 using WireMock.ResponseBuilders;
 using static SalesforceAuth.Tests.TestSupport.TokenEndpointFixture;
 

@@ -1,6 +1,7 @@
 using CsCheck;
 using SalesforceAuth.Assertions;
 using SalesforceAuth.Tokens;
+using SalesforceAuth.Tokens.Endpoint;
 
 namespace SalesforceAuth.Tests.Tokens;
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using SalesforceAuth.Errors;
 using SalesforceAuth.Tokens;
+using SalesforceAuth.Tokens.Endpoint;
 
 namespace SalesforceAuth.Tests.Tokens;
 

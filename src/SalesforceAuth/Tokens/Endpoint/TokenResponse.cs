@@ -1,4 +1,5 @@
-namespace SalesforceAuth.Tokens;
+
+namespace SalesforceAuth.Tokens.Endpoint;
 
 /// <summary>The fields of a successful token response (reference §8.1), as sent. Holds secrets: never log it.</summary>
 internal sealed class TokenResponse

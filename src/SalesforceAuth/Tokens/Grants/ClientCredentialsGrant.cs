@@ -1,4 +1,5 @@
-namespace SalesforceAuth.Tokens;
+
+namespace SalesforceAuth.Tokens.Grants;
 
 /// <summary>
 /// The client credentials grant (reference §4): <c>grant_type=client_credentials</c> with the consumer key and secret in

@@ -1,4 +1,5 @@
-namespace SalesforceAuth.Tokens;
+
+namespace SalesforceAuth.Tokens.Caching;
 
 /// <summary>
 /// A cache level shared by several processes (the distributed cache). Every member degrades instead of failing: an

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace SalesforceAuth.Tokens;
+namespace SalesforceAuth.Tokens.Caching;
 
 /// <summary>
 /// The process-wide first level: one slot per <see cref="TokenCacheKey"/> (a key belongs to one connection; see there

@@ -6,8 +6,9 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using SalesforceAuth.Errors;
 using SalesforceAuth.Internal;
+using SalesforceAuth.Tokens.Grants;
 
-namespace SalesforceAuth.Tokens;
+namespace SalesforceAuth.Tokens.Endpoint;
 
 /// <summary>
 /// The token lifecycle endpoints next to the token endpoint (reference §9): introspection, revocation and userinfo.

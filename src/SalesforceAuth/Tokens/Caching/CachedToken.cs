@@ -1,4 +1,5 @@
-namespace SalesforceAuth.Tokens;
+
+namespace SalesforceAuth.Tokens.Caching;
 
 /// <summary>
 /// A token as the cache holds it: the token, when to renew it in the background, when it stops being usable, and what

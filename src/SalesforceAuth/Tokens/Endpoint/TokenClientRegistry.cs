@@ -3,14 +3,14 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace SalesforceAuth.Tokens;
+namespace SalesforceAuth.Tokens.Endpoint;
 
 /// <summary>
 /// One <see cref="SalesforceTokenClient"/> per registered connection, on the shared back-channel client. One instance
 /// matters for the refresh flow: its single-flight and rotation bookkeeping must see every refresh of the connection,
 /// whether it comes from the cache or from a caller of <see cref="ISalesforceTokenProvider.GetClient"/>.
 /// </summary>
-internal sealed class SalesforceTokenClientCache
+internal sealed class TokenClientRegistry
 {
     /// <summary>
     /// The named client for the token endpoint: no Salesforce handler on it (the handler must never call itself) and no
@@ -25,13 +25,13 @@ internal sealed class SalesforceTokenClientCache
     private readonly ILoggerFactory? _loggerFactory;
     private readonly IMeterFactory? _meterFactory;
 
-    /// <summary>Creates the cache.</summary>
+    /// <summary>Creates the registry.</summary>
     /// <param name="httpClientFactory">The HTTP client factory.</param>
     /// <param name="timeProvider">The clock.</param>
     /// <param name="services">Resolves the refresh token store registered for a connection name.</param>
     /// <param name="loggerFactory">Logging, when registered.</param>
     /// <param name="meterFactory">Metrics, when registered.</param>
-    public SalesforceTokenClientCache(IHttpClientFactory httpClientFactory, TimeProvider timeProvider, IServiceProvider services, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
+    public TokenClientRegistry(IHttpClientFactory httpClientFactory, TimeProvider timeProvider, IServiceProvider services, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
     {
         _httpClientFactory = httpClientFactory;
         _timeProvider = timeProvider;

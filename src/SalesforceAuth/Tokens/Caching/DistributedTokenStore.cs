@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SalesforceAuth.Internal;
 
-namespace SalesforceAuth.Tokens;
+namespace SalesforceAuth.Tokens.Caching;
 
 /// <summary>
 /// The second level over <see cref="IDistributedCache"/>. Entries are AES-256-GCM encrypted, and the cache key is the

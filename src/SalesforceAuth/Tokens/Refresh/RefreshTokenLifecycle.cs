@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using SalesforceAuth.Internal;
 
-namespace SalesforceAuth.Tokens;
+namespace SalesforceAuth.Tokens.Refresh;
 
 /// <summary>
 /// The refresh token flow under refresh token rotation: each refresh returns a new refresh token and retires the one

@@ -1,4 +1,5 @@
-namespace SalesforceAuth.Tokens;
+
+namespace SalesforceAuth.Tokens.Caching;
 
 /// <summary>
 /// The cache slot of one <see cref="TokenCacheKey"/>: the current token and the one acquisition in flight. Readers take

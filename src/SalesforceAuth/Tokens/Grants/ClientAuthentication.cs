@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 
-namespace SalesforceAuth.Tokens;
+namespace SalesforceAuth.Tokens.Grants;
 
 /// <summary>
 /// Client authentication with the consumer key and secret (reference §4.1, §5.1, §9.2): in the body

@@ -8,8 +8,9 @@ using Polly.Retry;
 using Polly.Timeout;
 using SalesforceAuth.Errors;
 using SalesforceAuth.Internal;
+using SalesforceAuth.Tokens.Grants;
 
-namespace SalesforceAuth.Tokens;
+namespace SalesforceAuth.Tokens.Endpoint;
 
 /// <summary>
 /// Sends grant requests to <c>{LoginUrl}/services/oauth2/token</c> and turns the answers into tokens or typed errors:

@@ -1,6 +1,6 @@
 using SalesforceAuth.Assertions;
 
-namespace SalesforceAuth.Tokens;
+namespace SalesforceAuth.Tokens.Grants;
 
 /// <summary>
 /// The OAuth 2.0 SAML 2.0 bearer grant (reference §3.1): <c>grant_type=urn:ietf:params:oauth:grant-type:saml2-bearer</c>

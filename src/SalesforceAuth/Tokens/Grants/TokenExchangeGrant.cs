@@ -1,4 +1,5 @@
-namespace SalesforceAuth.Tokens;
+
+namespace SalesforceAuth.Tokens.Grants;
 
 /// <summary>
 /// The token exchange grant (reference §6, RFC 8693 profile): a token from another identity provider

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace SalesforceAuth.Tokens;
+namespace SalesforceAuth.Tokens.Caching;
 
 /// <summary>
 /// Identifies one cached token. Two token requests share a key exactly when they must yield the same session: the same

@@ -1,4 +1,5 @@
-namespace SalesforceAuth.Tokens;
+
+namespace SalesforceAuth.Tokens.Grants;
 
 /// <summary>
 /// One OAuth grant (JWT bearer, SAML bearer, client credentials, refresh, token exchange): turns the settings and a

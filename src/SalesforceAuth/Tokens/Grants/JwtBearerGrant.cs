@@ -1,6 +1,6 @@
 using SalesforceAuth.Assertions;
 
-namespace SalesforceAuth.Tokens;
+namespace SalesforceAuth.Tokens.Grants;
 
 /// <summary>
 /// The OAuth 2.0 JWT bearer grant (reference §2.1): <c>grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer</c> and

@@ -1,4 +1,5 @@
-namespace SalesforceAuth.Tokens;
+
+namespace SalesforceAuth.Tokens.Grants;
 
 /// <summary>What a grant needs to build one token endpoint request.</summary>
 /// <param name="TokenEndpoint">The token endpoint (<c>{LoginUrl}/services/oauth2/token</c>); the SAML <c>Recipient</c>.</param>

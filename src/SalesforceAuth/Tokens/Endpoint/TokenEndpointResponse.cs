@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace SalesforceAuth.Tokens;
+namespace SalesforceAuth.Tokens.Endpoint;
 
 /// <summary>One answer of the token endpoint, read in full up to <see cref="Internal.ResponseBody.MaxBytes"/> (the body is a secret on success: never log it).</summary>
 internal sealed class TokenEndpointResponse

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using SalesforceAuth.Assertions;
 
-namespace SalesforceAuth.Tokens;
+namespace SalesforceAuth.Tokens.Grants;
 
 /// <summary>Chooses the grant for <see cref="SalesforceClientOptions.Flow"/>: the one place a flow is added.</summary>
 internal static class TokenGrantFactory

@@ -1,4 +1,5 @@
-namespace SalesforceAuth.Tokens;
+
+namespace SalesforceAuth.Tokens.Endpoint;
 
 /// <summary>
 /// Keeps the offset of Salesforce's clock from ours, measured from the <c>Date</c> header of the token endpoint's own

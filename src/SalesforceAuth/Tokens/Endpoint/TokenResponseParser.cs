@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
-namespace SalesforceAuth.Tokens;
+namespace SalesforceAuth.Tokens.Endpoint;
 
 /// <summary>
 /// Reads token endpoint bodies tolerantly (reference §8.1): every field but <c>access_token</c> is optional, unknown

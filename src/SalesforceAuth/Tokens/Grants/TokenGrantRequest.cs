@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using SalesforceAuth.Assertions;
 using SalesforceAuth.Errors;
 
-namespace SalesforceAuth.Tokens;
+namespace SalesforceAuth.Tokens.Grants;
 
 /// <summary>The form fields of one token endpoint request, and what the assertion carried (for diagnoses).</summary>
 internal sealed class TokenGrantRequest

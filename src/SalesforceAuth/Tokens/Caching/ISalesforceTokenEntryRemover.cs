@@ -1,4 +1,5 @@
-namespace SalesforceAuth.Tokens;
+
+namespace SalesforceAuth.Tokens.Caching;
 
 /// <summary>
 /// Deletes a distributed cache entry only if it still holds the value that was read, in one atomic step (implemented

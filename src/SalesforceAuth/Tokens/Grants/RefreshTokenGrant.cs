@@ -1,4 +1,6 @@
-namespace SalesforceAuth.Tokens;
+using SalesforceAuth.Tokens.Refresh;
+
+namespace SalesforceAuth.Tokens.Grants;
 
 /// <summary>
 /// The refresh token grant (reference §5.1): <c>grant_type=refresh_token</c>, the refresh token, the consumer key, and

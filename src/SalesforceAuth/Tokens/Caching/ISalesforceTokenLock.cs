@@ -1,4 +1,5 @@
-namespace SalesforceAuth.Tokens;
+
+namespace SalesforceAuth.Tokens.Caching;
 
 /// <summary>A fleet-wide lock around token acquisition (implemented over Redis by SalesforceAuth.StackExchangeRedis).</summary>
 internal interface ISalesforceTokenLock

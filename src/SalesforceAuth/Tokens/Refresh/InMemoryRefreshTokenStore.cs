@@ -1,4 +1,5 @@
-namespace SalesforceAuth.Tokens;
+
+namespace SalesforceAuth.Tokens.Refresh;
 
 /// <summary>
 /// The default <see cref="ISalesforceRefreshTokenStore"/>: the current refresh token in memory, seeded from
