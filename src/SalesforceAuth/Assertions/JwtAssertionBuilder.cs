@@ -26,12 +26,6 @@ internal static class JwtAssertionBuilder
         SkipValidation = true,
     };
 
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_buffer;
-
-    [ThreadStatic]
-    private static Utf8JsonWriter? t_writer;
-
     /// <summary>Builds and signs the assertion.</summary>
     /// <param name="key">The signing key.</param>
     /// <param name="p">The claims; times already skew-compensated.</param>
@@ -42,17 +36,8 @@ internal static class JwtAssertionBuilder
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(p);
 
-        var json = t_buffer ??= new ArrayBufferWriter<byte>(512);
-        json.ResetWrittenCount();
-        var writer = t_writer;
-        if (writer is null)
-        {
-            writer = t_writer = new Utf8JsonWriter(json, WriterOptions);
-        }
-        else
-        {
-            writer.Reset(json);
-        }
+        var json = new ArrayBufferWriter<byte>(512);
+        using var writer = new Utf8JsonWriter(json, WriterOptions);
 
         writer.WriteStartObject();
         writer.WriteString("iss"u8, p.Issuer);

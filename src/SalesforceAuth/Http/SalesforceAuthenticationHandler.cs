@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using SalesforceAuth.Internal;
 using SalesforceAuth.Tokens;
@@ -33,8 +32,6 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
 
     /// <summary><see cref="PlaceholderBaseAddress"/> without its trailing slash: what a placeholder URI string starts with.</summary>
     private const string PlaceholderOrigin = "https://salesforce.invalid";
-
-    private static bool _optionsFieldMissing;
 
     private readonly SalesforceTokenManager _manager;
     private readonly SalesforceMetrics _metrics;
@@ -154,38 +151,10 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
         && string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase)
         && string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase);
 
-    private TokenCacheEntry ResolveEntry(HttpRequestMessage request)
-    {
-        var options = OptionsIfCreated(request);
-        return options is not null && options.TryGetValue(SalesforceRequestOptions.Username, out var username) && !string.IsNullOrEmpty(username)
+    private TokenCacheEntry ResolveEntry(HttpRequestMessage request) =>
+        request.Options.TryGetValue(SalesforceRequestOptions.Username, out var username) && !string.IsNullOrEmpty(username)
             ? _manager.GetEntry(new SalesforceTokenRequest { Username = username })
             : _manager.DefaultEntry;
-    }
-
-    /// <summary>
-    /// The request's options without creating them: <see cref="HttpRequestMessage.Options"/> allocates a dictionary on
-    /// first access, which would be the only allocation of this handler on the hot path. Falls back to the public
-    /// property if the runtime's private field is ever renamed.
-    /// </summary>
-    private static HttpRequestOptions? OptionsIfCreated(HttpRequestMessage request)
-    {
-        if (!_optionsFieldMissing)
-        {
-            try
-            {
-                return OptionsField(request);
-            }
-            catch (MissingFieldException)
-            {
-                _optionsFieldMissing = true;
-            }
-        }
-
-        return request.Options;
-    }
-
-    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_options")]
-    private static extern ref HttpRequestOptions? OptionsField(HttpRequestMessage request);
 
     private async Task<HttpResponseMessage> SendAfterTokenAsync(HttpRequestMessage request, TokenCacheEntry entry, Uri? original, ValueTask<CachedToken> tokenTask, CancellationToken cancellationToken)
     {
