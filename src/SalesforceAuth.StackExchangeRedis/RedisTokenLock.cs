@@ -5,7 +5,7 @@ namespace SalesforceAuth.StackExchangeRedis;
 
 /// <summary>
 /// A short fleet-wide lock (<c>SET key id NX EX</c>, released by a compare-and-delete script) so that of all instances
-/// missing a token only one asks Salesforce (reference §12: one token request per client and user at a time). Each
+/// missing a token only one asks Salesforce (Salesforce Help knowledge article 000381578 (login rate limits), https://help.salesforce.com/s/articleView?id=000381578&amp;type=1: one token request per client and user at a time). Each
 /// call is one attempt; the waiting (and watching the cache for the holder's token) is the token store's.
 /// </summary>
 internal sealed class RedisTokenLock : ISalesforceTokenLock

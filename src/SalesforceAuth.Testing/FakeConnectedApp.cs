@@ -14,7 +14,7 @@ public sealed class FakeConnectedApp
     public string ConsumerKey { get; init; } = Ids.NewConsumerKey();
 
     /// <summary>The consumer secret, or <see langword="null"/> for none. Defaults to a random 64-digit hex secret. When set,
-    /// successful responses carry <c>signature</c> = Base64(HMAC-SHA256(secret, id + issued_at)) (reference §8.2).</summary>
+    /// successful responses carry <c>signature</c> = Base64(HMAC-SHA256(secret, id + issued_at)) (Salesforce Help "OAuth 2.0 Client Credentials Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_client_credentials_flow.htm&amp;type=5).</summary>
     public string? ConsumerSecret { get; set; } = Ids.NewConsumerSecret();
 
     /// <summary>The uploaded certificate ("Use digital signatures"): its public key verifies JWT and SAML assertions.
@@ -41,7 +41,7 @@ public sealed class FakeConnectedApp
     public FakeRefreshTokenPolicy RefreshTokenPolicy { get; set; } = FakeRefreshTokenPolicy.Infinite;
 
     /// <summary>"Enable Refresh Token Rotation": each refresh returns a new <c>refresh_token</c>; reusing a rotated one revokes
-    /// the chain (reference §5.3).</summary>
+    /// the chain (Salesforce Help knowledge article 005316711 (refresh token rotation), https://help.salesforce.com/s/articleView?id=005316711&amp;type=1).</summary>
     public bool RefreshTokenRotation { get; set; }
 
     /// <summary>"Require Secret for Refresh Token Flow" (default <see langword="true"/>).</summary>
@@ -68,7 +68,7 @@ public sealed class FakeConnectedApp
     /// <summary>Whether this is an External Client App: it must be installed in the user's org
     /// (<see cref="InstalledInOrgs"/>, else <c>app_not_found</c>), access is denied unless the user is in
     /// <see cref="PreAuthorizedUsers"/> (<c>invalid_app_access</c>), and a JWT with audience <c>https://test.salesforce.com</c>
-    /// gets <c>app_not_found</c> (reference §13).</summary>
+    /// gets <c>app_not_found</c> (Salesforce Help "OAuth Authorization Flows", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_flows_ca.htm&amp;type=5).</summary>
     public bool IsExternalClientApp { get; set; }
 
     /// <summary>The orgs an External Client App is installed or enabled in.</summary>

@@ -38,11 +38,11 @@ public sealed class FakeFault
         return new(FakeFaultKind.Status, statusCode);
     }
 
-    /// <summary>Answers <c>503</c> with <c>Content-Type: text/html</c> and a maintenance page (reference §12).</summary>
+    /// <summary>Answers <c>503</c> with <c>Content-Type: text/html</c> and a maintenance page, as maintenance windows and proxies do (observed).</summary>
     /// <returns>The fault.</returns>
     public static FakeFault Maintenance() => new(FakeFaultKind.Maintenance, 503);
 
-    /// <summary>Answers <c>rate_limit_exceeded</c> / <c>number of logins exceeded</c> (reference §12; the real status is
+    /// <summary>Answers <c>rate_limit_exceeded</c> / <c>number of logins exceeded</c> (Salesforce Help knowledge article 000381578, login rate limits, https://help.salesforce.com/s/articleView?id=000381578&amp;type=1; the real status is
     /// unconfirmed, so it is a parameter).</summary>
     /// <param name="statusCode">The HTTP status code; defaults to 400 like every other token endpoint error.</param>
     /// <returns>The fault.</returns>

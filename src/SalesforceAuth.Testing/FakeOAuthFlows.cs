@@ -1,7 +1,7 @@
 namespace SalesforceAuth.Testing;
 
 /// <summary>The OAuth flows a <see cref="FakeConnectedApp"/> enables. A disabled flow answers
-/// <c>unsupported_grant_type</c> / <c>grant type not supported</c> (reference §11.3).</summary>
+/// <c>unsupported_grant_type</c> / <c>grant type not supported</c> (Salesforce Help "OAuth 2.0 Authorization Errors", https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.remoteaccess_oauth_flow_errors.htm).</summary>
 [Flags]
 public enum FakeOAuthFlows
 {

@@ -1,6 +1,6 @@
 namespace SalesforceAuth.Testing;
 
-/// <summary>The "Permitted Users" policy of a connected app (reference §2.6).</summary>
+/// <summary>The "Permitted Users" policy of a connected app (Salesforce Help "OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_jwt_flow.htm&amp;type=5).</summary>
 public enum FakePermittedUsers
 {
     /// <summary>

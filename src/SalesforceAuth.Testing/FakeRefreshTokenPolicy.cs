@@ -1,6 +1,6 @@
 namespace SalesforceAuth.Testing;
 
-/// <summary>A connected app's refresh token policy (metadata <c>refreshTokenPolicy</c>, reference §5.5), measured
+/// <summary>A connected app's refresh token policy (metadata <c>refreshTokenPolicy</c>, Metadata API Developer Guide "ConnectedApp", https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_connectedapp.htm), measured
 /// against the emulator's clock.</summary>
 public sealed class FakeRefreshTokenPolicy
 {

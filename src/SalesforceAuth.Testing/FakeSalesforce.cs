@@ -257,7 +257,7 @@ public sealed class FakeSalesforce : IAsyncDisposable
 
     /// <summary>
     /// Moves an org to another pod (started if new): the next grants return the new <c>instance_url</c>, and every session
-    /// issued before the move is answered <c>INVALID_SESSION_ID</c> on every pod (reference §8.3).
+    /// issued before the move is answered <c>INVALID_SESSION_ID</c> on every pod (Salesforce Help on My Domain and enhanced domains, https://help.salesforce.com/s/articleView?id=xcloud.domain_name_plan_recommendations.htm&amp;type=5).
     /// </summary>
     /// <param name="org">The org.</param>
     /// <param name="pod">The new pod.</param>
@@ -275,7 +275,7 @@ public sealed class FakeSalesforce : IAsyncDisposable
     /// <summary>
     /// Simulates the user approving the app in an interactive flow that issued a refresh token (the app's scopes must include
     /// <c>refresh_token</c> or <c>offline_access</c>). This is the approval that self-authorized bearer flows need
-    /// (reference §2.6); a user holds at most 5 per app, and a 6th revokes the oldest (reference §5.6).
+    /// (Salesforce Help "OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_jwt_flow.htm&amp;type=5); a user holds at most 5 per app, and a 6th revokes the oldest (Salesforce Help on approving connected apps (the per-user token limit), https://help.salesforce.com/s/articleView?id=platform.remoteaccess_request_approve.htm&amp;type=5).
     /// </summary>
     /// <param name="app">The app.</param>
     /// <param name="user">The user.</param>
@@ -297,7 +297,7 @@ public sealed class FakeSalesforce : IAsyncDisposable
     }
 
     /// <summary>Records a new approval of <paramref name="app"/> by <paramref name="user"/>, revoking the oldest beyond 5
-    /// (reference §5.6). Caller holds the gate.</summary>
+    /// (Salesforce Help on approving connected apps (the per-user token limit), https://help.salesforce.com/s/articleView?id=platform.remoteaccess_request_approve.htm&amp;type=5). Caller holds the gate.</summary>
     internal RefreshChain Approve(FakeConnectedApp app, FakeUser user, DateTimeOffset now)
     {
         var chain = new RefreshChain(app, user, now);
@@ -547,7 +547,7 @@ public sealed class FakeSalesforce : IAsyncDisposable
             }
             catch (InvalidDataException)
             {
-                // A malformed form is treated like a missing one: no grant_type is found (reference §1.3).
+                // A malformed form is treated like a missing one: no grant_type is found (Salesforce Help "OAuth Endpoints", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_endpoints.htm&type=5).
             }
         }
 
@@ -664,7 +664,7 @@ public sealed class FakeSalesforce : IAsyncDisposable
         var response = context.Response;
         response.StatusCode = reply.StatusCode;
 
-        // The emulator's own clock, so a client can measure skew from the Date header (reference §12, "Time").
+        // The emulator's own clock, so a client can measure skew from the Date header (Salesforce Help knowledge article 000381578 (login rate limits), https://help.salesforce.com/s/articleView?id=000381578&type=1).
         response.Headers.Date = UtcNow.ToString("r", CultureInfo.InvariantCulture);
         foreach (var header in reply.Headers)
         {

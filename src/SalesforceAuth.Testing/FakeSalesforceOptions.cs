@@ -12,34 +12,34 @@ public sealed class FakeSalesforceOptions
     public IList<string> Pods { get; } = ["na1", "eu2"];
 
     /// <summary>How long an access token (session) lives without activity. Defaults to 2 hours (Salesforce's default
-    /// session timeout, reference §9.1). Can also be changed later with <see cref="FakeSalesforce.SessionLifetime"/>.</summary>
+    /// session timeout, Metadata API Developer Guide "ProfileSessionSetting", https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_profilesessionsetting.htm). Can also be changed later with <see cref="FakeSalesforce.SessionLifetime"/>.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(2);
 
     /// <summary>Leeway granted to assertion expiry (<c>exp</c>, <c>NotOnOrAfter</c>) and <c>NotBefore</c>. Salesforce's is
-    /// unconfirmed (reference §2.5); defaults to zero.</summary>
+    /// unconfirmed (Salesforce Help "OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_jwt_flow.htm&amp;type=5); defaults to zero.</summary>
     public TimeSpan AssertionClockLeeway { get; set; } = TimeSpan.Zero;
 
     /// <summary>Reject a JWT whose <c>exp</c> is more than 3 minutes (plus leeway) ahead with <c>invalid assertion</c>.
-    /// Salesforce doesn't do this today (reference §2.5), so it is off by default.</summary>
+    /// Salesforce doesn't do this today (Salesforce Help "OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_jwt_flow.htm&amp;type=5), so it is off by default.</summary>
     public bool StrictAssertionExpiry { get; set; }
 
     /// <summary>Accept SAML assertions encoded with standard base64 (<c>+</c> <c>/</c>) as well as base64url. Salesforce's
-    /// behaviour is unconfirmed (reference §3.1); by default they are rejected with <c>invalid assertion</c>.</summary>
+    /// behaviour is unconfirmed (Salesforce Help "OAuth 2.0 SAML Bearer Assertion Flow for Previously Authorized Apps", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_SAML_bearer_flow.htm&amp;type=5); by default they are rejected with <c>invalid assertion</c>.</summary>
     public bool AcceptStandardBase64SamlAssertion { get; set; }
 
     /// <summary>The <c>error_description</c> for a JWT audience failure. Defaults to <c>audience is invalid</c> (the text seen
-    /// in traffic; the documentation shows <c>Audience validation failed</c>, reference §2.4).</summary>
+    /// in traffic; the documentation shows <c>Audience validation failed</c>, Salesforce Help "OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_jwt_flow.htm&amp;type=5).</summary>
     public string JwtAudienceErrorDescription { get; set; } = "audience is invalid";
 
     /// <summary>The <c>error_description</c> for a SAML audience failure. Defaults to <c>Audience validation failed</c>
-    /// (the documented example, reference §3.3).</summary>
+    /// (the documented example, Salesforce Help "OAuth 2.0 SAML Bearer Assertion Flow for Previously Authorized Apps", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_SAML_bearer_flow.htm&amp;type=5).</summary>
     public string SamlAudienceErrorDescription { get; set; } = "Audience validation failed";
 
-    /// <summary>The error for an unknown <c>subject_token_type</c> (unconfirmed, reference §6). Defaults to
+    /// <summary>The error for an unknown <c>subject_token_type</c> (unconfirmed, Apex Reference Guide "OAuth2TokenExchangeType Enum", https://developer.salesforce.com/docs/atlas.en-us.apexref.meta/apexref/apex_enum_Auth_OAuth2TokenExchangeType.htm). Defaults to
     /// <c>invalid_request</c> / <c>invalid subject_token_type</c>.</summary>
     public FakeOAuthError TokenExchangeUnsupportedTypeError { get; set; } = new("invalid_request", "invalid subject_token_type");
 
-    /// <summary>The error when the token exchange handler rejects the subject token (unconfirmed, reference §6). Defaults to
+    /// <summary>The error when the token exchange handler rejects the subject token (unconfirmed, Apex Reference Guide "OAuth2TokenExchangeType Enum", https://developer.salesforce.com/docs/atlas.en-us.apexref.meta/apexref/apex_enum_Auth_OAuth2TokenExchangeType.htm). Defaults to
     /// <c>invalid_grant</c> / <c>invalid subject token</c>.</summary>
     public FakeOAuthError TokenExchangeRejectedError { get; set; } = new("invalid_grant", "invalid subject token");
 

@@ -10,11 +10,21 @@ public interface ISalesforceTokenProvider
     /// <summary>Gets a token: cached when possible, otherwise from the token endpoint.</summary>
     /// <param name="clientName">The name given to <c>AddSalesforceClient</c>.</param>
     /// <param name="request">Per-request overrides (another username), or <see langword="null"/>.</param>
-    /// <param name="forceRefresh">Replace the cached token with a new one (for example after Salesforce rejected it).</param>
     /// <param name="cancellationToken">Stops waiting; a token request shared with other callers continues.</param>
     /// <returns>The token with its <c>instance_url</c>; send it only there.</returns>
     /// <exception cref="SalesforceAuthenticationException">No token could be obtained; the exception says why.</exception>
-    ValueTask<SalesforceToken> GetTokenAsync(string clientName, SalesforceTokenRequest? request = null, bool forceRefresh = false, CancellationToken cancellationToken = default);
+    ValueTask<SalesforceToken> GetTokenAsync(string clientName, SalesforceTokenRequest? request = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Replaces the cached token with a new one from the token endpoint (for example after Salesforce rejected it) and
+    /// returns it. Callers that renew the same token at the same time share one token request.
+    /// </summary>
+    /// <param name="clientName">The name given to <c>AddSalesforceClient</c>.</param>
+    /// <param name="request">Per-request overrides (another username), or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Stops waiting; a token request shared with other callers continues.</param>
+    /// <returns>The new token with its <c>instance_url</c>; send it only there.</returns>
+    /// <exception cref="SalesforceAuthenticationException">No token could be obtained; the exception says why.</exception>
+    ValueTask<SalesforceToken> RenewTokenAsync(string clientName, SalesforceTokenRequest? request = null, CancellationToken cancellationToken = default);
 
     /// <summary>Evicts <paramref name="token"/> if it is still the cached token (a newer one is kept).</summary>
     /// <param name="clientName">The name given to <c>AddSalesforceClient</c>.</param>
@@ -33,5 +43,5 @@ public interface ISalesforceTokenProvider
     /// <returns>The client.</returns>
     /// <exception cref="InvalidOperationException">No connection has that name.</exception>
     /// <exception cref="SalesforceConfigurationException">The connection's settings are unusable (for example the key cannot be loaded).</exception>
-    SalesforceTokenClient GetClient(string clientName);
+    SalesforceTokenClient GetTokenClient(string clientName);
 }

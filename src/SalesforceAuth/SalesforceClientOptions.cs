@@ -96,7 +96,7 @@ public sealed class SalesforceClientOptions
     public string? ActorTokenType { get; set; }
 
     /// <summary>Token exchange: the Apex token handler to use (<c>token_handler</c>); the app's default when unset.</summary>
-    public string? TokenHandler { get; set; }
+    public string? TokenExchangeHandler { get; set; }
 
     /// <summary>Requested scopes, space separated (token exchange; ignored by the bearer flows).</summary>
     public string? Scope { get; set; }

@@ -25,7 +25,7 @@ public static class SalesforceServiceCollectionExtensions
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="name">The connection name.</param>
-    /// <param name="configure">Settings in code (run after configuration binding), or <see langword="null"/>.</param>
+    /// <param name="configure">Settings in code (run after configuration binding).</param>
     /// <returns>A builder for the connection.</returns>
     /// <example>
     /// <code>
@@ -37,13 +37,50 @@ public static class SalesforceServiceCollectionExtensions
     /// await response.EnsureSalesforceSuccessAsync(cancellationToken);
     /// </code>
     /// </example>
-    public static ISalesforceClientBuilder AddSalesforceClient(this IServiceCollection services, string name, Action<SalesforceClientOptions>? configure = null)
+    public static ISalesforceClientBuilder AddSalesforceClient(this IServiceCollection services, string name, Action<SalesforceClientOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        return AddClient(services, name, sp => sp.GetService<IConfiguration>()?.GetSection(BindSalesforceClientOptions.SectionPrefix + name), configure);
+    }
+
+    /// <summary>
+    /// Registers a named Salesforce connection bound from <c>Salesforce:Clients:&lt;name&gt;</c> (when an
+    /// <see cref="IConfiguration"/> is registered) and validated when the host starts.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="name">The connection name.</param>
+    /// <returns>A builder for the connection.</returns>
+    public static ISalesforceClientBuilder AddSalesforceClient(this IServiceCollection services, string name) =>
+        AddClient(services, name, sp => sp.GetService<IConfiguration>()?.GetSection(BindSalesforceClientOptions.SectionPrefix + name), configure: null);
+
+    /// <summary>
+    /// Registers a named Salesforce connection bound from <paramref name="configuration"/> instead of
+    /// <c>Salesforce:Clients:{name}</c> (the keys are the same: <c>ClientId</c>, <c>Username</c>, <c>LoginUrl</c>, …).
+    /// Settings are validated at startup like those of the other overloads.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="name">The connection name.</param>
+    /// <param name="configuration">The connection's configuration section.</param>
+    /// <param name="configure">Settings in code (run after configuration binding), or <see langword="null"/>.</param>
+    /// <returns>A builder for the connection.</returns>
+    /// <example>
+    /// <code>
+    /// builder.Services.AddSalesforceClient("crm", builder.Configuration.GetSection("Crm:Salesforce")).AddHttpClient();
+    /// </code>
+    /// </example>
+    public static ISalesforceClientBuilder AddSalesforceClient(this IServiceCollection services, string name, IConfigurationSection configuration, Action<SalesforceClientOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return AddClient(services, name, _ => configuration, configure);
+    }
+
+    private static SalesforceClientBuilder AddClient(IServiceCollection services, string name, Func<IServiceProvider, IConfigurationSection?> section, Action<SalesforceClientOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrEmpty(name);
         AddCore(services);
         services.Configure<SalesforceClientRegistry>(r => r.Names.Add(name));
-        services.AddSingleton<IConfigureOptions<SalesforceClientOptions>>(sp => new BindSalesforceClientOptions(name, sp.GetService<IConfiguration>()));
+        services.AddSingleton<IConfigureOptions<SalesforceClientOptions>>(sp => new BindSalesforceClientOptions(name, section(sp)));
         var options = services.AddOptions<SalesforceClientOptions>(name);
         if (configure is not null)
         {
@@ -63,7 +100,7 @@ public static class SalesforceServiceCollectionExtensions
     public static IHttpClientBuilder AddHttpClient(this ISalesforceClientBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.Services.AddHttpClient(builder.Name).AddSalesforceAuthentication(builder.Name);
+        return builder.Services.AddHttpClient(builder.Name).AddSalesforceTokenHandler(builder.Name);
     }
 
     /// <summary>Registers a typed client whose <see cref="HttpClient"/> authenticates as the connection.</summary>
@@ -74,7 +111,7 @@ public static class SalesforceServiceCollectionExtensions
         where TClient : class
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.Services.AddHttpClient<TClient>().AddSalesforceAuthentication(builder.Name);
+        return builder.Services.AddHttpClient<TClient>().AddSalesforceTokenHandler(builder.Name);
     }
 
     /// <summary>
@@ -84,9 +121,9 @@ public static class SalesforceServiceCollectionExtensions
     /// placeholder (<c>https://salesforce.invalid/</c>) so relative URIs work; it is always replaced before sending.
     /// </summary>
     /// <param name="builder">The HTTP client builder.</param>
-    /// <param name="clientName">The name given to <see cref="AddSalesforceClient"/>.</param>
+    /// <param name="clientName">The name given to <see cref="AddSalesforceClient(IServiceCollection, string, Action{SalesforceClientOptions})"/>.</param>
     /// <returns>The same builder.</returns>
-    public static IHttpClientBuilder AddSalesforceAuthentication(this IHttpClientBuilder builder, string clientName)
+    public static IHttpClientBuilder AddSalesforceTokenHandler(this IHttpClientBuilder builder, string clientName)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(clientName);
@@ -95,8 +132,9 @@ public static class SalesforceServiceCollectionExtensions
 
         // The primary handler below ours would follow a redirect out of our sight: .NET drops the Authorization header,
         // but still sends the request (with the body, for 307/308) to whatever host the Location names and returns that
-        // host's answer as if it were Salesforce's. The REST API does not redirect (reference §12: legacy hostname
-        // redirections ended), so the caller gets the 3xx itself and nothing goes to another host. The handler also
+        // host's answer as if it were Salesforce's. The REST API does not redirect (legacy hostname
+        // redirections ended in Spring '26; Salesforce Help on My Domain and enhanced domains,
+        // https://help.salesforce.com/s/articleView?id=xcloud.domain_name_plan_recommendations.htm&type=5), so the caller gets the 3xx itself and nothing goes to another host. The handler also
         // refuses an answer from another host, for primary handlers this cannot switch off.
         DisableAutomaticRedirects(builder.Services, builder.Name);
         RedactAuthorizationInLogs(builder.Services, builder.Name);
@@ -111,7 +149,7 @@ public static class SalesforceServiceCollectionExtensions
 
     /// <summary>
     /// Registers where the connection's refresh flow reads its current refresh token and saves rotated ones (reference
-    /// §5.3: with refresh token rotation the new token is saved, and the save awaited, before the new access token is
+    /// Salesforce Help knowledge article 005316711 (refresh token rotation), https://help.salesforce.com/s/articleView?id=005316711&amp;type=1: with refresh token rotation the new token is saved, and the save awaited, before the new access token is
     /// used). Without it the refresh token lives in memory, seeded from <see cref="SalesforceClientOptions.RefreshToken"/>;
     /// with it <see cref="SalesforceClientOptions.RefreshToken"/> is optional (used only while the store holds none).
     /// </summary>

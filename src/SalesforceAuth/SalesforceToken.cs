@@ -62,7 +62,7 @@ public sealed class SalesforceToken
     /// <summary>
     /// Whether <see cref="ExpiresAt"/> was learned from Salesforce (introspection) rather than estimated from the
     /// configured session lifetime. Only a learned expiry stops the cache from serving the token; an estimate only
-    /// schedules the background renewal (the session timeout is an inactivity timeout, reference §9.1).
+    /// schedules the background renewal (the session timeout is an inactivity timeout, Metadata API Developer Guide "ProfileSessionSetting", https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_profilesessionsetting.htm).
     /// </summary>
     internal bool HasKnownExpiry { get; init; }
 

@@ -46,6 +46,16 @@ namespace SalesforceAuth;
 /// </remarks>
 public sealed class SalesforceTokenClient : ISalesforceTokenSource
 {
+    /// <summary>
+    /// The name of the <see cref="HttpClient"/> that <c>AddSalesforceClient</c> uses for the token endpoint and the
+    /// lifecycle calls (the back channel). Configure it to add a proxy or your own resilience:
+    /// <c>services.AddHttpClient(SalesforceTokenClient.HttpClientName).ConfigurePrimaryHttpMessageHandler(...)</c>. It
+    /// never carries the Salesforce token handler (the handler must not call itself), and automatic redirects stay off
+    /// on it: the token client re-POSTs a redirected request itself, to trusted hosts only, where .NET would turn the
+    /// POST into a GET.
+    /// </summary>
+    public const string HttpClientName = "SalesforceAuth.TokenEndpoint";
+
     // Introspected expiry is Salesforce's clock and second-granular; the token is treated as expired this much earlier.
     internal static readonly TimeSpan IntrospectionSafetyMargin = TimeSpan.FromSeconds(60);
 
@@ -123,7 +133,7 @@ public sealed class SalesforceTokenClient : ISalesforceTokenSource
     }
 
     /// <summary>
-    /// Asks Salesforce about a token (<c>POST {LoginUrl}/services/oauth2/introspect</c>, reference §9.2), authenticating
+    /// Asks Salesforce about a token (<c>POST {LoginUrl}/services/oauth2/introspect</c>, Salesforce Help "OAuth Endpoints", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_endpoints.htm&amp;type=5), authenticating
     /// with the consumer key and secret (in the body, or HTTP Basic with <see cref="SalesforceClientOptions.UseBasicAuthentication"/>).
     /// </summary>
     /// <param name="token">An access or refresh token issued to this app.</param>
@@ -135,7 +145,7 @@ public sealed class SalesforceTokenClient : ISalesforceTokenSource
         _lifecycle.IntrospectAsync(token, cancellationToken);
 
     /// <summary>
-    /// Revokes an access or refresh token (<c>POST {LoginUrl}/services/oauth2/revoke</c>, reference §9.3). Revoking a
+    /// Revokes an access or refresh token (<c>POST {LoginUrl}/services/oauth2/revoke</c>, Salesforce Help "Revoke OAuth Tokens", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_revoke_token.htm&amp;type=5). Revoking a
     /// refresh token also revokes every access token issued from it. A redirect to a trusted Salesforce host is followed
     /// with the same POST.
     /// </summary>
@@ -151,7 +161,7 @@ public sealed class SalesforceTokenClient : ISalesforceTokenSource
 
     /// <summary>
     /// Reads the OpenID Connect claims of the user a token acts as (<c>GET {LoginUrl}/services/oauth2/userinfo</c> with
-    /// the token as Bearer, reference §9.4). Also a cheap check that a token is still valid.
+    /// the token as Bearer, Salesforce Help "OAuth Endpoints", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_endpoints.htm&amp;type=5). Also a cheap check that a token is still valid.
     /// </summary>
     /// <param name="token">The token.</param>
     /// <param name="cancellationToken">Cancels the request.</param>

@@ -1,7 +1,7 @@
 namespace SalesforceAuth;
 
 /// <summary>
-/// The answer of <c>/services/oauth2/introspect</c> for one token (reference §9.2). An inactive, unknown, expired or
+/// The answer of <c>/services/oauth2/introspect</c> for one token (Salesforce Help "OAuth Endpoints", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_endpoints.htm&amp;type=5). An inactive, unknown, expired or
 /// foreign token (issued to another app without "Introspect All Tokens") reports only <see cref="Active"/> =
 /// <see langword="false"/>. Holds no token.
 /// </summary>

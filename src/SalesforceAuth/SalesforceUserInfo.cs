@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace SalesforceAuth;
 
 /// <summary>
-/// The OpenID Connect claims of <c>/services/oauth2/userinfo</c> for the user a token acts as (reference §9.4). The
+/// The OpenID Connect claims of <c>/services/oauth2/userinfo</c> for the user a token acts as (Salesforce Help "OAuth Endpoints", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_endpoints.htm&amp;type=5). The
 /// common claims are typed; every claim, including Salesforce's <c>urls</c> and custom attributes, is in <see cref="Claims"/>.
 /// </summary>
 public sealed class SalesforceUserInfo

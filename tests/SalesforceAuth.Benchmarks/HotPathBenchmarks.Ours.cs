@@ -47,7 +47,7 @@ public partial class HotPathBenchmarks
         })
         .AddHttpClient()
 
-            // The handler exactly as DI builds it (AddSalesforceAuthentication's factory), in front of the shared
+            // The handler exactly as DI builds it (AddSalesforceTokenHandler's factory), in front of the shared
             // in-memory terminal. No logging handlers (floor 2 has none) and no rotation: the factory would dispose the
             // chain, terminal included, when a rotated handler is collected.
             .RemoveAllLoggers()
@@ -70,7 +70,7 @@ public partial class HotPathBenchmarks
 
         _oursInstanceHost = new HttpClient(ours, disposeHandler: false);
 
-        // The base address AddSalesforceAuthentication gives a client without one, so relative URIs pass HttpClient.
+        // The base address AddSalesforceTokenHandler gives a client without one, so relative URIs pass HttpClient.
         _oursRewrite = new HttpClient(ours, disposeHandler: false) { BaseAddress = SalesforceAuthenticationHandler.PlaceholderBaseAddress };
 
         // Warm the cache (exactly one token request) and check both reach the instance host with a header.

@@ -115,7 +115,7 @@ internal sealed partial class CliHarness : IAsyncDisposable
         }
     }
 
-    // Salesforce access tokens: the 15-character org id, '!', then the secret part (reference §8.1).
+    // Salesforce access tokens: the 15-character org id, '!', then the secret part (Salesforce Help "OAuth 2.0 Client Credentials Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_client_credentials_flow.htm&type=5).
     [GeneratedRegex(@"00D[A-Za-z0-9]{12}![A-Za-z0-9._]{20,}")]
     public static partial Regex AccessTokenShape();
 }

@@ -64,13 +64,13 @@ internal static class TokenCommand
         ["token_type"] = TerminalText.Clean(token.TokenType),
         ["scope"] = TerminalText.Clean(token.Scope),
 
-        // As Salesforce sends it: milliseconds since the Unix epoch, as a string (reference §8.1).
+        // As Salesforce sends it: milliseconds since the Unix epoch, as a string (Salesforce Help "OAuth 2.0 Client Credentials Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_client_credentials_flow.htm&type=5).
         ["issued_at"] = token.IssuedAt?.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
         ["access_token"] = showToken ? token.AccessToken : Redact(token.AccessToken),
     };
 
     /// <summary>
-    /// A redacted token: the org id prefix before '!' is not secret and tells orgs apart (reference §8.1); the rest is.
+    /// A redacted token: the org id prefix before '!' is not secret and tells orgs apart (Salesforce Help "OAuth 2.0 Client Credentials Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_client_credentials_flow.htm&amp;type=5); the rest is.
     /// </summary>
     public static string Redact(string accessToken)
     {

@@ -116,7 +116,7 @@ internal sealed class PubSubState(FakeSalesforce salesforce) : IDisposable
     /// <summary>
     /// Checks the three headers as the REST API checks its bearer token: a known, live session (not revoked, not idle past
     /// the session lifetime) on the pod the org lives on now, sent with that pod's URL and the org's id. A valid call is
-    /// session activity (reference §9.1: the session timeout counts inactivity).
+    /// session activity (Metadata API Developer Guide "ProfileSessionSetting", https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_profilesessionsetting.htm: the session timeout counts inactivity).
     /// </summary>
     /// <exception cref="RpcException"><c>UNAUTHENTICATED</c> or <c>PERMISSION_DENIED</c>, with the Pub/Sub error trailer.</exception>
     public FakeUser Authenticate(ServerCallContext context)

@@ -1,6 +1,6 @@
 namespace SalesforceAuth.Testing.Internal;
 
-/// <summary>A session: bound to the org and the pod it was issued for (reference §8.3).</summary>
+/// <summary>A session: bound to the org and the pod it was issued for (Salesforce Help on My Domain and enhanced domains, https://help.salesforce.com/s/articleView?id=xcloud.domain_name_plan_recommendations.htm&amp;type=5).</summary>
 internal sealed class AccessTokenRecord(
     string token, FakeConnectedApp app, FakeUser user, string pod, string scope, string identityUrl, DateTimeOffset issuedAt, RefreshChain? chain)
 {
@@ -20,7 +20,7 @@ internal sealed class AccessTokenRecord(
 
     public DateTimeOffset IssuedAt { get; } = issuedAt;
 
-    /// <summary>The session timeout counts inactivity, and API calls are activity (reference §9.1).</summary>
+    /// <summary>The session timeout counts inactivity, and API calls are activity (Metadata API Developer Guide "ProfileSessionSetting", https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_profilesessionsetting.htm).</summary>
     public DateTimeOffset LastActivity { get; set; } = issuedAt;
 
     public bool Revoked { get; set; }

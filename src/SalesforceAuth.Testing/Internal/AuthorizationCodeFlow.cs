@@ -110,7 +110,7 @@ internal sealed class AuthorizationCodeFlow(FakeSalesforce owner, OAuthEndpoints
                 throw new OAuthFailure("invalid_request", "invalid code verifier");
             }
 
-            // An approval that includes refresh_token (or offline_access) is what issues a refresh token (reference §5.7).
+            // An approval that includes refresh_token (or offline_access) is what issues a refresh token (Salesforce Help "OAuth 2.0 Refresh Token Flow for Renewed Sessions", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_refresh_token_flow.htm&type=5).
             var offline = FakeSalesforce.HasOfflineScope(record.Scope) && FakeSalesforce.HasOfflineScope(app.Scopes);
             var chain = offline ? owner.Approve(app, record.User, now) : null;
             var refreshToken = chain is null ? null : owner.AddRefreshToken(chain, now).Token;

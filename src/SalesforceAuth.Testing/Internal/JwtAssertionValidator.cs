@@ -6,7 +6,7 @@ using System.Text.Json;
 
 namespace SalesforceAuth.Testing.Internal;
 
-/// <summary>Verifies a JWT bearer assertion the way reference §2 and §14 item 3 describe, in that order.</summary>
+/// <summary>Verifies a JWT bearer assertion the way Salesforce Help "OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_jwt_flow.htm&amp;type=5; Salesforce Help "OAuth 2.0 Authorization Errors", https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.remoteaccess_oauth_flow_errors.htm describe, in that order.</summary>
 internal sealed class JwtAssertionValidator(FakeSalesforce owner)
 {
     private static readonly TimeSpan StrictMaximumLifetime = TimeSpan.FromMinutes(3);
@@ -35,7 +35,7 @@ internal sealed class JwtAssertionValidator(FakeSalesforce owner)
             throw invalid;
         }
 
-        // RS256 is the only documented algorithm (reference §2.2); "none" and HMAC must never pass.
+        // RS256 is the only documented algorithm (Salesforce Help "OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_jwt_flow.htm&type=5); "none" and HMAC must never pass.
         if (header.ValueKind != JsonValueKind.Object || claims.ValueKind != JsonValueKind.Object
             || !header.TryGetProperty("alg", out var alg) || alg.ValueKind != JsonValueKind.String || alg.GetString() != "RS256")
         {
@@ -53,7 +53,7 @@ internal sealed class JwtAssertionValidator(FakeSalesforce owner)
             }
         }
 
-        // A single string equal to an accepted audience: no arrays, no bare hosts, no trailing slash (reference §2.4).
+        // A single string equal to an accepted audience: no arrays, no bare hosts, no trailing slash (Salesforce Help "OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_jwt_flow.htm&type=5).
         var audience = claims.TryGetProperty("aud", out var aud) && aud.ValueKind == JsonValueKind.String ? aud.GetString()! : null;
         if (audience is null || !OAuthEndpoints.Audiences(owner, listener).Contains(audience, StringComparer.Ordinal))
         {
@@ -72,7 +72,7 @@ internal sealed class JwtAssertionValidator(FakeSalesforce owner)
             throw invalid;
         }
 
-        // prn is the legacy name of sub and wins when both are present (reference §14 item 3).
+        // prn is the legacy name of sub and wins when both are present (Salesforce Help "OAuth 2.0 Authorization Errors", https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.remoteaccess_oauth_flow_errors.htm).
         var username = GetString(claims, "prn") ?? GetString(claims, "sub");
         var user = owner.FindUser(username);
         if (user is null || !OAuthEndpoints.Reaches(listener, user))
@@ -91,7 +91,7 @@ internal sealed class JwtAssertionValidator(FakeSalesforce owner)
     private static string? GetString(JsonElement claims, string name) =>
         claims.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    /// <summary><c>exp</c> as a JSON number or a numeric string (the old official sample used a string, reference §2.3).</summary>
+    /// <summary><c>exp</c> as a JSON number or a numeric string (the old official sample used a string, Salesforce Help "OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_jwt_flow.htm&amp;type=5).</summary>
     private static bool TryGetSeconds(JsonElement claims, string name, out double seconds)
     {
         seconds = 0;

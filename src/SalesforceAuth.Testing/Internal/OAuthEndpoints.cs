@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 namespace SalesforceAuth.Testing.Internal;
 
 /// <summary>The <c>/services/oauth2/*</c> and <c>/id/*</c> endpoints of the login, sandbox login and My Domain hosts.
-/// Validation order and exact bodies follow reference §14.</summary>
+/// Validation order and exact bodies follow Salesforce Help "OAuth 2.0 Authorization Errors", https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.remoteaccess_oauth_flow_errors.htm.</summary>
 internal sealed class OAuthEndpoints(FakeSalesforce owner)
 {
     public const string JwtBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer";
@@ -78,13 +78,13 @@ internal sealed class OAuthEndpoints(FakeSalesforce owner)
 
     private async Task<Reply> TokenAsync(Listener listener, HttpContext context, Dictionary<string, string> parameters, CancellationToken cancellationToken)
     {
-        // §14 item 1.
+        // Salesforce Help "OAuth 2.0 Authorization Errors", https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.remoteaccess_oauth_flow_errors.htm.
         if (!HttpMethods.IsPost(context.Request.Method))
         {
             throw new OAuthFailure("invalid_request", "must use HTTP POST");
         }
 
-        // §14 item 2: a JSON body is not parsed, so no grant_type is found (reference §1.3).
+        // Salesforce Help "OAuth 2.0 Authorization Errors", https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.remoteaccess_oauth_flow_errors.htm: a JSON body is not parsed, so no grant_type is found (Salesforce Help "OAuth Endpoints", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_endpoints.htm&type=5).
         var grantType = parameters.GetValueOrDefault("grant_type");
         switch (grantType)
         {
@@ -128,7 +128,7 @@ internal sealed class OAuthEndpoints(FakeSalesforce owner)
     }
 
     /// <summary>Whether a user can be reached through this host: the login service serves production orgs, the sandbox
-    /// login service sandboxes, a My Domain only its own org (reference §2.8: a sandbox user at login gets invalid assertion).</summary>
+    /// login service sandboxes, a My Domain only its own org (Salesforce Help "OAuth 2.0 Authorization Errors", https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.remoteaccess_oauth_flow_errors.htm: a sandbox user at login gets invalid assertion).</summary>
     public static bool Reaches(Listener listener, FakeUser user) => listener.Kind switch
     {
         ListenerKind.Login => !user.Org.IsSandbox,
@@ -137,7 +137,7 @@ internal sealed class OAuthEndpoints(FakeSalesforce owner)
         _ => false,
     };
 
-    /// <summary>The audiences a JWT or SAML assertion may name when posted to this host (reference §2.4).</summary>
+    /// <summary>The audiences a JWT or SAML assertion may name when posted to this host (Salesforce Help "OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_jwt_flow.htm&amp;type=5).</summary>
     public static IEnumerable<string> Audiences(FakeSalesforce owner, Listener listener) => listener.Kind switch
     {
         ListenerKind.Login => [ProductionAudience, .. owner.MyDomainOrigins(sandbox: false)],
@@ -151,7 +151,7 @@ internal sealed class OAuthEndpoints(FakeSalesforce owner)
     {
         if (app.IsExternalClientApp)
         {
-            // Reference §13 and §2.8: an ECA must be installed in the user's org; test.salesforce.com reportedly fails too.
+            // Salesforce Help "OAuth Authorization Flows", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_flows_ca.htm&type=5; Salesforce Help "OAuth 2.0 Authorization Errors", https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.remoteaccess_oauth_flow_errors.htm: an ECA must be installed in the user's org; test.salesforce.com reportedly fails too.
             if (!app.InstalledInOrgs.Contains(user.Org) || audience == SandboxAudience)
             {
                 throw new OAuthFailure("app_not_found", "External client app is not installed in this org");
@@ -170,7 +170,7 @@ internal sealed class OAuthEndpoints(FakeSalesforce owner)
             return;
         }
 
-        // Reference §2.6: otherwise an earlier approval that issued a refresh token, and the app must still carry the scope.
+        // Salesforce Help "OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_jwt_flow.htm&type=5: otherwise an earlier approval that issued a refresh token, and the app must still carry the scope.
         bool approved;
         lock (owner.Gate)
         {
@@ -187,7 +187,7 @@ internal sealed class OAuthEndpoints(FakeSalesforce owner)
 
     private async Task<Reply> ClientCredentialsAsync(Listener listener, HttpContext context, Dictionary<string, string> parameters, CancellationToken cancellationToken)
     {
-        // Reference §4.2: client credentials only on My Domain.
+        // Salesforce Help "OAuth 2.0 Client Credentials Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_client_credentials_flow.htm&type=5: client credentials only on My Domain.
         if (listener.Kind != ListenerKind.MyDomain)
         {
             throw OAuthFailure.InvalidGrant("request not supported on this domain");
@@ -210,7 +210,7 @@ internal sealed class OAuthEndpoints(FakeSalesforce owner)
             throw OAuthFailure.InvalidGrant("inactive user");
         }
 
-        // Reference §4.2: full, web, refresh_token and offline_access are dropped from the issued scope.
+        // Salesforce Help "OAuth 2.0 Client Credentials Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_client_credentials_flow.htm&type=5: full, web, refresh_token and offline_access are dropped from the issued scope.
         var scope = string.Join(' ', app.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .Where(s => s is not ("full" or "web" or "refresh_token" or "offline_access")));
         return await IssueAsync("client_credentials", listener, app, user, scope, cancellationToken, apiInstanceUrl: true).ConfigureAwait(false);
@@ -232,7 +232,7 @@ internal sealed class OAuthEndpoints(FakeSalesforce owner)
 
             if (found.Rotated)
             {
-                // Reference §5.3: reuse of a rotated token revokes the current refresh token and its sessions.
+                // Salesforce Help knowledge article 005316711 (refresh token rotation), https://help.salesforce.com/s/articleView?id=005316711&type=1: reuse of a rotated token revokes the current refresh token and its sessions.
                 found.Chain.Revoke();
                 throw expired;
             }
@@ -246,7 +246,7 @@ internal sealed class OAuthEndpoints(FakeSalesforce owner)
 
             if (found.InFlight)
             {
-                // Reference §5.4 (release 252 wording).
+                // Salesforce Winter '25 release notes (simultaneous refresh token requests), https://help.salesforce.com/s/articleView?id=release-notes.rn_security_refresh_token_error.htm&release=252&type=5 (release 252 wording).
                 throw OAuthFailure.InvalidGrant("token request is already being processed");
             }
 
@@ -402,7 +402,7 @@ internal sealed class OAuthEndpoints(FakeSalesforce owner)
         }
     }
 
-    /// <summary>Success body (reference §4.3 key order, §8, §14 item 9). Caller holds the gate.</summary>
+    /// <summary>Success body (Salesforce Help "OAuth 2.0 Client Credentials Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_client_credentials_flow.htm&amp;type=5 key order, Salesforce Help "OAuth 2.0 Client Credentials Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_client_credentials_flow.htm&amp;type=5; Salesforce Help "OAuth 2.0 Authorization Errors", https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.remoteaccess_oauth_flow_errors.htm). Caller holds the gate.</summary>
     internal Reply Issue(Listener listener, FakeConnectedApp app, FakeUser user, string scope, RefreshChain? chain, string? refreshToken, bool apiInstanceUrl)
     {
         var now = owner.UtcNow;
@@ -447,7 +447,7 @@ internal sealed class OAuthEndpoints(FakeSalesforce owner)
         return reply;
     }
 
-    /// <summary>Base64(HMAC-SHA256(secret, id + issued_at)) (reference §8.2).</summary>
+    /// <summary>Base64(HMAC-SHA256(secret, id + issued_at)) (Salesforce Help "OAuth 2.0 Client Credentials Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_client_credentials_flow.htm&amp;type=5).</summary>
     public static string Signature(string secret, string identityUrl, string issuedAt) =>
         Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(identityUrl + issuedAt)));
 
@@ -522,7 +522,7 @@ internal sealed class OAuthEndpoints(FakeSalesforce owner)
 
             if (owner.RefreshTokens.TryGetValue(token, out var refresh) && !refresh.Chain.Revoked && !refresh.Rotated)
             {
-                // Reference §9.3: revoking a refresh token revokes every access token issued from it.
+                // Salesforce Help "Revoke OAuth Tokens", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_revoke_token.htm&type=5: revoking a refresh token revokes every access token issued from it.
                 refresh.Chain.Revoke();
                 return new Reply { StatusCode = 200 };
             }
@@ -554,7 +554,7 @@ internal sealed class OAuthEndpoints(FakeSalesforce owner)
             }
         }
 
-        // Reference §9.4: 403 text/plain Bad_OAuth_Token, not JSON.
+        // Salesforce Help "OAuth Endpoints", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_endpoints.htm&type=5: 403 text/plain Bad_OAuth_Token, not JSON.
         failure = Reply.Text(403, "Bad_OAuth_Token", "Bad_OAuth_Token");
         return null;
     }

@@ -1,6 +1,6 @@
 namespace SalesforceAuth.Testing.Internal;
 
-/// <summary>Keeps credentials out of the request log (reference §12, "Secrets in logs").</summary>
+/// <summary>Keeps credentials out of the request log (observed).</summary>
 internal static class Redaction
 {
     private static readonly HashSet<string> SecretParameters = new(StringComparer.OrdinalIgnoreCase)

@@ -8,7 +8,7 @@ internal sealed class Reply
 {
     public const string JsonContentType = "application/json;charset=UTF-8";
 
-    // Copied from a real token endpoint error capture (reference §1.3).
+    // Copied from a real token endpoint error capture (Salesforce Help "OAuth Endpoints", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_endpoints.htm&type=5).
     public const string NoCache = "no-cache,must-revalidate,max-age=0,no-store,private";
 
     public int StatusCode { get; init; } = 200;
@@ -48,7 +48,7 @@ internal sealed class Reply
     public static Reply Text(int statusCode, string body, string? error = null) =>
         new() { StatusCode = statusCode, ContentType = "text/plain;charset=UTF-8", Body = body, Error = error };
 
-    /// <summary>A REST API error: a JSON array with one object (reference §10.1).</summary>
+    /// <summary>A REST API error: a JSON array with one object (REST API Developer Guide "Status Codes and Error Responses", https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm).</summary>
     public static Reply RestError(int statusCode, string errorCode, string message) => new()
     {
         StatusCode = statusCode,

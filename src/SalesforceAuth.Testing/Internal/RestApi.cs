@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace SalesforceAuth.Testing.Internal;
 
-/// <summary>The REST API of a pod with small canned data (reference §8.3, §10). Sessions are bound to the pod they were
+/// <summary>The REST API of a pod with small canned data (Salesforce Help on My Domain and enhanced domains, https://help.salesforce.com/s/articleView?id=xcloud.domain_name_plan_recommendations.htm&amp;type=5; REST API Developer Guide "Status Codes and Error Responses", https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm). Sessions are bound to the pod they were
 /// issued for.</summary>
 internal sealed partial class RestApi(FakeSalesforce owner)
 {

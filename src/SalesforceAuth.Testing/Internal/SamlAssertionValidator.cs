@@ -5,7 +5,7 @@ using System.Xml;
 
 namespace SalesforceAuth.Testing.Internal;
 
-/// <summary>Verifies a SAML 2.0 bearer assertion the way reference §3 and §14 item 4 describe, in that order.</summary>
+/// <summary>Verifies a SAML 2.0 bearer assertion the way Salesforce Help "OAuth 2.0 SAML Bearer Assertion Flow for Previously Authorized Apps", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_SAML_bearer_flow.htm&amp;type=5; Salesforce Help "OAuth 2.0 Authorization Errors", https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.remoteaccess_oauth_flow_errors.htm describe, in that order.</summary>
 internal sealed class SamlAssertionValidator(FakeSalesforce owner)
 {
     private const string SamlNamespace = "urn:oasis:names:tc:SAML:2.0:assertion";
@@ -176,7 +176,7 @@ internal sealed class SamlAssertionValidator(FakeSalesforce owner)
             return false;
         }
 
-        // The token endpoint of the host posted to; the login services also accept their public names (reference §3.2).
+        // The token endpoint of the host posted to; the login services also accept their public names (Salesforce Help "OAuth 2.0 SAML Bearer Assertion Flow for Previously Authorized Apps", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_SAML_bearer_flow.htm&type=5).
         return recipient == listener.TokenUrl || listener.Kind switch
         {
             ListenerKind.Login => recipient == OAuthEndpoints.ProductionAudience + "/services/oauth2/token",

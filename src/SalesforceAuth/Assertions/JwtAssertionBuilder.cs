@@ -8,7 +8,7 @@ using System.Text.Json;
 namespace SalesforceAuth.Assertions;
 
 /// <summary>
-/// Builds the compact JWS of the JWT bearer flow (reference §2.2, §2.3): header <c>{"alg":"RS256"}</c>, claims
+/// Builds the compact JWS of the JWT bearer flow (Salesforce Help "OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_jwt_flow.htm&amp;type=5): header <c>{"alg":"RS256"}</c>, claims
 /// <c>iss</c>, <c>sub</c>, <c>aud</c> (one string), <c>exp</c> and <c>iat</c> as integer UTC epoch seconds and an
 /// optional random <c>jti</c>, unpadded base64url. Written with <see cref="Utf8JsonWriter"/> into a pooled buffer and
 /// signed in place, so the only sizeable allocation is the returned string (benchmark target: 1.05x a bare RSA
@@ -16,7 +16,7 @@ namespace SalesforceAuth.Assertions;
 /// </summary>
 internal static class JwtAssertionBuilder
 {
-    // base64url({"alg":"RS256"}): the exact header of Salesforce's documentation; "typ" is optional (§2.2).
+    // base64url({"alg":"RS256"}): the exact header of Salesforce's documentation; "typ" is optional (Salesforce Help "OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_jwt_flow.htm&type=5).
     private static ReadOnlySpan<byte> EncodedHeader => "eyJhbGciOiJSUzI1NiJ9"u8;
 
     private static readonly JsonWriterOptions WriterOptions = new()

@@ -8,7 +8,7 @@ using System.Xml;
 namespace SalesforceAuth.Assertions;
 
 /// <summary>
-/// Builds and signs the SAML 2.0 bearer assertion Salesforce expects (reference §3.2): <c>saml:Assertion</c> with
+/// Builds and signs the SAML 2.0 bearer assertion Salesforce expects (Salesforce Help "OAuth 2.0 SAML Bearer Assertion Flow for Previously Authorized Apps", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_SAML_bearer_flow.htm&amp;type=5): <c>saml:Assertion</c> with
 /// Issuer, an enveloped XML-DSig signature right after it (schema order), Subject with a bearer confirmation, Conditions
 /// and an AuthnStatement; exclusive C14N, RSA-SHA256, a SHA-256 digest and the certificate in <c>KeyInfo</c>.
 /// </summary>
@@ -22,7 +22,7 @@ namespace SalesforceAuth.Assertions;
 /// </remarks>
 internal static class SamlAssertionBuilder
 {
-    /// <summary>The <c>grant_type</c> that carries a SAML bearer assertion (reference §3.1).</summary>
+    /// <summary>The <c>grant_type</c> that carries a SAML bearer assertion (Salesforce Help "OAuth 2.0 SAML Bearer Assertion Flow for Previously Authorized Apps", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_SAML_bearer_flow.htm&amp;type=5).</summary>
     public const string GrantType = "urn:ietf:params:oauth:grant-type:saml2-bearer";
 
     /// <summary>The SAML 2.0 assertion namespace.</summary>
@@ -47,7 +47,7 @@ internal static class SamlAssertionBuilder
         using var output = new CanonicalXmlWriter(InitialCapacity);
         Write(key, parameters, output);
 
-        // Salesforce wants base64url: a '+' from standard base64 would arrive as a space after form decoding (§3.1).
+        // Salesforce wants base64url: a '+' from standard base64 would arrive as a space after form decoding (Salesforce Help "OAuth 2.0 SAML Bearer Assertion Flow for Previously Authorized Apps", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_SAML_bearer_flow.htm&type=5).
         return ToBase64Url(output.WrittenSpan);
     }
 
@@ -69,7 +69,7 @@ internal static class SamlAssertionBuilder
         ArgumentNullException.ThrowIfNull(parameters);
 
         // Salesforce verifies the signature with the certificate uploaded to the app, and the assertion carries it in
-        // KeyInfo (§3.2): a bare key that is enough for JWT is not enough here.
+        // KeyInfo (Salesforce Help "OAuth 2.0 SAML Bearer Assertion Flow for Previously Authorized Apps", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_SAML_bearer_flow.htm&type=5): a bare key that is enough for JWT is not enough here.
         var certificate = key.Certificate ?? throw new SalesforceConfigurationException(
             "CertificatePath",
             "The SAML bearer flow needs the X.509 certificate that matches the private key (the one uploaded to the connected app under 'Use digital signatures'): it goes into the assertion's KeyInfo. Set CertificatePath or CertificatePem, or load the key from a PFX or a certificate store entry that carries the certificate.");

@@ -1,12 +1,12 @@
 namespace SalesforceAuth.Errors;
 
 /// <summary>
-/// The one mapping table: every Salesforce OAuth error (reference §11.2, §11.3, §2.8, §5, §7, §9.3), every REST
-/// authentication error (§9.4, §10.2) and every transport case (§12), each with its <see cref="SalesforceReason"/>,
+/// The one mapping table: every Salesforce OAuth error (Salesforce Help "OAuth 2.0 Authorization Errors", https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.remoteaccess_oauth_flow_errors.htm; Salesforce Help "OAuth 2.0 Refresh Token Flow for Renewed Sessions", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_refresh_token_flow.htm&amp;type=5; Salesforce release notes "Username-Password Flow Blocked by Default", https://help.salesforce.com/s/articleView?id=release-notes.rn_security_username-password_flow_blocked_by_default.htm&amp;release=244&amp;type=5; Salesforce Help "Revoke OAuth Tokens", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_revoke_token.htm&amp;type=5), every REST
+/// authentication error (Salesforce Help "OAuth Endpoints", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_endpoints.htm&amp;type=5; REST API Developer Guide "Status Codes and Error Responses", https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm) and every transport case (Salesforce Help knowledge article 000381578 (login rate limits), https://help.salesforce.com/s/articleView?id=000381578&amp;type=1), each with its <see cref="SalesforceReason"/>,
 /// exception type, transience and the diagnosis text. The mapper adds evidence (times, audience, thumbprint) on top.
 /// </summary>
 /// <remarks>
-/// Matching (reference §0): <c>error</c> exactly (ordinal), <c>error_description</c> ignoring case. A row with no
+/// Matching (Salesforce Help "OAuth 2.0 Authorization Errors", https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.remoteaccess_oauth_flow_errors.htm): <c>error</c> exactly (ordinal), <c>error_description</c> ignoring case. A row with no
 /// description is the fallback for its <c>error</c>. <c>invalid_grant</c> has no fallback: an unknown description is
 /// <see cref="SalesforceReason.Unknown"/>, raw values kept.
 /// </remarks>
@@ -43,7 +43,7 @@ internal static class ErrorCatalog
     /// </summary>
     public static IReadOnlyList<ErrorCatalogEntry> Entries { get; } =
     [
-        // ---- invalid_grant (§11.3) ----
+        // ---- invalid_grant (Salesforce Help "OAuth 2.0 Authorization Errors", https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.remoteaccess_oauth_flow_errors.htm) ----
         OAuth("invalid_grant.user_not_approved", "invalid_grant", "user hasn't approved this consumer", SalesforceReason.ConsumerNotApproved,
             "The user is not authorized to use this app: bearer flows need admin pre-authorization or an earlier approval that issued a refresh token.",
             [
@@ -192,7 +192,7 @@ internal static class ErrorCatalog
             ["Run the interactive authorization again and exchange the code once, promptly."],
             ErrorsDoc),
 
-        // ---- other OAuth error codes (§11.2, §11.3) ----
+        // ---- other OAuth error codes (Salesforce Help "OAuth 2.0 Authorization Errors", https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.remoteaccess_oauth_flow_errors.htm) ----
         OAuth("invalid_client_id", "invalid_client_id", null, SalesforceReason.InvalidClientId,
             "Salesforce does not know the consumer key in the org reached.",
             [
@@ -290,7 +290,7 @@ internal static class ErrorCatalog
         OAuth("immediate_unsuccessful", "immediate_unsuccessful", null, SalesforceReason.InvalidRequest,
             "The silent (immediate) authorization could not complete.", ["The user must log in or approve interactively."], ["Run the interactive flow once."], ErrorsDoc),
 
-        // ---- REST API (§9.4, §10.2, §11.4, §11.5) ----
+        // ---- REST API (Salesforce Help "OAuth Endpoints", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_endpoints.htm&type=5; REST API Developer Guide "Status Codes and Error Responses", https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm; Salesforce Help "OAuth 2.0 Authorization Errors", https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.remoteaccess_oauth_flow_errors.htm) ----
         Rest("rest.invalid_session_id", "INVALID_SESSION_ID", "Session expired or invalid", SalesforceReason.SessionExpired, RestAuthFailure.SessionExpired,
             "The REST API refused the access token as an expired or invalid session.",
             [
@@ -352,7 +352,7 @@ internal static class ErrorCatalog
             ["Send Authorization: Bearer <access token> (the caching handler does this)."],
             RestErrorsDoc),
 
-        // ---- transport and malformed answers (§11.5, §12) ----
+        // ---- transport and malformed answers (Salesforce Help "OAuth 2.0 Authorization Errors", https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.remoteaccess_oauth_flow_errors.htm; Salesforce Help knowledge article 000381578 (login rate limits), https://help.salesforce.com/s/articleView?id=000381578&type=1) ----
         Transport("transport.network", SalesforceReason.ServiceUnavailable, true,
             "Salesforce could not be reached (network failure or timeout) and the retries did not help.",
             ["A network, DNS, proxy or TLS problem between this host and Salesforce.", "A Salesforce incident or maintenance window.", "The attempt timeout is too short for the network."],

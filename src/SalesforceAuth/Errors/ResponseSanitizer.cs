@@ -7,7 +7,7 @@ namespace SalesforceAuth.Errors;
 /// <summary>
 /// Makes a short, printable excerpt of text that came from the network (a response body, a wire error) so it can go
 /// into an exception message or a diagnosis: secrets are redacted, control characters removed, and the result capped
-/// at <see cref="MaxExcerptLength"/> characters. Reference §12: access tokens start with the org id and <c>!</c>;
+/// at <see cref="MaxExcerptLength"/> characters. observed: access tokens start with the org id and <c>!</c>;
 /// refresh tokens, assertions, secrets and the <c>signature</c> are credentials too.
 /// </summary>
 internal static partial class ResponseSanitizer
@@ -111,7 +111,7 @@ internal static partial class ResponseSanitizer
     [GeneratedRegex("<(?<key>(?:[A-Za-z0-9_]+:)?(?:SignatureValue|X509Certificate|" + SecretKeys + "))(?:\\s[^>]*)?>[^<]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex XmlSecretPattern();
 
-    // A session id / access token: 15- or 18-character org id starting 00D, then '!' and the opaque part (§8.1).
+    // A session id / access token: 15- or 18-character org id starting 00D, then '!' and the opaque part (Salesforce Help "OAuth 2.0 Client Credentials Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_client_credentials_flow.htm&type=5).
     [GeneratedRegex("00D[A-Za-z0-9]{12,15}![^\\s\"'&,;<>]*", RegexOptions.CultureInvariant)]
     private static partial Regex SessionIdPattern();
 

@@ -1,6 +1,6 @@
 namespace SalesforceAuth.Errors;
 
-/// <summary>What a REST API response means for the access token that was sent (reference §10.2, §11.5).</summary>
+/// <summary>What a REST API response means for the access token that was sent (REST API Developer Guide "Status Codes and Error Responses", https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm; Salesforce Help "OAuth 2.0 Authorization Errors", https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.remoteaccess_oauth_flow_errors.htm).</summary>
 internal enum RestAuthFailure
 {
     /// <summary>Not an authentication failure (success, a business error, a rate limit): pass the response on.</summary>

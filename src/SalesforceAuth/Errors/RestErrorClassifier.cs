@@ -5,8 +5,8 @@ using System.Text.Json;
 namespace SalesforceAuth.Errors;
 
 /// <summary>
-/// Reads REST API error responses and decides what they mean for the access token (reference §9.4, §10.2, §11.4,
-/// §11.5). The caching handler calls <see cref="Classify(HttpStatusCode, string?, ReadOnlySpan{byte})"/> to decide
+/// Reads REST API error responses and decides what they mean for the access token (Salesforce Help "OAuth Endpoints", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_endpoints.htm&amp;type=5; REST API Developer Guide "Status Codes and Error Responses", https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm,
+/// Salesforce Help "OAuth 2.0 Authorization Errors", https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.remoteaccess_oauth_flow_errors.htm). The caching handler calls <see cref="Classify(HttpStatusCode, string?, ReadOnlySpan{byte})"/> to decide
 /// whether to renew the token once; the rows live in <see cref="ErrorCatalog"/>.
 /// </summary>
 internal static class RestErrorClassifier
@@ -29,7 +29,7 @@ internal static class RestErrorClassifier
     {
         var code = (int)status;
 
-        // 401/403: REST and OAuth endpoints; 400: Bulk API 1.0 XML InvalidSessionId; 500: SOAP INVALID_SESSION_ID fault (§10.2).
+        // 401/403: REST and OAuth endpoints; 400: Bulk API 1.0 XML InvalidSessionId; 500: SOAP INVALID_SESSION_ID fault (REST API Developer Guide "Status Codes and Error Responses", https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm).
         if (code is not (400 or 401 or 403 or 500))
         {
             return RestAuthFailure.None;
@@ -42,7 +42,7 @@ internal static class RestErrorClassifier
         }
 
         // An unrecognised 401 is treated as an expired session: renewing once and retrying once is bounded and is what
-        // every mature client does (§9.1). Other statuses without a known code are not authentication failures.
+        // every mature client does (Metadata API Developer Guide "ProfileSessionSetting", https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_profilesessionsetting.htm). Other statuses without a known code are not authentication failures.
         return code == 401 ? RestAuthFailure.SessionExpired : RestAuthFailure.None;
     }
 
@@ -82,7 +82,7 @@ internal static class RestErrorClassifier
             case (byte)'<':
                 return ReadXml(trimmed);
             default:
-                // 403 text/plain Bad_OAuth_Token from /services/oauth2/* and /id/* (§9.4).
+                // 403 text/plain Bad_OAuth_Token from /services/oauth2/* and /id/* (Salesforce Help "OAuth Endpoints", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_endpoints.htm&type=5).
                 if (trimmed.SequenceEqual("Bad_OAuth_Token"u8))
                 {
                     return new("Bad_OAuth_Token", null, [], 1);

@@ -169,7 +169,7 @@ internal static class SalesforceErrorMapper
         var row = info.ErrorCode is null ? null : ErrorCatalog.FindRest(info.ErrorCode, info.Message);
         if (row is null && code == 401)
         {
-            // A 401 without a recognised body is still a refused session (§9.1).
+            // A 401 without a recognised body is still a refused session (Metadata API Developer Guide "ProfileSessionSetting", https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_profilesessionsetting.htm).
             row = ErrorCatalog.FindRest("INVALID_SESSION_ID", null);
             if (info.ErrorCode is null)
             {
@@ -259,7 +259,7 @@ internal static class SalesforceErrorMapper
 
             case SalesforceReason.UnsupportedGrantType:
                 {
-                    // The library always sends a well-formed form body, so a disabled flow is the likely cause (§4.2, §13).
+                    // The library always sends a well-formed form body, so a disabled flow is the likely cause (Salesforce Help "OAuth 2.0 Client Credentials Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_client_credentials_flow.htm&type=5; Salesforce Help "OAuth Authorization Flows", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_flows_ca.htm&type=5).
                     var setting = context.Flow switch
                     {
                         SalesforceFlow.ClientCredentials => "\"Enable Client Credentials Flow\" is off on the app (External Client App: Settings → OAuth Settings → Flow Enablement → Enable Client Credentials Flow).",
@@ -307,7 +307,7 @@ internal static class SalesforceErrorMapper
             var applied = assertion?.AppliedSkewCompensation ?? TimeSpan.Zero;
             if (applied != TimeSpan.Zero && (s - applied).Duration() < TimeSpan.FromSeconds(5))
             {
-                // The token client already shifted the assertion's times by the measured skew (§2.5), so the clock
+                // The token client already shifted the assertion's times by the measured skew (Salesforce Help "OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_jwt_flow.htm&type=5), so the clock
                 // difference itself is not what Salesforce refused.
                 evidence.Add($"The assertion's times were already corrected by {FormatDuration(applied)} for the measured clock difference, so the clock alone does not explain the refusal: the validity is too short, the request took too long, or Salesforce's clock moved.");
                 covered.Add(ErrorCauseIds.ClockBehind);

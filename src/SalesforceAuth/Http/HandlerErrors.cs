@@ -51,7 +51,7 @@ internal static class HandlerErrors
     /// <param name="token">The renewed token.</param>
     /// <returns>The exception.</returns>
     public static SalesforceSessionExpiredException SessionExpired(SalesforceToken token) =>
-        new($"Salesforce answered 401 INVALID_SESSION_ID (Session expired or invalid) at {token.InstanceUrl.GetLeftPart(UriPartial.Authority)} even with a newly issued token. The token is probably used on the wrong org or pod, the org was refreshed or deleted, or sessions are revoked as soon as they are issued (reference §11.4).")
+        new($"Salesforce answered 401 INVALID_SESSION_ID (Session expired or invalid) at {token.InstanceUrl.GetLeftPart(UriPartial.Authority)} even with a newly issued token. The token is probably used on the wrong org or pod, the org was refreshed or deleted, or sessions are revoked as soon as they are issued.")
         {
             Reason = SalesforceReason.SessionExpired,
             StatusCode = HttpStatusCode.Unauthorized,

@@ -12,7 +12,7 @@ namespace SalesforceAuth.Http;
 
 /// <summary>
 /// Sends each request to the <c>instance_url</c> of its token with the bearer header, renews the session once on
-/// <c>401 INVALID_SESSION_ID</c>, and refuses to send the token anywhere else (reference §8.3, §10.2, §12).
+/// <c>401 INVALID_SESSION_ID</c>, and refuses to send the token anywhere else (Salesforce Help on My Domain and enhanced domains, https://help.salesforce.com/s/articleView?id=xcloud.domain_name_plan_recommendations.htm&amp;type=5; REST API Developer Guide "Status Codes and Error Responses", https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm; Salesforce Help knowledge article 000381578 (login rate limits), https://help.salesforce.com/s/articleView?id=000381578&amp;type=1).
 /// </summary>
 /// <remarks>
 /// Relative URIs and URIs on <see cref="PlaceholderBaseAddress"/> are rewritten to the token's instance (path and query
@@ -205,7 +205,7 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
         _metrics.SessionRenewals.Add(1, _flowTag);
         response.Dispose();
 
-        // Rebuild for the possibly new instance_url (§8.3, jsforce #196): a retry to the old host fails the same way.
+        // Rebuild for the possibly new instance_url (Salesforce Help on My Domain and enhanced domains, https://help.salesforce.com/s/articleView?id=xcloud.domain_name_plan_recommendations.htm&type=5, jsforce #196): a retry to the old host fails the same way.
         Prepare(request, original, renewed);
         sent = request.RequestUri!;
         var retry = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -213,7 +213,7 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
         if (MayBeSessionError(retry)
             && await RestAuthErrorClassifier.ClassifyAsync(retry, cancellationToken).ConfigureAwait(false) == RestAuthFailure.SessionExpired)
         {
-            // Exactly one renewal per request: never loop (§10.2 "If it fails again, stop").
+            // Exactly one renewal per request: never loop (REST API Developer Guide "Status Codes and Error Responses", https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm).
             Log.SessionExpiredAfterRenewal(_logger, _manager.Name, renewed.Token.InstanceUrl.Host);
             retry.Dispose();
             throw HandlerErrors.SessionExpired(renewed.Token);

@@ -13,29 +13,28 @@ internal sealed class BindSalesforceClientOptions : IConfigureNamedOptions<Sales
     public const string SectionPrefix = "Salesforce:Clients:";
 
     private readonly string _name;
-    private readonly IConfiguration? _configuration;
+    private readonly IConfigurationSection? _section;
 
     /// <summary>Creates the binder.</summary>
     /// <param name="name">The connection name.</param>
-    /// <param name="configuration">The application configuration, when registered.</param>
-    public BindSalesforceClientOptions(string name, IConfiguration? configuration)
+    /// <param name="section">The connection's section (by default <c>Salesforce:Clients:{name}</c>), or <see langword="null"/> without configuration.</param>
+    public BindSalesforceClientOptions(string name, IConfigurationSection? section)
     {
         _name = name;
-        _configuration = configuration;
+        _section = section;
     }
 
     /// <inheritdoc />
     public void Configure(string? name, SalesforceClientOptions options)
     {
-        if (_configuration is not null && string.Equals(name, _name, StringComparison.Ordinal))
+        if (_section is { } section && string.Equals(name, _name, StringComparison.Ordinal))
         {
-            var section = _configuration.GetSection(SectionPrefix + _name);
 
             // The binder's own error for a bad enum value names neither the valid values nor, in its first line, the key.
             var flow = section[nameof(SalesforceClientOptions.Flow)];
             if (!string.IsNullOrEmpty(flow) && SalesforceFlowNames.GetProblem(flow) is { } problem)
             {
-                var setting = $"{SectionPrefix}{_name}:{nameof(SalesforceClientOptions.Flow)}";
+                var setting = $"{section.Path}:{nameof(SalesforceClientOptions.Flow)}";
                 throw new SalesforceConfigurationException(setting, $"{setting}: {problem}");
             }
 

@@ -78,20 +78,25 @@ internal sealed class SalesforceTokenProvider : ISalesforceTokenProvider, IDispo
     }
 
     /// <inheritdoc />
-    public async ValueTask<SalesforceToken> GetTokenAsync(string clientName, SalesforceTokenRequest? request = null, bool forceRefresh = false, CancellationToken cancellationToken = default)
+    public async ValueTask<SalesforceToken> GetTokenAsync(string clientName, SalesforceTokenRequest? request = null, CancellationToken cancellationToken = default)
     {
         var manager = GetManager(clientName);
-        var entry = manager.GetEntry(request);
-        if (forceRefresh && entry.Current is { } current)
-        {
-            return (await manager.RenewAsync(entry, current.Token, cancellationToken).ConfigureAwait(false)).Token;
-        }
-
-        return (await manager.GetAsync(entry, cancellationToken).ConfigureAwait(false)).Token;
+        return (await manager.GetAsync(manager.GetEntry(request), cancellationToken).ConfigureAwait(false)).Token;
     }
 
     /// <inheritdoc />
-    public SalesforceTokenClient GetClient(string clientName)
+    public async ValueTask<SalesforceToken> RenewTokenAsync(string clientName, SalesforceTokenRequest? request = null, CancellationToken cancellationToken = default)
+    {
+        var manager = GetManager(clientName);
+        var entry = manager.GetEntry(request);
+        var cached = entry.Current is { } current
+            ? await manager.RenewAsync(entry, current.Token, cancellationToken).ConfigureAwait(false)
+            : await manager.GetAsync(entry, cancellationToken).ConfigureAwait(false);
+        return cached.Token;
+    }
+
+    /// <inheritdoc />
+    public SalesforceTokenClient GetTokenClient(string clientName)
     {
         ArgumentNullException.ThrowIfNull(clientName);
         if (!_registry.Names.Contains(clientName))

@@ -333,7 +333,7 @@ public sealed class JwtBearerEmulatorTests
         kit.Fake.IssueRefreshToken(kit.App, kit.User);
         Assert.Equal(HttpStatusCode.OK, (await kit.JwtGrantAsync(kit.Jwt())).StatusCode);
 
-        // The app lost the refresh_token/offline_access scope: the approval no longer counts (reference §2.6).
+        // The app lost the refresh_token/offline_access scope: the approval no longer counts (Salesforce Help "OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_jwt_flow.htm&type=5).
         kit.App.Scopes = "api";
         await EmulatorKit.AssertOAuthErrorAsync(await kit.JwtGrantAsync(kit.Jwt()), "invalid_grant", "user hasn't approved this consumer");
     }

@@ -3,7 +3,7 @@ using SalesforceAuth.Testing;
 
 namespace SalesforceAuth.IntegrationTests.Emulator;
 
-/// <summary>Experience Cloud sites (reference §2.4, §4.3): the site URL is the login URL and the audience.</summary>
+/// <summary>Experience Cloud sites (Salesforce Help "OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_jwt_flow.htm&amp;type=5; Salesforce Help "OAuth 2.0 Client Credentials Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_client_credentials_flow.htm&amp;type=5): the site URL is the login URL and the audience.</summary>
 public sealed class SiteEmulatorTests
 {
     [Fact]

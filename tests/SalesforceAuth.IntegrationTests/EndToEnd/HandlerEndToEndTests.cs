@@ -8,7 +8,7 @@ namespace SalesforceAuth.IntegrationTests.EndToEnd;
 
 /// <summary>
 /// The caching handler registered through dependency injection, against the emulator's pods (issue 6, "Shown by";
-/// reference §8.3, §11.4, §12): requests land on the token's pod, follow an org to a new pod, renew an expired session
+/// Salesforce Help on My Domain and enhanced domains, https://help.salesforce.com/s/articleView?id=xcloud.domain_name_plan_recommendations.htm&amp;type=5; REST API Developer Guide "Status Codes and Error Responses", https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm; Salesforce Help knowledge article 000381578 (login rate limits), https://help.salesforce.com/s/articleView?id=000381578&amp;type=1): requests land on the token's pod, follow an org to a new pod, renew an expired session
 /// once, and never carry the token to another host.
 /// </summary>
 public sealed class HandlerEndToEndTests
@@ -57,7 +57,7 @@ public sealed class HandlerEndToEndTests
         kit.Fake.MoveOrg(kit.Org, "eu2");
         using var moved = await client.GetAsync(Accounts, EndToEndKit.Cancel);
 
-        // 401 on the old pod, one renewal, the request rebuilt for the new instance_url (§8.3, jsforce #196).
+        // 401 on the old pod, one renewal, the request rebuilt for the new instance_url (Salesforce Help on My Domain and enhanced domains, https://help.salesforce.com/s/articleView?id=xcloud.domain_name_plan_recommendations.htm&type=5, jsforce #196).
         Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
         Assert.Equal(new Uri(kit.Fake.GetPodUrl("eu2"), Accounts), moved.RequestMessage!.RequestUri);
         Assert.Equal(2, kit.JwtRequests);
@@ -311,7 +311,7 @@ public sealed class HandlerEndToEndTests
         }
 
         // A 401 without a recognisable body (the emulator's status fault answers plain text): the classifier treats it
-        // as an expired session by design (RestErrorClassifier, §9.1) — one renewal, one retry, bounded.
+        // as an expired session by design (RestErrorClassifier, Metadata API Developer Guide "ProfileSessionSetting", https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_profilesessionsetting.htm) — one renewal, one retry, bounded.
         kit.Fake.InjectApiFault(FakeFault.Status(401));
         using var response = await client.GetAsync(Accounts, EndToEndKit.Cancel);
 

@@ -5,7 +5,7 @@ using SalesforceAuth.Testing;
 namespace SalesforceAuth.IntegrationTests.EndToEnd;
 
 /// <summary>The uncached JWT core (<see cref="SalesforceTokenClient"/>) against the emulator: the token, and every JWT
-/// failure as the typed exception and reason the error mapper promises (reference §2, §11).</summary>
+/// failure as the typed exception and reason the error mapper promises (Salesforce Help "OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_jwt_flow.htm&amp;type=5; Salesforce Help "OAuth 2.0 Authorization Errors", https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.remoteaccess_oauth_flow_errors.htm).</summary>
 public sealed class JwtCoreEndToEndTests
 {
     [Fact]
@@ -31,7 +31,7 @@ public sealed class JwtCoreEndToEndTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(1, kit.Fake.Counters.ApiCalls(kit.Org.Pod, 200));
 
-        // The same token on another pod is the "wrong host" case of §8.3: a session of this org only.
+        // The same token on another pod is the "wrong host" case of Salesforce Help on My Domain and enhanced domains, https://help.salesforce.com/s/articleView?id=xcloud.domain_name_plan_recommendations.htm&type=5: a session of this org only.
         using var elsewhere = await kit.GetWithTokenAsync(new Uri(kit.Fake.GetPodUrl("eu2"), "/services/data/v62.0/"), token.AccessToken);
         Assert.Equal(HttpStatusCode.Unauthorized, elsewhere.StatusCode);
     }
@@ -176,7 +176,7 @@ public sealed class JwtCoreEndToEndTests
         var token = await client.RequestTokenAsync(cancellationToken: EndToEndKit.Cancel);
 
         // The first assertion (local clock) expired by Salesforce's clock; its answer's Date header gave the offset,
-        // and one fresh assertion shifted by it was accepted (reference §2.5, §11.5).
+        // and one fresh assertion shifted by it was accepted (Salesforce Help "OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_jwt_flow.htm&type=5; Salesforce Help "OAuth 2.0 Authorization Errors", https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.remoteaccess_oauth_flow_errors.htm).
         Assert.Equal(1, kit.Fake.Counters.TokenRequests(EndToEndKit.JwtGrant, "invalid_grant"));
         Assert.Equal(1, kit.Fake.Counters.TokenRequests(EndToEndKit.JwtGrant, "success"));
         Assert.Equal(["expired authorization code", null], kit.Fake.RequestLog.Select(e => e.ErrorDescription));

@@ -37,7 +37,7 @@ public sealed class RefreshAndLifecycleFlowTests
         Assert.Equal(2, kit.Fake.Counters.TokenRequests("refresh_token", "success"));
         Assert.Equal(HttpStatusCode.OK, (await kit.ApiAsync(second)).StatusCode);
 
-        // Someone replays the original token: Salesforce revokes the whole chain (§5.3), sessions included.
+        // Someone replays the original token: Salesforce revokes the whole chain (Salesforce Help knowledge article 005316711 (refresh token rotation), https://help.salesforce.com/s/articleView?id=005316711&type=1), sessions included.
         Assert.Equal(HttpStatusCode.BadRequest, await RawRefreshAsync(kit, original));
         Assert.Equal(HttpStatusCode.Unauthorized, (await kit.ApiAsync(second)).StatusCode);
         var ex = await Assert.ThrowsAsync<SalesforceRefreshTokenException>(() => client.RequestTokenAsync(cancellationToken: Ct));
@@ -238,7 +238,7 @@ public sealed class RefreshAndLifecycleFlowTests
         Assert.Same(first, cached);
         Assert.NotEqual(first.AccessToken, renewed.AccessToken);
         Assert.Equal(2, kit.Fake.Counters.TokenRequests("client_credentials", "success"));
-        Assert.Same(tokens.GetClient("acme"), tokens.GetClient("acme"));
+        Assert.Same(tokens.GetTokenClient("acme"), tokens.GetTokenClient("acme"));
     }
 
     [Fact]

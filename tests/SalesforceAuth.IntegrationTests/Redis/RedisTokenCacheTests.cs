@@ -182,8 +182,13 @@ public sealed class RedisTokenCacheTests
         return keys;
     }
 
-    private static Task<SalesforceToken> Get(ServiceProvider provider, bool forceRefresh = false) =>
-        provider.GetRequiredService<ISalesforceTokenProvider>().GetTokenAsync("crm", forceRefresh: forceRefresh, cancellationToken: TestContext.Current.CancellationToken).AsTask();
+    private static Task<SalesforceToken> Get(ServiceProvider provider, bool forceRefresh = false)
+    {
+        var tokens = provider.GetRequiredService<ISalesforceTokenProvider>();
+        return (forceRefresh
+            ? tokens.RenewTokenAsync("crm", cancellationToken: TestContext.Current.CancellationToken)
+            : tokens.GetTokenAsync("crm", cancellationToken: TestContext.Current.CancellationToken)).AsTask();
+    }
 
     private static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 

@@ -46,7 +46,7 @@ internal sealed class SecretLedger
             }
         }
 
-        // An access token's secret part follows the org id and '!' (reference §12); a JWS's part is its signature.
+        // An access token's secret part follows the org id and '!' (observed); a JWS's part is its signature.
         var bang = value.IndexOf('!', StringComparison.Ordinal);
         if (kind is "access token" or "refresh token" && bang > 0)
         {

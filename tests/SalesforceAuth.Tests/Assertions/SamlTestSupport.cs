@@ -66,7 +66,7 @@ internal static class SamlTestSupport
 
     /// <summary>
     /// The reference implementation: re-signs the content of <paramref name="xml"/> (its own signature removed) with
-    /// SignedXml configured as reference §3.2 prescribes, the signature inserted after Issuer.
+    /// SignedXml configured as Salesforce Help "OAuth 2.0 SAML Bearer Assertion Flow for Previously Authorized Apps", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_SAML_bearer_flow.htm&amp;type=5 prescribes, the signature inserted after Issuer.
     /// </summary>
     public static XmlDocument ResignWithSignedXml(string xml, RSA rsa, X509Certificate2 certificate)
     {

@@ -36,7 +36,7 @@ public sealed class ResilienceAndHealthTests
                 o.Retry.ShouldHandle = args => ValueTask.FromResult(
                     HttpClientResiliencePredicates.IsTransient(args.Outcome) || SalesforceAuthenticationException.IsTransientFailure(args.Outcome.Exception));
             });
-            services.AddHttpClient("crm").AddSalesforceAuthentication("crm");
+            services.AddHttpClient("crm").AddSalesforceTokenHandler("crm");
         }, out var terminal);
 
         using var response = await provider.GetRequiredService<IHttpClientFactory>().CreateClient("crm").GetAsync("/services/data/v62.0/limits", Ct);
@@ -58,7 +58,7 @@ public sealed class ResilienceAndHealthTests
                 o.Retry.ShouldHandle = args => ValueTask.FromResult(
                     HttpClientResiliencePredicates.IsTransient(args.Outcome) || SalesforceAuthenticationException.IsTransientFailure(args.Outcome.Exception));
             });
-            services.AddHttpClient("crm").AddSalesforceAuthentication("crm");
+            services.AddHttpClient("crm").AddSalesforceTokenHandler("crm");
         }, out _);
 
         await Assert.ThrowsAsync<SalesforceAuthenticationException>(() => provider.GetRequiredService<IHttpClientFactory>().CreateClient("crm").GetAsync("/services/data/v62.0/limits", Ct));

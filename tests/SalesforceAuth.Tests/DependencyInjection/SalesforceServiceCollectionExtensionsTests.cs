@@ -116,7 +116,7 @@ public sealed class SalesforceServiceCollectionExtensionsTests
         var (provider, source, terminal) = Build(services =>
         {
             services.AddSalesforceClient("crm", Configure).AddHttpClient();
-            services.AddHttpClient("mine").AddSalesforceAuthentication("crm");
+            services.AddHttpClient("mine").AddSalesforceTokenHandler("crm");
         });
         using (provider)
         {
@@ -139,7 +139,7 @@ public sealed class SalesforceServiceCollectionExtensionsTests
 
             var first = await tokens.GetTokenAsync("crm", cancellationToken: TestContext.Current.CancellationToken);
             var cached = await tokens.GetTokenAsync("crm", cancellationToken: TestContext.Current.CancellationToken);
-            var renewed = await tokens.GetTokenAsync("crm", forceRefresh: true, cancellationToken: TestContext.Current.CancellationToken);
+            var renewed = await tokens.RenewTokenAsync("crm", cancellationToken: TestContext.Current.CancellationToken);
 
             Assert.Same(first, cached);
             Assert.Equal(FakeTokenSource.TokenValue(2), renewed.AccessToken);
@@ -178,11 +178,11 @@ public sealed class SalesforceServiceCollectionExtensionsTests
         crm.AddHttpClient<AccountsClient>();
         services.AddHttpClient("custom")
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler())
-            .AddSalesforceAuthentication("crm");
+            .AddSalesforceTokenHandler("crm");
         using var provider = services.BuildServiceProvider();
         var factory = provider.GetRequiredService<IHttpMessageHandlerFactory>();
 
-        // A redirect followed below the Salesforce handler would send the request to another host unseen (reference §12).
+        // A redirect followed below the Salesforce handler would send the request to another host unseen (observed: the login service answers 302 to the My Domain, forcedotcom/SalesforceMobileSDK-iOS pull request 4074, https://github.com/forcedotcom/SalesforceMobileSDK-iOS/pull/4074).
         Assert.False(FollowsRedirects(Walk(factory.CreateHandler("crm")).Last()));
         Assert.False(FollowsRedirects(Walk(factory.CreateHandler(nameof(AccountsClient))).Last()));
         Assert.False(FollowsRedirects(Walk(factory.CreateHandler("custom")).Last()));
@@ -196,7 +196,7 @@ public sealed class SalesforceServiceCollectionExtensionsTests
         var crm = services.AddSalesforceClient("crm", Configure);
         crm.AddHttpClient().ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { AllowAutoRedirect = true });
         services.AddHttpClient("wrapped")
-            .AddSalesforceAuthentication("crm")
+            .AddSalesforceTokenHandler("crm")
             .ConfigurePrimaryHttpMessageHandler(() => new PassThroughHandler { InnerHandler = new SocketsHttpHandler { AllowAutoRedirect = true } });
         services.ConfigureHttpClientDefaults(b => b.ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = true }));
         using var provider = services.BuildServiceProvider();
@@ -366,6 +366,45 @@ public sealed class SalesforceServiceCollectionExtensionsTests
         }
 
         Assert.Equal(expected, options.Flow);
+    }
+
+    [Fact]
+    public void AddSalesforceClient_WithSection_BindsThatSectionNotTheDefaultOne()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Crm:Salesforce:ClientId"] = "3MVG9fromsection",
+            ["Crm:Salesforce:Flow"] = "client-credentials",
+            ["Salesforce:Clients:crm:ClientId"] = "3MVG9default",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddSalesforceClient("crm", configuration.GetSection("Crm:Salesforce"), o => o.Username = "code@acme.com");
+        using var provider = services.BuildServiceProvider();
+
+        var options = new SalesforceClientOptions();
+        foreach (var configure in provider.GetServices<IConfigureOptions<SalesforceClientOptions>>().OfType<IConfigureNamedOptions<SalesforceClientOptions>>())
+        {
+            configure.Configure("crm", options);
+        }
+
+        Assert.Equal("3MVG9fromsection", options.ClientId);
+        Assert.Equal(SalesforceFlow.ClientCredentials, options.Flow);
+        Assert.Equal("code@acme.com", options.Username);
+    }
+
+    [Fact]
+    public void AddSalesforceClient_WithSection_BadFlowNamesTheSectionsKey()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Crm:Salesforce:Flow"] = "password" }).Build();
+        var services = new ServiceCollection();
+        services.AddSalesforceClient("crm", configuration.GetSection("Crm:Salesforce"));
+        using var provider = services.BuildServiceProvider();
+        var steps = provider.GetServices<IConfigureOptions<SalesforceClientOptions>>().OfType<IConfigureNamedOptions<SalesforceClientOptions>>().ToList();
+
+        var ex = Assert.Throws<SalesforceConfigurationException>(() => steps.ForEach(step => step.Configure("crm", new SalesforceClientOptions())));
+
+        Assert.StartsWith("Crm:Salesforce:Flow", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public sealed class LoopbackHandlerTests : IDisposable
         var first = await client.GetStringAsync("/services/data/v62.0/query?q=SELECT+Id+FROM+Account", TestContext.Current.CancellationToken);
         Assert.Equal("pod1", first);
 
-        // The org moved: the old pod now answers every request with INVALID_SESSION_ID (reference §8.3).
+        // The org moved: the old pod now answers every request with INVALID_SESSION_ID (Salesforce Help on My Domain and enhanced domains, https://help.salesforce.com/s/articleView?id=xcloud.domain_name_plan_recommendations.htm&type=5).
         _pod1.Reset();
         _pod1.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(401).WithHeader("Content-Type", "application/json")
             .WithBody("""[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]"""));

@@ -120,7 +120,7 @@ public sealed class GrantFormTests : IDisposable
             o.ActorToken = "actor-token";
             o.ActorTokenType = "urn:ietf:params:oauth:token-type:access_token";
             o.Scope = "api refresh_token";
-            o.TokenHandler = "AcmeTokenHandler";
+            o.TokenExchangeHandler = "AcmeTokenHandler";
         });
 
         await _f.Client(options).RequestTokenAsync(new SalesforceTokenRequest { SubjectToken = "per-request-token" }, Ct);

@@ -4,7 +4,7 @@ using static SalesforceAuth.Tests.TestSupport.ScriptedHandler;
 
 namespace SalesforceAuth.Tests.Tokens;
 
-/// <summary>Refresh token single-flight, rotation persistence order, store failures and no blind retries (reference §5.3, §5.4).</summary>
+/// <summary>Refresh token single-flight, rotation persistence order, store failures and no blind retries (Salesforce Help knowledge article 005316711 (refresh token rotation), https://help.salesforce.com/s/articleView?id=005316711&amp;type=1; Salesforce Winter '25 release notes (simultaneous refresh token requests), https://help.salesforce.com/s/articleView?id=release-notes.rn_security_refresh_token_error.htm&amp;release=252&amp;type=5).</summary>
 public sealed class RefreshTokenLifecycleTests
 {
     private const string Rt1 = "5Aep861REFRESH-ONE";
@@ -118,7 +118,7 @@ public sealed class RefreshTokenLifecycleTests
 
         await client.RequestTokenAsync(cancellationToken: Ct);
 
-        // A caller still holding the rotated-away token: sending it would count as reuse and revoke the chain (§5.3).
+        // A caller still holding the rotated-away token: sending it would count as reuse and revoke the chain (Salesforce Help knowledge article 005316711 (refresh token rotation), https://help.salesforce.com/s/articleView?id=005316711&type=1).
         await client.RequestTokenAsync(new SalesforceTokenRequest { RefreshToken = Rt1 }, Ct);
 
         Assert.Equal([Rt1, Rt2], handler.Requests.Select(r => r.Form["refresh_token"]).ToArray());

@@ -124,7 +124,7 @@ public sealed class SalesforceTokenManagerTests
     [Fact]
     public async Task GetAsync_PastEstimatedExpiry_ServesCurrentTokenAtOnceWhileRenewingInBackground()
     {
-        // The token client fills ExpiresAt with ObtainedAt + SessionLifetime: an estimate, not a hard limit (§9.1).
+        // The token client fills ExpiresAt with ObtainedAt + SessionLifetime: an estimate, not a hard limit (Metadata API Developer Guide "ProfileSessionSetting", https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_profilesessionsetting.htm).
         var clock = TestManagers.Clock();
         var source = new FakeTokenSource(clock) { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
         using var manager = TestManagers.Create(source);

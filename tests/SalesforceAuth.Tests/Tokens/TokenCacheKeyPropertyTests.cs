@@ -211,7 +211,7 @@ public sealed class TokenCacheKeyPropertyTests(ITestOutputHelper output)
                 parts.AddRange(s.Request?.RefreshToken is { } own ? ["caller", own] : ["connection", s.HasStore.ToString(), s.RefreshToken]);
                 break;
             case SalesforceFlow.TokenExchange:
-                parts.AddRange([s.Request?.SubjectToken ?? s.SubjectToken, s.SubjectTokenType, s.ActorToken, s.ActorTokenType, s.TokenHandler, s.Scope]);
+                parts.AddRange([s.Request?.SubjectToken ?? s.SubjectToken, s.SubjectTokenType, s.ActorToken, s.ActorTokenType, s.TokenExchangeHandler, s.Scope]);
                 break;
         }
 
@@ -237,7 +237,7 @@ public sealed class TokenCacheKeyPropertyTests(ITestOutputHelper output)
         string? SubjectTokenType,
         string? ActorToken,
         string? ActorTokenType,
-        string? TokenHandler,
+        string? TokenExchangeHandler,
         string? Scope,
         SalesforceTokenRequest? Request)
     {
@@ -258,7 +258,7 @@ public sealed class TokenCacheKeyPropertyTests(ITestOutputHelper output)
             SubjectTokenType = SubjectTokenType,
             ActorToken = ActorToken,
             ActorTokenType = ActorTokenType,
-            TokenHandler = TokenHandler,
+            TokenExchangeHandler = TokenExchangeHandler,
             Scope = Scope,
         };
 
@@ -284,7 +284,7 @@ public sealed class TokenCacheKeyPropertyTests(ITestOutputHelper output)
                     11 => mixed with { SubjectTokenType = other.SubjectTokenType },
                     12 => mixed with { ActorToken = other.ActorToken },
                     13 => mixed with { ActorTokenType = other.ActorTokenType },
-                    14 => mixed with { TokenHandler = other.TokenHandler },
+                    14 => mixed with { TokenExchangeHandler = other.TokenExchangeHandler },
                     15 => mixed with { Scope = other.Scope },
                     _ => mixed with { Request = other.Request },
                 };
@@ -296,7 +296,7 @@ public sealed class TokenCacheKeyPropertyTests(ITestOutputHelper output)
         public override string ToString() =>
             $"{{ Name = {Show(Name)}, Flow = {Flow}, LoginUrl = {LoginUrls[LoginUrl].Url}, ClientId = {Show(ClientId)}, Username = {Show(ConfiguredUsername)}, Audience = {Show(Audience)}, " +
             $"UseMyDomainAsAudience = {UseMyDomainAsAudience}, NameIdFormat = {NameIdFormat}, RefreshToken = {Show(RefreshToken)}, HasStore = {HasStore}, SubjectToken = {Show(SubjectToken)}, " +
-            $"SubjectTokenType = {Show(SubjectTokenType)}, ActorToken = {Show(ActorToken)}, ActorTokenType = {Show(ActorTokenType)}, TokenHandler = {Show(TokenHandler)}, Scope = {Show(Scope)}, " +
+            $"SubjectTokenType = {Show(SubjectTokenType)}, ActorToken = {Show(ActorToken)}, ActorTokenType = {Show(ActorTokenType)}, TokenExchangeHandler = {Show(TokenExchangeHandler)}, Scope = {Show(Scope)}, " +
             $"Request = {(Request is null ? "null" : $"{{ Username = {Show(Request.Username)}, RefreshToken = {Show(Request.RefreshToken)}, SubjectToken = {Show(Request.SubjectToken)} }}")} }}";
 
         // Test values only (no real secrets): shown escaped so look-alikes and lone surrogates are visible.

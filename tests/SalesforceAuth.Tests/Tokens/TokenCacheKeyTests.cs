@@ -140,7 +140,7 @@ public sealed class TokenCacheKeyTests
             TokenCacheKey.Create("crm", Exchange(o => o.SubjectTokenType = "urn:ietf:params:oauth:token-type:access_token"), null),
             TokenCacheKey.Create("crm", Exchange(o => (o.ActorToken, o.ActorTokenType) = ("eyJactor", "urn:ietf:params:oauth:token-type:jwt")), null),
             TokenCacheKey.Create("crm", Exchange(o => (o.ActorToken, o.ActorTokenType) = ("eyJotherActor", "urn:ietf:params:oauth:token-type:jwt")), null),
-            TokenCacheKey.Create("crm", Exchange(o => o.TokenHandler = "PartnerHandler"), null),
+            TokenCacheKey.Create("crm", Exchange(o => o.TokenExchangeHandler = "PartnerHandler"), null),
             TokenCacheKey.Create("crm", Exchange(o => o.Scope = "api"), null),
             TokenCacheKey.Create("crm", Exchange(o => o.Scope = "api refresh_token"), null));
     }
@@ -189,12 +189,12 @@ public sealed class TokenCacheKeyTests
         a.Flow = SalesforceFlow.TokenExchange;
         a.SubjectToken = "s";
         a.SubjectTokenType = "urn:ietf:params:oauth:token-type:jwt";
-        a.TokenHandler = "h;1:x";
+        a.TokenExchangeHandler = "h;1:x";
         var b = TestManagers.Options();
         b.Flow = SalesforceFlow.TokenExchange;
         b.SubjectToken = "s";
         b.SubjectTokenType = "urn:ietf:params:oauth:token-type:jwt";
-        b.TokenHandler = "h";
+        b.TokenExchangeHandler = "h";
         b.Scope = "x";
 
         AssertAllDistinct(TokenCacheKey.Create("crm", a, null), TokenCacheKey.Create("crm", b, null));

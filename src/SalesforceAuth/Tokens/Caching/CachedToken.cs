@@ -15,7 +15,7 @@ internal sealed class CachedToken
     /// <summary>Creates the cache value.</summary>
     /// <param name="token">The token.</param>
     /// <param name="refreshAt">From this time on the token is stale: it still serves while a background refresh runs.</param>
-    /// <param name="hardExpiry">From this time on the token is not served; <see langword="null"/> when only a 401 can tell (reference §9.1).</param>
+    /// <param name="hardExpiry">From this time on the token is not served; <see langword="null"/> when only a 401 can tell (Metadata API Developer Guide "ProfileSessionSetting", https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_profilesessionsetting.htm).</param>
     public CachedToken(SalesforceToken token, DateTimeOffset refreshAt, DateTimeOffset? hardExpiry)
     {
         Token = token;
@@ -68,11 +68,11 @@ internal sealed class CachedToken
         Interlocked.Exchange(ref _staleTimer, null)?.Dispose();
     }
 
-    /// <summary>The <c>instance_url</c> without a trailing slash: requests are rewritten to <c>InstanceBase + path + query</c> (§8.1: don't double the slash).</summary>
+    /// <summary>The <c>instance_url</c> without a trailing slash: requests are rewritten to <c>InstanceBase + path + query</c> (Salesforce Help "OAuth 2.0 Client Credentials Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_client_credentials_flow.htm&amp;type=5: don't double the slash).</summary>
     public string InstanceBase { get; }
 
     /// <summary>
-    /// Computes the soft and hard expiry of a new token. Salesforce sends no <c>expires_in</c> (§8.1, §9.1): a known
+    /// Computes the soft and hard expiry of a new token. Salesforce sends no <c>expires_in</c> (Salesforce Help "OAuth 2.0 Client Credentials Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_client_credentials_flow.htm&amp;type=5; Metadata API Developer Guide "ProfileSessionSetting", https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_profilesessionsetting.htm): a known
     /// <see cref="SalesforceToken.ExpiresAt"/> (introspection) is a hard limit and the token is renewed a margin before
     /// it; otherwise the configured session lifetime only schedules a background renewal and a <c>401</c> is the
     /// authority. The jitter spreads the renewals of a fleet that obtained its tokens at the same moment.

@@ -113,7 +113,7 @@ internal sealed class TokenCacheKey : IEquatable<TokenCacheKey>
                 Append(identity, options.SubjectTokenType);
                 Append(identity, Digest(options.ActorToken));
                 Append(identity, options.ActorTokenType);
-                Append(identity, options.TokenHandler);
+                Append(identity, options.TokenExchangeHandler);
                 Append(identity, options.Scope);
                 break;
             default:

@@ -8,15 +8,12 @@ namespace SalesforceAuth.Tokens.Endpoint;
 /// <summary>
 /// One <see cref="SalesforceTokenClient"/> per registered connection, on the shared back-channel client. One instance
 /// matters for the refresh flow: its single-flight and rotation bookkeeping must see every refresh of the connection,
-/// whether it comes from the cache or from a caller of <see cref="ISalesforceTokenProvider.GetClient"/>.
+/// whether it comes from the cache or from a caller of <see cref="ISalesforceTokenProvider.GetTokenClient"/>.
 /// </summary>
 internal sealed class TokenClientRegistry
 {
-    /// <summary>
-    /// The named client for the token endpoint: no Salesforce handler on it (the handler must never call itself) and no
-    /// automatic redirects (a 302 would turn the POST into a GET, reference §12).
-    /// </summary>
-    public const string BackchannelClientName = "SalesforceAuth.TokenEndpoint";
+    /// <summary>The named back-channel client (<see cref="SalesforceTokenClient.HttpClientName"/>).</summary>
+    public const string BackchannelClientName = SalesforceTokenClient.HttpClientName;
 
     private readonly ConcurrentDictionary<string, Lazy<SalesforceTokenClient>> _clients = new(StringComparer.Ordinal);
     private readonly IHttpClientFactory _httpClientFactory;

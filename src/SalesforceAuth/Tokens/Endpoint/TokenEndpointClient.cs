@@ -133,7 +133,7 @@ internal sealed class TokenEndpointClient
                 && OAuthErrorBody.Read(response.Body, response.MediaType) is { Kind: OAuthErrorBodyKind.OAuthError, Error: "invalid_grant" } wire
                 && string.Equals(wire.Description?.Trim(), "expired authorization code", StringComparison.OrdinalIgnoreCase))
             {
-                // Reference §2.5/§11.5: the assertion was already past by Salesforce's clock. The Date header of this
+                // Salesforce Help "OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_jwt_flow.htm&type=5; Salesforce Help "OAuth 2.0 Authorization Errors", https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.remoteaccess_oauth_flow_errors.htm: the assertion was already past by Salesforce's clock. The Date header of this
                 // very answer gives the offset, so one fresh, corrected assertion usually succeeds.
                 retriedWithFreshAssertion = true;
                 Log.RetryingWithFreshAssertion(_logger, ClockSkew.GetCompensation(_options.ClockSkewCompensation).TotalSeconds, response.ServerTime, response.LocalTime);
@@ -182,7 +182,7 @@ internal sealed class TokenEndpointClient
         state.Attempts++;
 
         // A fresh request (and so a fresh assertion, with the latest skew correction) for every attempt: a retried
-        // assertion could be close to its expiry after the backoff (reference §2.5). Redirects re-POST the same body.
+        // assertion could be close to its expiry after the backoff (Salesforce Help "OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_jwt_flow.htm&type=5). Redirects re-POST the same body.
         var grantRequest = CreateGrantRequest(state.Overrides);
         state.Request = grantRequest;
         return await PostFormAsync(TokenEndpoint, grantRequest.Form, grantRequest.Authorization, grantRequest, cancellationToken).ConfigureAwait(false);
@@ -357,7 +357,7 @@ internal sealed class TokenEndpointClient
             throw ClientSideError(SalesforceReason.UnexpectedResponse, response.StatusCode, $"The token endpoint redirected more than {MaxRedirects} times (last from {current.Authority} to {target.Authority}). Set LoginUrl to the final host, normally your My Domain.", grantRequest, localTime, serverTime);
         }
 
-        // Reference §12: .NET turns a redirected POST into a GET ('must use HTTP POST'), so the same body is re-POSTed here.
+        // observed: the login service answers 302 to the My Domain, forcedotcom/SalesforceMobileSDK-iOS pull request 4074, https://github.com/forcedotcom/SalesforceMobileSDK-iOS/pull/4074: .NET turns a redirected POST into a GET ('must use HTTP POST'), so the same body is re-POSTed here.
         Log.TokenRedirectFollowed(_logger, current.Authority, status, target.Authority);
         return target;
     }

@@ -11,7 +11,7 @@ using SalesforceAuth.Tokens.Grants;
 namespace SalesforceAuth.Tokens.Endpoint;
 
 /// <summary>
-/// The token lifecycle endpoints next to the token endpoint (reference §9): introspection, revocation and userinfo.
+/// The token lifecycle endpoints next to the token endpoint (Salesforce Help "OAuth Endpoints", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_endpoints.htm&amp;type=5): introspection, revocation and userinfo.
 /// Posts go through <see cref="TokenEndpointClient.PostFormAsync"/> (trusted redirects re-POSTed); errors go through
 /// the one error mapper. Each call is one attempt bounded by <see cref="SalesforceClientOptions.AttemptTimeout"/>.
 /// </summary>
@@ -56,7 +56,7 @@ internal sealed class TokenLifecycleClient
     /// <summary><c>{LoginUrl}/services/oauth2/userinfo</c>.</summary>
     public Uri UserInfoEndpoint { get; }
 
-    /// <summary>Whether introspection can be used (it needs the consumer secret, §9.2).</summary>
+    /// <summary>Whether introspection can be used (it needs the consumer secret, Salesforce Help "OAuth Endpoints", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_endpoints.htm&amp;type=5).</summary>
     public bool CanIntrospect => !string.IsNullOrEmpty(_options.ClientSecret);
 
     /// <summary>Introspects a token.</summary>
@@ -66,7 +66,7 @@ internal sealed class TokenLifecycleClient
     public Task<SalesforceTokenIntrospection> IntrospectAsync(string token, CancellationToken cancellationToken) =>
         MeasureAsync("introspect", IntrospectionEndpoint, () => IntrospectCoreAsync(token, cancellationToken));
 
-    /// <summary>Revokes a token (a refresh token takes its access tokens with it, §9.3).</summary>
+    /// <summary>Revokes a token (a refresh token takes its access tokens with it, Salesforce Help "Revoke OAuth Tokens", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_revoke_token.htm&amp;type=5).</summary>
     /// <param name="token">The access or refresh token.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>A task that completes when Salesforce confirmed the revocation.</returns>
@@ -77,7 +77,7 @@ internal sealed class TokenLifecycleClient
             return null;
         });
 
-    /// <summary>Reads the userinfo of the user a token acts as (§9.4).</summary>
+    /// <summary>Reads the userinfo of the user a token acts as (Salesforce Help "OAuth Endpoints", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_endpoints.htm&amp;type=5).</summary>
     /// <param name="token">The token.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The claims.</returns>
@@ -129,7 +129,7 @@ internal sealed class TokenLifecycleClient
     {
         ArgumentNullException.ThrowIfNull(token);
 
-        // The userinfo endpoint lives on the login host or My Domain the token came from (§9.4), like the identity URL;
+        // The userinfo endpoint lives on the login host or My Domain the token came from (Salesforce Help "OAuth Endpoints", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_endpoints.htm&type=5), like the identity URL;
         // the token is sent to the configured, validated LoginUrl and nowhere a response could name.
         var uri = UserInfoEndpoint;
         using var timeout = new CancellationTokenSource(_options.AttemptTimeout, _timeProvider);
@@ -172,7 +172,7 @@ internal sealed class TokenLifecycleClient
         (token.StartsWith("00D", StringComparison.Ordinal) && token.Contains('!', StringComparison.Ordinal))
         || token.StartsWith("eyJ", StringComparison.Ordinal);
 
-    /// <summary>Parses an introspection body (§9.2). Never throws; the problem text never quotes the body.</summary>
+    /// <summary>Parses an introspection body (Salesforce Help "OAuth Endpoints", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_endpoints.htm&amp;type=5). Never throws; the problem text never quotes the body.</summary>
     /// <param name="body">The body.</param>
     /// <param name="result">The result, when parsed.</param>
     /// <param name="problem">Why not, when not.</param>
@@ -346,7 +346,7 @@ internal sealed class TokenLifecycleClient
         var trimmed = response.Body.Trim();
         if (!response.IsJson && trimmed is "invalid_token" or "unsupported_token_type")
         {
-            // The revoke endpoint's error body format is unconfirmed (§9.3): a bare code is read as that OAuth error.
+            // The revoke endpoint's error body format is unconfirmed (Salesforce Help "Revoke OAuth Tokens", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_revoke_token.htm&type=5): a bare code is read as that OAuth error.
             context = context with { ErrorBody = new OAuthErrorBody(OAuthErrorBodyKind.OAuthError, trimmed, null, null) };
         }
 
@@ -393,7 +393,7 @@ internal sealed class TokenLifecycleClient
             return null;
         }
 
-        // Seconds per §9.2; a millisecond value (seen in other Salesforce fields) is recognised rather than misread.
+        // Seconds per Salesforce Help "OAuth Endpoints", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_endpoints.htm&type=5; a millisecond value (seen in other Salesforce fields) is recognised rather than misread.
         try
         {
             return number > MillisecondsThreshold ? DateTimeOffset.FromUnixTimeMilliseconds(number) : DateTimeOffset.FromUnixTimeSeconds(number);

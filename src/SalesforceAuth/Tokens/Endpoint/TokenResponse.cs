@@ -1,7 +1,7 @@
 
 namespace SalesforceAuth.Tokens.Endpoint;
 
-/// <summary>The fields of a successful token response (reference §8.1), as sent. Holds secrets: never log it.</summary>
+/// <summary>The fields of a successful token response (Salesforce Help "OAuth 2.0 Client Credentials Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_client_credentials_flow.htm&amp;type=5), as sent. Holds secrets: never log it.</summary>
 internal sealed class TokenResponse
 {
     /// <summary><c>access_token</c>.</summary>

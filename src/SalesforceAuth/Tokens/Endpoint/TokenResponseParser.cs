@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace SalesforceAuth.Tokens.Endpoint;
 
 /// <summary>
-/// Reads token endpoint bodies tolerantly (reference §8.1): every field but <c>access_token</c> is optional, unknown
+/// Reads token endpoint bodies tolerantly (Salesforce Help "OAuth 2.0 Client Credentials Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_client_credentials_flow.htm&amp;type=5): every field but <c>access_token</c> is optional, unknown
 /// fields are ignored, <c>issued_at</c> may be a string or a number. Malformed input never throws: it yields a
 /// problem text (which never quotes the body) for an <see cref="SalesforceReason.UnexpectedResponse"/> error.
 /// </summary>
@@ -110,7 +110,7 @@ internal static class TokenResponseParser
 
     /// <summary>
     /// Checks <c>signature</c> = Base64(HMAC-SHA256(client secret, <c>id</c> + <c>issued_at</c>)) in constant time
-    /// (reference §8.2).
+    /// (Salesforce Help "OAuth 2.0 Client Credentials Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_client_credentials_flow.htm&amp;type=5).
     /// </summary>
     /// <param name="response">The response.</param>
     /// <param name="clientSecret">The consumer secret.</param>
@@ -171,7 +171,7 @@ internal static class TokenResponseParser
 
         try
         {
-            // Salesforce documents milliseconds as a string; some responses carry seconds or a number (§8.1).
+            // Salesforce documents milliseconds as a string; some responses carry seconds or a number (Salesforce Help "OAuth 2.0 Client Credentials Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_client_credentials_flow.htm&type=5).
             issuedAt = number > MillisecondsThreshold
                 ? DateTimeOffset.FromUnixTimeMilliseconds(number)
                 : DateTimeOffset.FromUnixTimeSeconds(number);

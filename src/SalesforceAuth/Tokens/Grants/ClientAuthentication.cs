@@ -4,7 +4,7 @@ using System.Text;
 namespace SalesforceAuth.Tokens.Grants;
 
 /// <summary>
-/// Client authentication with the consumer key and secret (reference §4.1, §5.1, §9.2): in the body
+/// Client authentication with the consumer key and secret (Salesforce Help "OAuth 2.0 Client Credentials Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_client_credentials_flow.htm&amp;type=5; Salesforce Help "OAuth 2.0 Refresh Token Flow for Renewed Sessions", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_refresh_token_flow.htm&amp;type=5; Salesforce Help "OAuth Endpoints", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_endpoints.htm&amp;type=5): in the body
 /// (<c>client_secret_post</c>) or as HTTP Basic (<c>client_secret_basic</c>) when
 /// <see cref="SalesforceClientOptions.UseBasicAuthentication"/> is set. Salesforce's discovery document lists both.
 /// </summary>

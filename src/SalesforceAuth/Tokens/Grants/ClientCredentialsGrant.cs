@@ -2,7 +2,7 @@
 namespace SalesforceAuth.Tokens.Grants;
 
 /// <summary>
-/// The client credentials grant (reference §4): <c>grant_type=client_credentials</c> with the consumer key and secret in
+/// The client credentials grant (Salesforce Help "OAuth 2.0 Client Credentials Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_client_credentials_flow.htm&amp;type=5): <c>grant_type=client_credentials</c> with the consumer key and secret in
 /// the body or as HTTP Basic. Salesforce issues the token for the app's Run As user and only on a My Domain host
 /// (the options validator refuses login.salesforce.com and test.salesforce.com). No refresh token is issued.
 /// </summary>

@@ -3,7 +3,7 @@ using SalesforceAuth.Assertions;
 namespace SalesforceAuth.Tokens.Grants;
 
 /// <summary>
-/// The OAuth 2.0 JWT bearer grant (reference §2.1): <c>grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer</c> and
+/// The OAuth 2.0 JWT bearer grant (Salesforce Help "OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_jwt_flow.htm&amp;type=5): <c>grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer</c> and
 /// <c>assertion</c>, nothing else (no client id or secret: the JWT's <c>iss</c> and signature identify the app).
 /// </summary>
 internal sealed class JwtBearerGrant : ITokenGrant
@@ -43,7 +43,7 @@ internal sealed class JwtBearerGrant : ITokenGrant
         var subject = context.Request?.Username ?? _options.Username
             ?? throw new SalesforceConfigurationException(nameof(_options.Username), "Username is required for the JwtBearer flow, for example \"integration@acme.com\".");
 
-        // Integer epoch seconds, computed from UTC (reference §2.5: local-time-as-UTC bugs cause 'expired authorization code').
+        // Integer epoch seconds, computed from UTC (Salesforce Help "OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_jwt_flow.htm&type=5: local-time-as-UTC bugs cause 'expired authorization code').
         var issuedAt = context.Now;
         var expiresAt = issuedAt + _options.AssertionLifetime;
         var parameters = new AssertionParameters(_options.ClientId!, subject, _audience.Value, context.TokenEndpoint, issuedAt, expiresAt);

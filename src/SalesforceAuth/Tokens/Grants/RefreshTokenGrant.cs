@@ -3,11 +3,11 @@ using SalesforceAuth.Tokens.Refresh;
 namespace SalesforceAuth.Tokens.Grants;
 
 /// <summary>
-/// The refresh token grant (reference §5.1): <c>grant_type=refresh_token</c>, the refresh token, the consumer key, and
+/// The refresh token grant (Salesforce Help "OAuth 2.0 Refresh Token Flow for Renewed Sessions", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_refresh_token_flow.htm&amp;type=5): <c>grant_type=refresh_token</c>, the refresh token, the consumer key, and
 /// the secret when configured (required unless the app turns off "Require Secret for Refresh Token Flow"). The refresh
 /// token to send is resolved by <see cref="RefreshTokenLifecycle"/> (store, rotation) and passed in
 /// <see cref="SalesforceTokenRequest.RefreshToken"/>. Never retried after a timeout or 5xx: with rotation the first
-/// request may have succeeded, and resending the old token would revoke the chain (§5.3).
+/// request may have succeeded, and resending the old token would revoke the chain (Salesforce Help knowledge article 005316711 (refresh token rotation), https://help.salesforce.com/s/articleView?id=005316711&amp;type=1).
 /// </summary>
 internal sealed class RefreshTokenGrant : ITokenGrant
 {

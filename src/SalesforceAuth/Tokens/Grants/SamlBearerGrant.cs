@@ -3,7 +3,7 @@ using SalesforceAuth.Assertions;
 namespace SalesforceAuth.Tokens.Grants;
 
 /// <summary>
-/// The OAuth 2.0 SAML 2.0 bearer grant (reference §3.1): <c>grant_type=urn:ietf:params:oauth:grant-type:saml2-bearer</c>
+/// The OAuth 2.0 SAML 2.0 bearer grant (Salesforce Help "OAuth 2.0 SAML Bearer Assertion Flow for Previously Authorized Apps", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_SAML_bearer_flow.htm&amp;type=5): <c>grant_type=urn:ietf:params:oauth:grant-type:saml2-bearer</c>
 /// and the signed assertion, base64url-encoded; no client id or secret (the <c>Issuer</c> and the signature identify
 /// the app). Same clock-skew compensation, validity and audience rules as the JWT bearer grant.
 /// </summary>
@@ -26,7 +26,7 @@ internal sealed class SamlBearerGrant : ITokenGrant
         ArgumentNullException.ThrowIfNull(key);
         if (key.Certificate is null)
         {
-            // Caught here, at construction, rather than on the first token request (reference §3.2: KeyInfo carries it).
+            // Caught here, at construction, rather than on the first token request (Salesforce Help "OAuth 2.0 SAML Bearer Assertion Flow for Previously Authorized Apps", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_SAML_bearer_flow.htm&type=5: KeyInfo carries it).
             throw new SalesforceConfigurationException(
                 nameof(options.CertificatePath),
                 "The SamlBearer flow needs the X.509 certificate that matches the private key (the one uploaded to the app under 'Use digital signatures'): set CertificatePath or CertificatePem, or load the key from a .pfx or a certificate store entry that carries the certificate.");

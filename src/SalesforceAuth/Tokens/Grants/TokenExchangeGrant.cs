@@ -2,7 +2,7 @@
 namespace SalesforceAuth.Tokens.Grants;
 
 /// <summary>
-/// The token exchange grant (reference §6, RFC 8693 profile): a token from another identity provider
+/// The token exchange grant (Apex Reference Guide "OAuth2TokenExchangeType Enum", https://developer.salesforce.com/docs/atlas.en-us.apexref.meta/apexref/apex_enum_Auth_OAuth2TokenExchangeType.htm, RFC 8693 profile): a token from another identity provider
 /// (<c>subject_token</c> of one of five types, optionally an <c>actor_token</c>) is exchanged for a Salesforce token by
 /// the app's Apex token handler (<c>token_handler</c>, or the app's default).
 /// </summary>
@@ -42,7 +42,7 @@ internal sealed class TokenExchangeGrant : ITokenGrant
     /// <inheritdoc />
     public SalesforceFlow Flow => SalesforceFlow.TokenExchange;
 
-    /// <summary>The subject token type sent: the configured value in the spelling of <see cref="TokenTypes"/> (Salesforce's own, reference §6).</summary>
+    /// <summary>The subject token type sent: the configured value in the spelling of <see cref="TokenTypes"/> (Salesforce's own, Apex Reference Guide "OAuth2TokenExchangeType Enum", https://developer.salesforce.com/docs/atlas.en-us.apexref.meta/apexref/apex_enum_Auth_OAuth2TokenExchangeType.htm).</summary>
     public string SubjectTokenType { get; }
 
     /// <summary>The actor token type sent, when an actor token is configured.</summary>
@@ -82,9 +82,9 @@ internal sealed class TokenExchangeGrant : ITokenGrant
             form.Add(new("scope", _options.Scope.Trim()));
         }
 
-        if (!string.IsNullOrWhiteSpace(_options.TokenHandler))
+        if (!string.IsNullOrWhiteSpace(_options.TokenExchangeHandler))
         {
-            form.Add(new("token_handler", _options.TokenHandler.Trim()));
+            form.Add(new("token_handler", _options.TokenExchangeHandler.Trim()));
         }
 
         return new TokenGrantRequest(form) { Authorization = authorization };
@@ -97,7 +97,7 @@ internal sealed class TokenExchangeGrant : ITokenGrant
             return null;
         }
 
-        // Sent in Salesforce's spelling: RFC 8693 writes the JWT type "jwt", Salesforce's list "JWT" (reference §6).
+        // Sent in Salesforce's spelling: RFC 8693 writes the JWT type "jwt", Salesforce's list "JWT" (Apex Reference Guide "OAuth2TokenExchangeType Enum", https://developer.salesforce.com/docs/atlas.en-us.apexref.meta/apexref/apex_enum_Auth_OAuth2TokenExchangeType.htm).
         return Find(value) ?? throw new SalesforceConfigurationException(setting, $"{setting} \"{value.Trim()}\" is not a token type Salesforce's token exchange accepts; use one of: {string.Join(", ", TokenTypes)}.");
     }
 }

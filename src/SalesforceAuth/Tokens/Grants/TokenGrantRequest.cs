@@ -24,7 +24,7 @@ internal sealed class TokenGrantRequest
     /// <summary>An <c>Authorization</c> header (HTTP Basic client authentication), when the grant uses one.</summary>
     public AuthenticationHeaderValue? Authorization { get; init; }
 
-    /// <summary>Whether the request may be sent again after a transient failure (false for a rotating refresh, §5.3).</summary>
+    /// <summary>Whether the request may be sent again after a transient failure (false for a rotating refresh, Salesforce Help knowledge article 005316711 (refresh token rotation), https://help.salesforce.com/s/articleView?id=005316711&amp;type=1).</summary>
     public bool IsRetryable { get; init; } = true;
 
     /// <summary>
