@@ -127,23 +127,23 @@ public static class SalesforceServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(clientName);
-        AddCore(builder.Services);
-        builder.ConfigureHttpClient(client => client.BaseAddress ??= SalesforceAuthenticationHandler.PlaceholderBaseAddress);
+        AddAuthenticationHandler(builder, clientName);
+        return builder;
+    }
 
-        // The primary handler below ours would follow a redirect out of our sight: .NET drops the Authorization header,
-        // but still sends the request (with the body, for 307/308) to whatever host the Location names and returns that
-        // host's answer as if it were Salesforce's. The REST API does not redirect (legacy hostname
-        // redirections ended in Spring '26; Salesforce Help on My Domain and enhanced domains,
-        // https://help.salesforce.com/s/articleView?id=xcloud.domain_name_plan_recommendations.htm&type=5), so the caller gets the 3xx itself and nothing goes to another host. The handler also
-        // refuses an answer from another host, for primary handlers this cannot switch off.
-        DisableAutomaticRedirects(builder.Services, builder.Name);
-        RedactAuthorizationInLogs(builder.Services, builder.Name);
-
-        // A new handler per factory call (handlers are pooled and rotated); all state lives in the singleton provider.
-        builder.AddHttpMessageHandler(sp => new SalesforceAuthenticationHandler(
-            sp.GetRequiredService<SalesforceTokenProvider>().GetManager(clientName),
-            sp.GetRequiredService<SalesforceMetrics>(),
-            (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger("SalesforceAuth.Http")));
+    /// <summary>
+    /// Adds Salesforce authentication to an <see cref="HttpClient"/> shared by many connections: each request names
+    /// its connection with <see cref="SalesforceRequestOptions.SetSalesforceConnection"/> (a name given to
+    /// <see cref="AddSalesforceClient(IServiceCollection, string)"/>, or an id the resolver registered with
+    /// <see cref="SalesforceConnectionsServiceCollectionExtensions.AddSalesforceConnections(IServiceCollection, Func{IServiceProvider, ISalesforceConnectionResolver}, Action{SalesforceConnectionsOptions})"/>
+    /// knows) and gets that connection's token, <c>instance_url</c>, renewal and errors. A request that names none fails.
+    /// </summary>
+    /// <param name="builder">The HTTP client builder.</param>
+    /// <returns>The same builder.</returns>
+    public static IHttpClientBuilder AddSalesforceTokenHandler(this IHttpClientBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        AddAuthenticationHandler(builder, clientName: null);
         return builder;
     }
 
@@ -204,6 +204,28 @@ public static class SalesforceServiceCollectionExtensions
         return services;
     }
 
+    private static void AddAuthenticationHandler(IHttpClientBuilder builder, string? clientName)
+    {
+        AddCore(builder.Services);
+        builder.ConfigureHttpClient(client => client.BaseAddress ??= SalesforceAuthenticationHandler.PlaceholderBaseAddress);
+
+        // The primary handler below ours would follow a redirect out of our sight: .NET drops the Authorization header,
+        // but still sends the request (with the body, for 307/308) to whatever host the Location names and returns that
+        // host's answer as if it were Salesforce's. The REST API does not redirect (legacy hostname
+        // redirections ended in Spring '26; Salesforce Help on My Domain and enhanced domains,
+        // https://help.salesforce.com/s/articleView?id=xcloud.domain_name_plan_recommendations.htm&type=5), so the caller gets the 3xx itself and nothing goes to another host. The handler also
+        // refuses an answer from another host, for primary handlers this cannot switch off.
+        DisableAutomaticRedirects(builder.Services, builder.Name);
+        RedactAuthorizationInLogs(builder.Services, builder.Name);
+
+        // A new handler per factory call (handlers are pooled and rotated); all state lives in the singleton provider.
+        builder.AddHttpMessageHandler(sp => new SalesforceAuthenticationHandler(
+            clientName is null ? null : sp.GetRequiredService<SalesforceTokenProvider>().GetManager(clientName),
+            sp.GetRequiredService<SalesforceConnectionRegistry>(),
+            sp.GetRequiredService<SalesforceMetrics>(),
+            (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger("SalesforceAuth.Http")));
+    }
+
     /// <summary>
     /// Turns automatic redirects off on the primary handler of the named client, whatever handler it ends up with:
     /// the action is added when the options are post-configured, so it runs after every
@@ -240,7 +262,7 @@ public static class SalesforceServiceCollectionExtensions
         }
     }
 
-    private static void AddCore(IServiceCollection services)
+    internal static void AddCore(IServiceCollection services)
     {
         if (services.Any(d => d.ServiceType == typeof(SalesforceTokenProvider)))
         {
@@ -261,6 +283,9 @@ public static class SalesforceServiceCollectionExtensions
         });
         services.TryAddSingleton<SalesforceTokenProvider>();
         services.TryAddSingleton<ISalesforceTokenProvider>(sp => sp.GetRequiredService<SalesforceTokenProvider>());
+        services.TryAddSingleton<SalesforceConnectionRegistry>();
+        services.TryAddSingleton<ISalesforceConnections>(sp => sp.GetRequiredService<SalesforceConnectionRegistry>());
+        SalesforceConnectionsServiceCollectionExtensions.AddConnectionsOptions(services);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SalesforceClientOptions>, SalesforceClientOptionsValidator>());
 
         services.AddHttpClient(TokenClientRegistry.BackchannelClientName)

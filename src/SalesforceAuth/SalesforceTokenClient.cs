@@ -79,6 +79,21 @@ public sealed class SalesforceTokenClient : ISalesforceTokenSource
     /// </param>
     /// <exception cref="SalesforceConfigurationException">A setting is invalid or the signing key cannot be loaded; names the setting.</exception>
     public SalesforceTokenClient(HttpClient httpClient, SalesforceClientOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null, ISalesforceRefreshTokenStore? refreshTokenStore = null)
+        : this(httpClient, options, timeProvider, loggerFactory, meterFactory is null ? SalesforceMetrics.Shared : new SalesforceMetrics(meterFactory), refreshTokenStore)
+    {
+    }
+
+    /// <summary>
+    /// Creates a token client on existing instruments: a client per connection resolved at run time must not create
+    /// instruments of its own (a meter keeps every instrument created on it).
+    /// </summary>
+    /// <param name="httpClient">The back-channel client.</param>
+    /// <param name="options">The connection settings.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="loggerFactory">Logging.</param>
+    /// <param name="metrics">The instruments.</param>
+    /// <param name="refreshTokenStore">The refresh token store, or <see langword="null"/>.</param>
+    internal SalesforceTokenClient(HttpClient httpClient, SalesforceClientOptions options, TimeProvider? timeProvider, ILoggerFactory? loggerFactory, SalesforceMetrics metrics, ISalesforceRefreshTokenStore? refreshTokenStore)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(options);
@@ -86,7 +101,6 @@ public sealed class SalesforceTokenClient : ISalesforceTokenSource
         _options = options;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)loggerFactory?.CreateLogger<SalesforceTokenClient>() ?? NullLogger.Instance;
-        var metrics = meterFactory is null ? SalesforceMetrics.Shared : new SalesforceMetrics(meterFactory);
         _grant = TokenGrantFactory.Create(options, _timeProvider, _logger);
         Flow = _grant.Flow;
         _endpoint = new TokenEndpointClient(httpClient, options, _grant, _timeProvider, _logger, metrics, new ClockSkewTracker());
@@ -99,6 +113,18 @@ public sealed class SalesforceTokenClient : ISalesforceTokenSource
 
     /// <summary>The flow this client uses.</summary>
     public SalesforceFlow Flow { get; }
+
+    /// <summary>
+    /// Disposes the signing key this client loaded (from a file, PEM or certificate store), when its connection is
+    /// dropped; a key given in code (<see cref="SalesforceClientOptions.SigningKey"/>) belongs to the caller and is kept.
+    /// </summary>
+    internal void ReleaseSigningKey()
+    {
+        if (_options.SigningKey is null && _grant is ISigningGrant signing)
+        {
+            signing.Key.Dispose();
+        }
+    }
 
     /// <summary>The token endpoint URL (<c>{LoginUrl}/services/oauth2/token</c>).</summary>
     public Uri TokenEndpoint => _endpoint.TokenEndpoint;

@@ -7,6 +7,7 @@ using SalesforceAuth.Benchmarks.Probe;
 //   (default)             BenchmarkSwitcher with the default job; other arguments pass through (--filter, --job, ...)
 //   --probe               10,000 concurrent callers on a cold cache against a loopback token endpoint
 //   --probe-redis         4 processes sharing one Redis on a cold cache
+//   --probe-tenants       100,000 connections resolved at run time: memory, hot path, 10,000 cold at once
 //   --probe-redis-child   internal: one of those 4 processes
 var rest = args.ToList();
 
@@ -18,6 +19,11 @@ if (Take(rest, "--probe-redis-child"))
 if (Take(rest, "--probe-redis"))
 {
     return await RedisProbe.RunAsync(rest);
+}
+
+if (Take(rest, "--probe-tenants"))
+{
+    return await TenantsProbe.RunAsync(rest);
 }
 
 if (Take(rest, "--probe"))

@@ -33,41 +33,84 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
     /// <summary><see cref="PlaceholderBaseAddress"/> without its trailing slash: what a placeholder URI string starts with.</summary>
     private const string PlaceholderOrigin = "https://salesforce.invalid";
 
-    private readonly SalesforceTokenManager _manager;
+    private readonly SalesforceTokenManager? _manager;
+    private readonly SalesforceConnectionRegistry? _connections;
     private readonly SalesforceMetrics _metrics;
     private readonly ILogger _logger;
-    private readonly KeyValuePair<string, object?> _flowTag;
 
     /// <summary>Creates the handler.</summary>
-    /// <param name="manager">The token provider of the connection.</param>
+    /// <param name="manager">
+    /// The token manager of the client's connection, or <see langword="null"/> for a client whose every request names
+    /// its connection (<see cref="SalesforceRequestOptions.SetSalesforceConnection"/>).
+    /// </param>
+    /// <param name="connections">The connections a request can name, or <see langword="null"/> for none.</param>
+    /// <param name="metrics">The instruments.</param>
+    /// <param name="logger">The logger.</param>
+    public SalesforceAuthenticationHandler(SalesforceTokenManager? manager, SalesforceConnectionRegistry? connections, SalesforceMetrics metrics, ILogger logger)
+    {
+        if (manager is null && connections is null)
+        {
+            throw new ArgumentNullException(nameof(connections), "A handler needs a connection of its own or connections to choose from.");
+        }
+
+        _manager = manager;
+        _connections = connections;
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    /// <summary>Creates the handler of one connection.</summary>
+    /// <param name="manager">The token manager of the connection.</param>
     /// <param name="metrics">The instruments.</param>
     /// <param name="logger">The logger.</param>
     public SalesforceAuthenticationHandler(SalesforceTokenManager manager, SalesforceMetrics metrics, ILogger logger)
+        : this(manager, null, metrics, logger)
     {
-        ArgumentNullException.ThrowIfNull(manager);
-        _manager = manager;
-        _metrics = metrics;
-        _logger = logger;
-        _flowTag = new("salesforce.flow", manager.Options.Flow.ToString());
     }
 
     /// <inheritdoc />
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var entry = ResolveEntry(request);
+        var options = request.Options;
+        var manager = _manager;
+        if (options.TryGetValue(SalesforceRequestOptions.Connection, out var connectionId) && !string.IsNullOrEmpty(connectionId))
+        {
+            // A held connection is found without waiting (the hot path of a multi-tenant client); a new one is resolved first.
+            if (_connections is null)
+            {
+                return Task.FromException<HttpResponseMessage>(new InvalidOperationException("This handler serves one connection; SetSalesforceConnection needs a client registered by dependency injection."));
+            }
+
+            if (!_connections.TryGetManager(connectionId, out manager))
+            {
+                return SendAfterConnectionAsync(request, _connections.GetManagerAsync(connectionId, cancellationToken), cancellationToken);
+            }
+        }
+        else if (manager is null)
+        {
+            return Task.FromException<HttpResponseMessage>(new InvalidOperationException(
+                "This Salesforce client has no connection of its own: name one on each request with request.SetSalesforceConnection(connectionId)."));
+        }
+
+        return Send(request, manager, options, cancellationToken);
+    }
+
+    private Task<HttpResponseMessage> Send(HttpRequestMessage request, SalesforceTokenManager manager, HttpRequestOptions options, CancellationToken cancellationToken)
+    {
+        var entry = ResolveEntry(manager, options);
         var original = request.RequestUri;
-        var tokenTask = _manager.GetAsync(entry, cancellationToken);
+        var tokenTask = manager.GetAsync(entry, cancellationToken);
         if (!tokenTask.IsCompletedSuccessfully)
         {
-            return SendAfterTokenAsync(request, entry, original, tokenTask, cancellationToken);
+            return SendAfterTokenAsync(request, manager, entry, original, tokenTask, cancellationToken);
         }
 
         // The hot path: a cached token and (with an in-memory or synchronously completing inner handler) no await.
         var token = tokenTask.Result;
         try
         {
-            Prepare(request, original, token);
+            Prepare(request, manager, original, token);
         }
         catch (SalesforceAuthenticationException ex)
         {
@@ -82,7 +125,7 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
             return send;
         }
 
-        return CompleteAsync(request, entry, original, token, sent, send, cancellationToken);
+        return CompleteAsync(request, manager, entry, original, token, sent, send, cancellationToken);
     }
 
     /// <summary>Whether a request body can be sent a second time.</summary>
@@ -151,22 +194,25 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
         && string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase)
         && string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase);
 
-    private TokenCacheEntry ResolveEntry(HttpRequestMessage request) =>
-        request.Options.TryGetValue(SalesforceRequestOptions.Username, out var username) && !string.IsNullOrEmpty(username)
-            ? _manager.GetEntry(new SalesforceTokenRequest { Username = username })
-            : _manager.DefaultEntry;
+    private static TokenCacheEntry ResolveEntry(SalesforceTokenManager manager, HttpRequestOptions options) =>
+        options.TryGetValue(SalesforceRequestOptions.Username, out var username) && !string.IsNullOrEmpty(username)
+            ? manager.GetEntry(new SalesforceTokenRequest { Username = username })
+            : manager.DefaultEntry;
 
-    private async Task<HttpResponseMessage> SendAfterTokenAsync(HttpRequestMessage request, TokenCacheEntry entry, Uri? original, ValueTask<CachedToken> tokenTask, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAfterConnectionAsync(HttpRequestMessage request, ValueTask<SalesforceTokenManager> manager, CancellationToken cancellationToken) =>
+        await Send(request, await manager.ConfigureAwait(false), request.Options, cancellationToken).ConfigureAwait(false);
+
+    private async Task<HttpResponseMessage> SendAfterTokenAsync(HttpRequestMessage request, SalesforceTokenManager manager, TokenCacheEntry entry, Uri? original, ValueTask<CachedToken> tokenTask, CancellationToken cancellationToken)
     {
         var token = await tokenTask.ConfigureAwait(false);
-        Prepare(request, original, token);
-        return await CompleteAsync(request, entry, original, token, request.RequestUri!, base.SendAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+        Prepare(request, manager, original, token);
+        return await CompleteAsync(request, manager, entry, original, token, request.RequestUri!, base.SendAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<HttpResponseMessage> CompleteAsync(HttpRequestMessage request, TokenCacheEntry entry, Uri? original, CachedToken token, Uri sent, Task<HttpResponseMessage> send, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> CompleteAsync(HttpRequestMessage request, SalesforceTokenManager manager, TokenCacheEntry entry, Uri? original, CachedToken token, Uri sent, Task<HttpResponseMessage> send, CancellationToken cancellationToken)
     {
         var response = await send.ConfigureAwait(false);
-        EnsureNotRedirected(request, sent, response, token);
+        EnsureNotRedirected(request, manager, sent, response, token);
         if (!MayBeSessionError(response))
         {
             return response;
@@ -175,7 +221,7 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
         var failure = await RestAuthErrorClassifier.ClassifyAsync(response, cancellationToken).ConfigureAwait(false);
         if (failure == RestAuthFailure.NotRenewable)
         {
-            Log.SessionNotValidForApi(_logger, _manager.Name, token.Token.InstanceUrl.Host);
+            Log.SessionNotValidForApi(_logger, manager.Name, token.Token.InstanceUrl.Host);
             return response;
         }
 
@@ -187,34 +233,34 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
         if (!IsReplayable(request.Content))
         {
             // The caller gets the 401; the next request gets a new token.
-            _manager.Invalidate(entry, token.Token);
-            Log.SessionExpiredNotReplayable(_logger, _manager.Name);
+            manager.Invalidate(entry, token.Token);
+            Log.SessionExpiredNotReplayable(_logger, manager.Name);
             return response;
         }
 
-        Log.SessionExpiredRenewing(_logger, _manager.Name, token.Token.InstanceUrl.Host);
+        Log.SessionExpiredRenewing(_logger, manager.Name, token.Token.InstanceUrl.Host);
         CachedToken renewed;
         using (var activity = SalesforceMetrics.ActivitySource.StartActivity("SalesforceAuth.RenewSession", ActivityKind.Internal))
         {
-            activity?.SetTag("salesforce.client", _manager.Name);
-            activity?.SetTag("salesforce.flow", _manager.Options.Flow.ToString());
-            renewed = await _manager.RenewAsync(entry, token.Token, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag("salesforce.client", manager.Name);
+            activity?.SetTag("salesforce.flow", manager.Options.Flow.ToString());
+            renewed = await manager.RenewAsync(entry, token.Token, cancellationToken).ConfigureAwait(false);
             activity?.SetTag("salesforce.instance.changed", !string.Equals(renewed.InstanceBase, token.InstanceBase, StringComparison.OrdinalIgnoreCase));
         }
 
-        _metrics.SessionRenewals.Add(1, _flowTag);
+        _metrics.SessionRenewals.Add(1, manager.FlowTag);
         response.Dispose();
 
         // Rebuild for the possibly new instance_url (Salesforce Help on My Domain and enhanced domains, https://help.salesforce.com/s/articleView?id=xcloud.domain_name_plan_recommendations.htm&type=5, jsforce #196): a retry to the old host fails the same way.
-        Prepare(request, original, renewed);
+        Prepare(request, manager, original, renewed);
         sent = request.RequestUri!;
         var retry = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        EnsureNotRedirected(request, sent, retry, renewed);
+        EnsureNotRedirected(request, manager, sent, retry, renewed);
         if (MayBeSessionError(retry)
             && await RestAuthErrorClassifier.ClassifyAsync(retry, cancellationToken).ConfigureAwait(false) == RestAuthFailure.SessionExpired)
         {
             // Exactly one renewal per request: never loop (REST API Developer Guide "Status Codes and Error Responses", https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm).
-            Log.SessionExpiredAfterRenewal(_logger, _manager.Name, renewed.Token.InstanceUrl.Host);
+            Log.SessionExpiredAfterRenewal(_logger, manager.Name, renewed.Token.InstanceUrl.Host);
             retry.Dispose();
             throw HandlerErrors.SessionExpired(renewed.Token);
         }
@@ -230,7 +276,7 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
     /// Refuses an answer from another host than the one the request was sent to: a primary handler that follows
     /// redirects (one whose AllowAutoRedirect could not be turned off) took the request there.
     /// </summary>
-    private void EnsureNotRedirected(HttpRequestMessage request, Uri sent, HttpResponseMessage response, CachedToken token)
+    private void EnsureNotRedirected(HttpRequestMessage request, SalesforceTokenManager manager, Uri sent, HttpResponseMessage response, CachedToken token)
     {
         var answered = AnsweredUri(response, request);
         if (answered is null || ReferenceEquals(answered, sent) || !answered.IsAbsoluteUri || SameOrigin(answered, sent))
@@ -239,12 +285,12 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
         }
 
         response.Dispose();
-        _metrics.ForeignHostRefusals.Add(1, _flowTag);
-        Log.ForeignHostRefused(_logger, _manager.Name, answered.GetLeftPart(UriPartial.Authority), token.Token.InstanceUrl.Host);
+        _metrics.ForeignHostRefusals.Add(1, manager.FlowTag);
+        Log.ForeignHostRefused(_logger, manager.Name, answered.GetLeftPart(UriPartial.Authority), token.Token.InstanceUrl.Host);
         throw HandlerErrors.RedirectFollowed(answered, token.Token);
     }
 
-    private void Prepare(HttpRequestMessage request, Uri? original, CachedToken cached)
+    private void Prepare(HttpRequestMessage request, SalesforceTokenManager manager, Uri? original, CachedToken cached)
     {
         var token = cached.Token;
         Uri target;
@@ -279,15 +325,15 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
         }
         else
         {
-            _metrics.ForeignHostRefusals.Add(1, _flowTag);
-            Log.ForeignHostRefused(_logger, _manager.Name, original.GetLeftPart(UriPartial.Authority), token.InstanceUrl.Host);
+            _metrics.ForeignHostRefusals.Add(1, manager.FlowTag);
+            Log.ForeignHostRefused(_logger, manager.Name, original.GetLeftPart(UriPartial.Authority), token.InstanceUrl.Host);
             throw HandlerErrors.UntrustedTarget(original, token);
         }
 
         if (!string.Equals(target.Scheme, Uri.UriSchemeHttps, StringComparison.OrdinalIgnoreCase)
-            && !(string.Equals(target.Scheme, Uri.UriSchemeHttp, StringComparison.OrdinalIgnoreCase) && SalesforceLoginHost.IsLoopback(target) && _manager.Options.AllowInsecureLoopback))
+            && !(string.Equals(target.Scheme, Uri.UriSchemeHttp, StringComparison.OrdinalIgnoreCase) && SalesforceLoginHost.IsLoopback(target) && manager.Options.AllowInsecureLoopback))
         {
-            _metrics.ForeignHostRefusals.Add(1, _flowTag);
+            _metrics.ForeignHostRefusals.Add(1, manager.FlowTag);
             throw HandlerErrors.InsecureInstance(token);
         }
 

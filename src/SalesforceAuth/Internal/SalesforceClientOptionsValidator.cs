@@ -39,12 +39,32 @@ internal sealed class SalesforceClientOptionsValidator : IValidateOptions<Salesf
 
         // Name the configuration key, so the fix is obvious in appsettings, user secrets or environment variables.
         var prefix = string.IsNullOrEmpty(name) ? "Salesforce:Clients" : $"Salesforce:Clients:{name}";
-        var failures = GetFailures(options);
+        Check(name, prefix + ":", options, options.HasRefreshTokenStore);
+        return ValidateOptionsResult.Success;
+    }
+
+    /// <summary>
+    /// Validates the settings of a connection resolved at run time, as <see cref="Validate"/> does those configured at
+    /// startup (the same rules, and the signing key loaded once); the message names the connection id and the setting.
+    /// </summary>
+    /// <param name="connectionId">The connection id.</param>
+    /// <param name="options">The settings.</param>
+    /// <param name="hasRefreshTokenStore">Whether the resolver supplied a refresh token store.</param>
+    /// <exception cref="SalesforceConfigurationException">The settings are invalid; <see cref="SalesforceConfigurationException.Setting"/> is the property.</exception>
+    public static void ValidateResolved(string connectionId, SalesforceClientOptions options, bool hasRefreshTokenStore)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Check(connectionId, string.Empty, options, hasRefreshTokenStore);
+    }
+
+    private static void Check(string? name, string prefix, SalesforceClientOptions options, bool hasRefreshTokenStore)
+    {
+        var failures = GetFailures(options, hasRefreshTokenStore);
         if (failures.Count > 0)
         {
             throw new SalesforceConfigurationException(
-                $"{prefix}:{failures[0].Setting}",
-                $"The Salesforce connection '{name}' is not configured correctly: " + string.Join(" ", failures.Select(f => $"{prefix}:{f.Setting}: {f.Message}")));
+                $"{prefix}{failures[0].Setting}",
+                $"The Salesforce connection '{name}' is not configured correctly: " + string.Join(" ", failures.Select(f => $"{prefix}{f.Setting}: {f.Message}")));
         }
 
         if (options.Flow is SalesforceFlow.JwtBearer or SalesforceFlow.SamlBearer)
@@ -63,12 +83,10 @@ internal sealed class SalesforceClientOptionsValidator : IValidateOptions<Salesf
                     nameof(options.CertificatePem) when !string.IsNullOrWhiteSpace(options.CertificatePath) => nameof(options.CertificatePath),
                     _ => ex.Setting,
                 };
-                var setting = $"{prefix}:{key}";
+                var setting = $"{prefix}{key}";
                 throw new SalesforceConfigurationException(setting, $"The Salesforce connection '{name}' cannot load its signing key: {setting}: {ex.Message}", ex);
             }
         }
-
-        return ValidateOptionsResult.Success;
     }
 
     /// <summary>Throws for the first failure.</summary>

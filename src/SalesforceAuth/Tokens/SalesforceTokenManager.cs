@@ -25,8 +25,10 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
     private readonly SalesforceMetrics _metrics;
     private readonly ITokenSecondLevel? _secondLevel;
     private readonly CancellationTokenSource _lifetime = new();
-    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource? _drained;
+    private readonly bool _resolved;
     private int _disposed;
+    private int _retired;
     private int _running;
 
     /// <summary>Creates the manager.</summary>
@@ -42,6 +44,10 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
     /// <param name="logger">The logger.</param>
     /// <param name="metrics">The instruments.</param>
     /// <param name="secondLevel">The distributed level, or <see langword="null"/>.</param>
+    /// <param name="resolved">
+    /// Whether the connection was resolved at run time: its keys are apart from configured connections', and its
+    /// default slot lives with the manager (dropped with it) instead of pinned in the process-wide first level.
+    /// </param>
     public SalesforceTokenManager(
         string name,
         SalesforceClientOptions options,
@@ -50,7 +56,8 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
         TimeProvider timeProvider,
         ILogger logger,
         SalesforceMetrics metrics,
-        ITokenSecondLevel? secondLevel = null)
+        ITokenSecondLevel? secondLevel = null,
+        bool resolved = false)
     {
         ArgumentNullException.ThrowIfNull(options);
         Name = name;
@@ -61,7 +68,10 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
         _logger = logger;
         _metrics = metrics;
         _secondLevel = secondLevel;
-        DefaultEntry = cache.GetEntry(TokenCacheKey.Create(name, options, null), null, pinned: true);
+        _resolved = resolved;
+        FlowTag = new("salesforce.flow", options.Flow.ToString());
+        var key = TokenCacheKey.Create(name, options, null, resolved);
+        DefaultEntry = resolved ? new TokenCacheEntry(key, null) : cache.GetEntry(key, null, pinned: true);
     }
 
     /// <summary>The connection name.</summary>
@@ -70,6 +80,9 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
     /// <summary>The connection settings.</summary>
     public SalesforceClientOptions Options { get; }
 
+    /// <summary>The flow as a metric tag, built once (the handler tags its counters with it).</summary>
+    public KeyValuePair<string, object?> FlowTag { get; }
+
     /// <summary>The slot of the configured principal, resolved once so the hot path needs no dictionary lookup.</summary>
     public TokenCacheEntry DefaultEntry { get; }
 
@@ -77,7 +90,35 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
     /// <param name="request">The overrides, or <see langword="null"/> for the configured principal.</param>
     /// <returns>The slot.</returns>
     public TokenCacheEntry GetEntry(SalesforceTokenRequest? request) =>
-        request is null ? DefaultEntry : _cache.GetEntry(TokenCacheKey.Create(Name, Options, request), request);
+        request is null ? DefaultEntry : _cache.GetEntry(TokenCacheKey.Create(Name, Options, request, _resolved), request);
+
+    /// <summary>
+    /// Completed when no acquisition runs any more after <see cref="Dispose"/> or <see cref="RetireAsync"/>; created on
+    /// first need, as most managers of a multi-tenant service are never disposed one by one.
+    /// </summary>
+    private TaskCompletionSource Drained =>
+        LazyInitializer.EnsureInitialized(ref _drained, static () => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    /// <summary>Whether an acquisition is running (a trimmed connection must have none: callers wait on it).</summary>
+    public bool IsBusy => Volatile.Read(ref _running) > 0;
+
+    /// <summary>
+    /// Retires a connection that was reloaded, removed or trimmed: the acquisitions running complete for their callers
+    /// (never cancelled), the default slot's staleness timer is released, and no new acquisition starts.
+    /// </summary>
+    /// <returns>A task that completes when no acquisition is running any more.</returns>
+    public Task RetireAsync()
+    {
+        // Full fences on both sides: either this sees no acquisition running, or the last one sees the flag.
+        Interlocked.Exchange(ref _retired, 1);
+        if (Interlocked.CompareExchange(ref _running, 0, 0) == 0)
+        {
+            Drained.TrySetResult();
+        }
+
+        DefaultEntry.Current?.DisarmStaleTimer();
+        return Drained.Task;
+    }
 
     /// <summary>Gets a usable token: from the cache when fresh or stale-but-valid, otherwise from the one acquisition in flight.</summary>
     /// <param name="entry">The slot.</param>
@@ -212,12 +253,12 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
         Dispose();
         if (Volatile.Read(ref _running) == 0)
         {
-            _drained.TrySetResult();
+            Drained.TrySetResult();
         }
 
         try
         {
-            await _drained.Task.WaitAsync(ShutdownWait, _timeProvider).ConfigureAwait(false);
+            await Drained.Task.WaitAsync(ShutdownWait, _timeProvider).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -301,6 +342,13 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
 
     private Task<CachedToken> StartLocked(TokenCacheEntry entry)
     {
+        if (Volatile.Read(ref _retired) == 1)
+        {
+            // A caller that found the connection just before it was reloaded or removed: its settings and signing key
+            // are being released. Sending again resolves the connection anew.
+            return Task.FromException<CachedToken>(new ObjectDisposedException(Name, $"The Salesforce connection '{Name}' was reloaded or removed while the request was being prepared; send it again."));
+        }
+
         // Waiters' continuations run inline when the task completes, but never on the acquisition's own thread: Complete
         // hands the completion to a pool thread of its own (one hop for all waiters, not a queued work item each).
         var completion = new TaskCompletionSource<CachedToken>();
@@ -429,9 +477,9 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
             }
             finally
             {
-                if (Interlocked.Decrement(ref _running) == 0 && Volatile.Read(ref _disposed) == 1)
+                if (Interlocked.Decrement(ref _running) == 0 && (Volatile.Read(ref _disposed) == 1 || Volatile.Read(ref _retired) == 1))
                 {
-                    _drained.TrySetResult();
+                    Drained.TrySetResult();
                 }
             }
         }

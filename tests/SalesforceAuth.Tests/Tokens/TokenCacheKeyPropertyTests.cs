@@ -6,9 +6,9 @@ using SalesforceAuth.Tokens.Caching;
 namespace SalesforceAuth.Tests.Tokens;
 
 /// <summary>
-/// The cache identity as a property: over generated pairs of (connection, settings, per-request overrides), two token
-/// requests share a cache key — in memory and in the distributed cache — exactly when an oracle written here, apart
-/// from the implementation, says they must yield the same session. The pools are small on purpose, so that near-misses
+/// The cache identity as a property: over generated pairs of (connection, configured or resolved at run time, settings,
+/// per-request overrides), two token requests share a cache key — in memory and in the distributed cache — exactly
+/// when an oracle written here, apart from the implementation, says they must yield the same session. The pools are small on purpose, so that near-misses
 /// (one field apart, ASCII case variants, look-alike Unicode, values that imitate separators) come up constantly.
 /// The run is one deterministic sequence from a seed: 20261202 when <c>CI=true</c>, otherwise random; printed, and
 /// replayed with <c>SALESFORCEAUTH_PROPERTY_SEED</c>.
@@ -141,9 +141,10 @@ public sealed class TokenCacheKeyPropertyTests(ITestOutputHelper output)
         var bearer = Gen.Select(Of(Usernames), Of(Audiences), Gen.Bool, Of(NameIdFormats));
         var refresh = Gen.Select(Of(Secrets), Gen.Bool);
         var exchange = Gen.Select(Of(Secrets), Of(TokenTypes), Of(Secrets), Of(TokenTypes), Of(Words), Of(Words));
-        return Gen.Select(Gen.Select(Of(Names), Of(flows), Gen.Int[0, LoginUrls.Length - 1], Of(ClientIds)), bearer, refresh, exchange, overrides)
+        return Gen.Select(Gen.Select(Of(Names), Of(flows), Gen.Int[0, LoginUrls.Length - 1], Of(ClientIds), Gen.Bool), bearer, refresh, exchange, overrides)
             .Select(t => new Side(
                 t.Item1.Item1,
+                t.Item1.Item5,
                 t.Item1.Item2,
                 t.Item1.Item3,
                 t.Item1.Item4,
@@ -166,7 +167,7 @@ public sealed class TokenCacheKeyPropertyTests(ITestOutputHelper output)
     {
         try
         {
-            return (TokenCacheKey.Create(side.Name, side.Options(), side.Request), null);
+            return (TokenCacheKey.Create(side.Name, side.Options(), side.Request, side.Resolved), null);
         }
         catch (Exception ex) when (ex is ArgumentException or SalesforceConfigurationException)
         {
@@ -189,7 +190,8 @@ public sealed class TokenCacheKeyPropertyTests(ITestOutputHelper output)
     /// </summary>
     private static Expected Oracle(Side s)
     {
-        var parts = new List<string?> { s.Name, s.Flow.ToString(), LoginUrls[s.LoginUrl].Endpoint, s.ClientId };
+        // A connection resolved at run time (a tenant id) is never the configured connection of the same name.
+        var parts = new List<string?> { s.Name, s.Resolved ? "resolved" : "configured", s.Flow.ToString(), LoginUrls[s.LoginUrl].Endpoint, s.ClientId };
         switch (s.Flow)
         {
             case SalesforceFlow.JwtBearer or SalesforceFlow.SamlBearer:
@@ -224,6 +226,7 @@ public sealed class TokenCacheKeyPropertyTests(ITestOutputHelper output)
     /// <summary>One token request: the connection's name and settings, and the caller's overrides.</summary>
     private sealed record Side(
         string Name,
+        bool Resolved,
         SalesforceFlow Flow,
         int LoginUrl,
         string? ClientId,
@@ -241,7 +244,7 @@ public sealed class TokenCacheKeyPropertyTests(ITestOutputHelper output)
         string? Scope,
         SalesforceTokenRequest? Request)
     {
-        public const int FieldCount = 17;
+        public const int FieldCount = 18;
 
         public SalesforceClientOptions Options() => new()
         {
@@ -286,6 +289,7 @@ public sealed class TokenCacheKeyPropertyTests(ITestOutputHelper output)
                     13 => mixed with { ActorTokenType = other.ActorTokenType },
                     14 => mixed with { TokenExchangeHandler = other.TokenExchangeHandler },
                     15 => mixed with { Scope = other.Scope },
+                    16 => mixed with { Resolved = other.Resolved },
                     _ => mixed with { Request = other.Request },
                 };
             }
@@ -294,7 +298,7 @@ public sealed class TokenCacheKeyPropertyTests(ITestOutputHelper output)
         }
 
         public override string ToString() =>
-            $"{{ Name = {Show(Name)}, Flow = {Flow}, LoginUrl = {LoginUrls[LoginUrl].Url}, ClientId = {Show(ClientId)}, Username = {Show(ConfiguredUsername)}, Audience = {Show(Audience)}, " +
+            $"{{ Name = {Show(Name)}, Resolved = {Resolved}, Flow = {Flow}, LoginUrl = {LoginUrls[LoginUrl].Url}, ClientId = {Show(ClientId)}, Username = {Show(ConfiguredUsername)}, Audience = {Show(Audience)}, " +
             $"UseMyDomainAsAudience = {UseMyDomainAsAudience}, NameIdFormat = {NameIdFormat}, RefreshToken = {Show(RefreshToken)}, HasStore = {HasStore}, SubjectToken = {Show(SubjectToken)}, " +
             $"SubjectTokenType = {Show(SubjectTokenType)}, ActorToken = {Show(ActorToken)}, ActorTokenType = {Show(ActorTokenType)}, TokenExchangeHandler = {Show(TokenExchangeHandler)}, Scope = {Show(Scope)}, " +
             $"Request = {(Request is null ? "null" : $"{{ Username = {Show(Request.Username)}, RefreshToken = {Show(Request.RefreshToken)}, SubjectToken = {Show(Request.SubjectToken)} }}")} }}";

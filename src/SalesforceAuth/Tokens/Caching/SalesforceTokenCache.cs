@@ -65,6 +65,28 @@ internal sealed class SalesforceTokenCache : IDisposable
         return entry;
     }
 
+    /// <summary>
+    /// Drops the per-request slots of a connection resolved at run time (reloaded or removed), releasing their timers.
+    /// A scan of every slot: rare, and the slots are per-user ones (a resolved connection's own slot is not here).
+    /// </summary>
+    /// <param name="connectionId">The connection id.</param>
+    /// <returns>The dropped slots.</returns>
+    public List<TokenCacheEntry> RemoveResolved(string connectionId)
+    {
+        var removed = new List<TokenCacheEntry>();
+        foreach (var (key, entry) in _entries)
+        {
+            if (key.Resolved && string.Equals(key.Connection, connectionId, StringComparison.Ordinal)
+                && _entries.TryRemove(new KeyValuePair<TokenCacheKey, TokenCacheEntry>(key, entry)))
+            {
+                entry.Current?.DisarmStaleTimer();
+                removed.Add(entry);
+            }
+        }
+
+        return removed;
+    }
+
     /// <summary>The number of slots (for tests and diagnostics).</summary>
     public int Count => _entries.Count;
 

@@ -39,9 +39,10 @@ internal sealed class TokenCacheKey : IEquatable<TokenCacheKey>
     private readonly int _hashCode;
     private string? _distributedKey;
 
-    private TokenCacheKey(string connection, SalesforceFlow flow, string tokenEndpoint, string clientId, string identity)
+    private TokenCacheKey(string connection, bool resolved, SalesforceFlow flow, string tokenEndpoint, string clientId, string identity)
     {
         Connection = connection;
+        Resolved = resolved;
         Flow = flow;
         TokenEndpoint = tokenEndpoint;
         ClientId = clientId;
@@ -51,6 +52,9 @@ internal sealed class TokenCacheKey : IEquatable<TokenCacheKey>
 
     /// <summary>The connection name.</summary>
     public string Connection { get; }
+
+    /// <summary>Whether the connection was resolved at run time (see <see cref="Create"/>).</summary>
+    public bool Resolved { get; }
 
     /// <summary>The flow.</summary>
     public SalesforceFlow Flow { get; }
@@ -71,10 +75,14 @@ internal sealed class TokenCacheKey : IEquatable<TokenCacheKey>
     /// <param name="connection">The connection name.</param>
     /// <param name="options">The connection settings.</param>
     /// <param name="request">The overrides, or <see langword="null"/>.</param>
+    /// <param name="resolved">
+    /// Whether the connection was resolved at run time (an id given to the connection resolver) rather than configured
+    /// by name: the two are apart even when a tenant id equals a configured name.
+    /// </param>
     /// <returns>The key.</returns>
     /// <exception cref="SalesforceConfigurationException">The configured username is not ASCII.</exception>
     /// <exception cref="ArgumentException">The per-request username is not ASCII.</exception>
-    public static TokenCacheKey Create(string connection, SalesforceClientOptions options, SalesforceTokenRequest? request)
+    public static TokenCacheKey Create(string connection, SalesforceClientOptions options, SalesforceTokenRequest? request, bool resolved = false)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(options);
@@ -84,6 +92,13 @@ internal sealed class TokenCacheKey : IEquatable<TokenCacheKey>
         // Every field length-prefixed: no value (a scope, a handler name, a connection name) can imitate a boundary.
         var identity = new StringBuilder(256);
         Append(identity, connection);
+        if (resolved)
+        {
+            // Only resolved keys get this field, so configured connections keep their distributed keys. A configured
+            // key has the flow here, which is never "resolved".
+            Append(identity, "resolved");
+        }
+
         Append(identity, options.Flow.ToString());
         Append(identity, endpoint);
         Append(identity, clientId);
@@ -128,7 +143,7 @@ internal sealed class TokenCacheKey : IEquatable<TokenCacheKey>
                 break;
         }
 
-        return new TokenCacheKey(connection, options.Flow, endpoint, clientId, identity.ToString());
+        return new TokenCacheKey(connection, resolved, options.Flow, endpoint, clientId, identity.ToString());
     }
 
     /// <inheritdoc />

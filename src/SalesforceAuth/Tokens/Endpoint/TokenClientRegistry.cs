@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using SalesforceAuth.Internal;
 
 namespace SalesforceAuth.Tokens.Endpoint;
 
@@ -46,6 +47,17 @@ internal sealed class TokenClientRegistry
         var lazy = _clients.GetOrAdd(name, n => new Lazy<SalesforceTokenClient>(() => Create(n, options), LazyThreadSafetyMode.PublicationOnly));
         return lazy.Value;
     }
+
+    /// <summary>
+    /// Creates a client for a connection resolved at run time, kept by that connection (not here) and dropped with it,
+    /// on the shared back-channel client and the shared instruments.
+    /// </summary>
+    /// <param name="options">The connection's settings.</param>
+    /// <param name="refreshTokenStore">The connection's refresh token store, or <see langword="null"/>.</param>
+    /// <param name="metrics">The process-wide instruments.</param>
+    /// <returns>The client.</returns>
+    public SalesforceTokenClient CreateForResolved(SalesforceClientOptions options, ISalesforceRefreshTokenStore? refreshTokenStore, SalesforceMetrics metrics) =>
+        new(_httpClientFactory.CreateClient(BackchannelClientName), options, _timeProvider, _loggerFactory, metrics, refreshTokenStore);
 
     private SalesforceTokenClient Create(string name, SalesforceClientOptions options) => new(
         _httpClientFactory.CreateClient(BackchannelClientName),

@@ -6,7 +6,7 @@ namespace SalesforceAuth.Tokens.Grants;
 /// The OAuth 2.0 JWT bearer grant (Salesforce Help "OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_jwt_flow.htm&amp;type=5): <c>grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer</c> and
 /// <c>assertion</c>, nothing else (no client id or secret: the JWT's <c>iss</c> and signature identify the app).
 /// </summary>
-internal sealed class JwtBearerGrant : ITokenGrant
+internal sealed class JwtBearerGrant : ITokenGrant, ISigningGrant
 {
     /// <summary>The grant type URN.</summary>
     public const string GrantType = "urn:ietf:params:oauth:grant-type:jwt-bearer";
@@ -26,6 +26,9 @@ internal sealed class JwtBearerGrant : ITokenGrant
         _key = key;
         _audience = SalesforceAudience.Resolve(options);
     }
+
+    /// <inheritdoc />
+    public SalesforceSigningKey Key => _key;
 
     /// <inheritdoc />
     public SalesforceFlow Flow => SalesforceFlow.JwtBearer;

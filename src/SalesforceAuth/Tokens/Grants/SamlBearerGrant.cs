@@ -7,7 +7,7 @@ namespace SalesforceAuth.Tokens.Grants;
 /// and the signed assertion, base64url-encoded; no client id or secret (the <c>Issuer</c> and the signature identify
 /// the app). Same clock-skew compensation, validity and audience rules as the JWT bearer grant.
 /// </summary>
-internal sealed class SamlBearerGrant : ITokenGrant
+internal sealed class SamlBearerGrant : ITokenGrant, ISigningGrant
 {
     /// <summary>The grant type URN.</summary>
     public const string GrantType = SamlAssertionBuilder.GrantType;
@@ -36,6 +36,9 @@ internal sealed class SamlBearerGrant : ITokenGrant
         _key = key;
         _audience = SalesforceAudience.Resolve(options);
     }
+
+    /// <inheritdoc />
+    public SalesforceSigningKey Key => _key;
 
     /// <inheritdoc />
     public SalesforceFlow Flow => SalesforceFlow.SamlBearer;

@@ -1,0 +1,293 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using SalesforceAuth.Tests.TestSupport;
+using SalesforceAuth.Tokens;
+
+namespace SalesforceAuth.Tests.Tokens;
+
+/// <summary>
+/// Connections resolved at run time behind one <see cref="HttpClient"/>: each tenant its own token, host, renewal and
+/// errors; resolved once; reloaded, removed, trimmed and evicted without touching the others.
+/// </summary>
+public sealed class SalesforceConnectionRegistryTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task OneClient_ManyTenantsCallingAtOnce_EachGetsItsOwnTokenAndHost_ResolvedOnceWithOneTokenRequest()
+    {
+        using var env = new Env();
+        var tenants = Enumerable.Range(1, 8).Select(i => $"t{i}").ToArray();
+
+        var calls = tenants.SelectMany(t => Enumerable.Range(0, 16).Select(_ => env.GetAsync(t))).ToArray();
+        var responses = await Task.WhenAll(calls);
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.Status));
+        Assert.All(responses, r => Assert.Equal(TenantOrgsHandler.Host(r.Tenant), r.Host));
+        Assert.Equal(0, env.Orgs.CrossTenant);
+        Assert.All(tenants, t => Assert.Equal(1, env.Orgs.TokenRequests(t)));
+        Assert.All(tenants, t => Assert.Equal(1, env.Directory.Lookups(t)));
+        Assert.Equal(tenants.Length, env.Connections.Count);
+    }
+
+    [Fact]
+    public async Task ConfiguredConnection_NamedOnTheRequest_UsedWithoutAskingTheResolver()
+    {
+        using var env = new Env(services => services.AddSalesforceClient("crm", o =>
+        {
+            o.Flow = SalesforceFlow.RefreshToken;
+            o.ClientId = "3MVG9crm";
+            o.RefreshToken = "5Aep-crm";
+            o.LoginUrl = new Uri("https://crm.my.salesforce.com");
+        }));
+
+        var response = await env.GetAsync("crm");
+
+        Assert.Equal("crm.my.salesforce.com", response.Host);
+        Assert.Equal(0, env.Directory.Lookups("crm"));
+        Assert.Equal(0, env.Connections.Count);
+        Assert.False(env.Connections.Reload("crm"));
+    }
+
+    [Fact]
+    public async Task BadTenant_TypedErrorNamingTheTenantAndSetting_OtherTenantsUnaffected_AskedAgainNextTime()
+    {
+        using var env = new Env();
+        env.Directory.Set("bad", o => o.LoginUrl = new Uri("http://bad.my.salesforce.com"));
+
+        var error = await Assert.ThrowsAsync<SalesforceConfigurationException>(() => env.GetAsync("bad"));
+        var good = await env.GetAsync("good");
+
+        Assert.Equal("LoginUrl", error.Setting);
+        Assert.Contains("'bad'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, good.Status);
+
+        // A failure is not cached: the tenant's settings may be fixed meanwhile.
+        env.Directory.Set("bad", _ => { });
+        Assert.Equal(HttpStatusCode.OK, (await env.GetAsync("bad")).Status);
+        Assert.Equal(2, env.Directory.Lookups("bad"));
+    }
+
+    [Fact]
+    public async Task UnknownTenant_ConfigurationExceptionNamingTheId()
+    {
+        using var env = new Env();
+        env.Directory.Unknown.Add("ghost");
+
+        var error = await Assert.ThrowsAsync<SalesforceConfigurationException>(() => env.Connections.GetTokenAsync("ghost", cancellationToken: Ct).AsTask());
+
+        Assert.Contains("'ghost'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ClientWithoutConnection_RequestNamingNone_Refused()
+    {
+        using var env = new Env();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/services/data/v62.0/limits");
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => env.Client.SendAsync(request, Ct));
+    }
+
+    [Fact]
+    public async Task Reload_MovedMyDomain_NextCallsGoToTheNewHost_OtherTenantKeepsItsToken()
+    {
+        using var env = new Env();
+        await env.GetAsync("acme");
+        await env.GetAsync("globex");
+
+        env.Directory.Set("acme", o => o.LoginUrl = new Uri("https://acme-moved.my.salesforce.com"));
+        Assert.True(env.Connections.Reload("acme"));
+        var moved = await env.GetAsync("acme");
+        var other = await env.GetAsync("globex");
+
+        Assert.Equal("acme-moved.my.salesforce.com", moved.Host);
+        Assert.Equal(HttpStatusCode.OK, other.Status);
+        Assert.Equal(1, env.Orgs.TokenRequests("globex"));
+        Assert.Equal(2, env.Directory.Lookups("acme"));
+        Assert.Equal(0, env.Orgs.CrossTenant);
+    }
+
+    [Fact]
+    public async Task RemoveAsync_WithRevocation_RevokesItsTokensOnly_ThenResolvesAgainWhenUsed()
+    {
+        using var env = new Env();
+        var acme = await env.Connections.GetTokenAsync("acme", cancellationToken: Ct);
+        var globex = await env.Connections.GetTokenAsync("globex", cancellationToken: Ct);
+
+        Assert.True(await env.Connections.RemoveAsync("acme", revokeTokens: true, Ct));
+
+        Assert.Contains(acme.AccessToken, env.Orgs.Revoked);
+        Assert.Contains("5Aep-acme", env.Orgs.Revoked);
+        Assert.DoesNotContain(globex.AccessToken, env.Orgs.Revoked);
+        Assert.Equal(1, env.Connections.Count);
+        Assert.Same(globex, await env.Connections.GetTokenAsync("globex", cancellationToken: Ct));
+        Assert.False(await env.Connections.RemoveAsync("acme", revokeTokens: true, Ct));
+
+        var again = await env.Connections.GetTokenAsync("acme", cancellationToken: Ct);
+        Assert.NotEqual(acme.AccessToken, again.AccessToken);
+        Assert.Equal(2, env.Directory.Lookups("acme"));
+    }
+
+    [Fact]
+    public async Task Trim_TenantIdleForTheIdleTimeout_Dropped_BusyOneKept_ResolvedAgainWhenSeenAgain()
+    {
+        var clock = TestManagers.Clock();
+        using var env = new Env(services => services.AddSingleton<TimeProvider>(clock), idleTimeout: TimeSpan.FromMinutes(20));
+        await env.Connections.GetTokenAsync("idle", cancellationToken: Ct);
+        await env.Connections.GetTokenAsync("busy", cancellationToken: Ct);
+
+        clock.Advance(TimeSpan.FromMinutes(15));
+        await env.Connections.GetTokenAsync("busy", cancellationToken: Ct);
+        clock.Advance(TimeSpan.FromMinutes(10));
+
+        Assert.Equal(1, env.Connections.Count);
+        await env.Connections.GetTokenAsync("idle", cancellationToken: Ct);
+        Assert.Equal(2, env.Directory.Lookups("idle"));
+        Assert.Equal(1, env.Directory.Lookups("busy"));
+        Assert.Equal(2, env.Orgs.TokenRequests("idle"));
+    }
+
+    [Fact]
+    public async Task MaxConnections_Exceeded_LeastRecentlyUsedDropped()
+    {
+        var clock = TestManagers.Clock();
+        using var env = new Env(services => services.AddSingleton<TimeProvider>(clock), maxConnections: 3);
+        foreach (var tenant in new[] { "a", "b", "c" })
+        {
+            await env.Connections.GetTokenAsync(tenant, cancellationToken: Ct);
+            clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        await env.Connections.GetTokenAsync("a", cancellationToken: Ct);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await env.Connections.GetTokenAsync("d", cancellationToken: Ct);
+
+        // Down to 90% of the cap (at least one below it): the two least recently used, b and c, went.
+        Assert.Equal(2, env.Connections.Count);
+        await env.Connections.GetTokenAsync("a", cancellationToken: Ct);
+        await env.Connections.GetTokenAsync("d", cancellationToken: Ct);
+        Assert.Equal(1, env.Directory.Lookups("a"));
+        Assert.Equal(1, env.Directory.Lookups("d"));
+        await env.Connections.GetTokenAsync("b", cancellationToken: Ct);
+        Assert.Equal(2, env.Directory.Lookups("b"));
+    }
+
+    [Fact]
+    public void ReleaseSigningKey_KeyLoadedFromPem_Disposed_KeyGivenInCode_Kept()
+    {
+        using var rsa = TestKeys.NewRsa();
+        using var http = new HttpClient();
+        using var inCode = TestKeys.NewSigningKey(out _);
+        var loaded = new SalesforceTokenClient(http, Jwt(o => o.PrivateKeyPem = rsa.ExportPkcs8PrivateKeyPem()));
+        var given = new SalesforceTokenClient(http, Jwt(o => o.SigningKey = inCode));
+
+        loaded.ReleaseSigningKey();
+        given.ReleaseSigningKey();
+
+        Assert.ThrowsAny<ObjectDisposedException>(() => loaded.CreateAssertion());
+        Assert.NotNull(given.CreateAssertion());
+
+        static SalesforceClientOptions Jwt(Action<SalesforceClientOptions> key)
+        {
+            var options = new SalesforceClientOptions { ClientId = "3MVG9isv", Username = "integration@acme.com", LoginUrl = new Uri("https://acme.my.salesforce.com") };
+            key(options);
+            return options;
+        }
+    }
+
+    [Theory]
+    [InlineData(0, 100, "IdleTimeout")]
+    [InlineData(30, 0, "MaxConnections")]
+    public void Options_OutOfRange_FailNamingTheSetting(int idleMinutes, int maxConnections, string setting)
+    {
+        var services = new ServiceCollection();
+        services.AddSalesforceConnections((_, _) => ValueTask.FromResult<SalesforceConnectionSettings?>(null));
+        services.Configure<SalesforceConnectionsOptions>(o =>
+        {
+            o.IdleTimeout = TimeSpan.FromMinutes(idleMinutes);
+            o.MaxConnections = maxConnections;
+        });
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SalesforceConnectionsOptions>>().Value);
+
+        Assert.Contains("Salesforce:Connections:" + setting, error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Tenants' settings by id: every org on its own My Domain with its own refresh token, unless set otherwise.</summary>
+    private sealed class TenantDirectory : ISalesforceConnectionResolver
+    {
+        private readonly ConcurrentDictionary<string, Action<SalesforceClientOptions>> _overrides = new();
+        private readonly ConcurrentDictionary<string, int> _lookups = new();
+
+        public ConcurrentBag<string> Unknown { get; } = [];
+
+        public int Lookups(string tenant) => _lookups.GetValueOrDefault(tenant);
+
+        public void Set(string tenant, Action<SalesforceClientOptions> configure) => _overrides[tenant] = configure;
+
+        public ValueTask<SalesforceConnectionSettings?> ResolveAsync(string connectionId, CancellationToken cancellationToken)
+        {
+            _lookups.AddOrUpdate(connectionId, 1, (_, n) => n + 1);
+            if (Unknown.Contains(connectionId))
+            {
+                return ValueTask.FromResult<SalesforceConnectionSettings?>(null);
+            }
+
+            var options = new SalesforceClientOptions
+            {
+                Flow = SalesforceFlow.RefreshToken,
+                LoginUrl = new Uri($"https://{TenantOrgsHandler.Host(connectionId)}"),
+                ClientId = "3MVG9isv",
+                RefreshToken = "5Aep-" + connectionId,
+            };
+            if (_overrides.TryGetValue(connectionId, out var configure))
+            {
+                configure(options);
+            }
+
+            return ValueTask.FromResult<SalesforceConnectionSettings?>(new SalesforceConnectionSettings(options));
+        }
+    }
+
+    private sealed class Env : IDisposable
+    {
+        private readonly ServiceProvider _provider;
+
+        public Env(Action<IServiceCollection>? configure = null, TimeSpan? idleTimeout = null, int maxConnections = 1000)
+        {
+            var services = new ServiceCollection();
+            configure?.Invoke(services);
+            services.AddSalesforceConnections(_ => Directory, o =>
+            {
+                o.IdleTimeout = idleTimeout ?? TimeSpan.FromHours(1);
+                o.MaxConnections = maxConnections;
+            });
+            services.AddHttpClient("salesforce").AddSalesforceTokenHandler().ConfigurePrimaryHttpMessageHandler(() => Orgs);
+            services.AddHttpClient(SalesforceTokenClient.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => Orgs);
+            _provider = services.BuildServiceProvider();
+            Client = _provider.GetRequiredService<IHttpClientFactory>().CreateClient("salesforce");
+            Connections = _provider.GetRequiredService<ISalesforceConnections>();
+        }
+
+        public TenantOrgsHandler Orgs { get; } = new();
+
+        public TenantDirectory Directory { get; } = new();
+
+        public HttpClient Client { get; }
+
+        public ISalesforceConnections Connections { get; }
+
+        public async Task<(string Tenant, HttpStatusCode Status, string Host)> GetAsync(string tenant)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "services/data/v62.0/limits").SetSalesforceConnection(tenant);
+            using var response = await Client.SendAsync(request, Ct);
+            return (tenant, response.StatusCode, response.RequestMessage!.RequestUri!.Host);
+        }
+
+        public void Dispose() => _provider.Dispose();
+    }
+}
