@@ -4,9 +4,11 @@ namespace SalesforceAuth.Tests;
 
 public sealed class SalesforceLoginHostTests
 {
-    private static readonly SalesforceLoginHost Production = SalesforceLoginHost.Parse(SalesforceClientOptions.ProductionLoginUrl);
-    private static readonly SalesforceLoginHost Site = SalesforceLoginHost.Parse(new Uri("https://acme.my.site.com/customers"));
-    private static readonly IReadOnlyList<string> Defaults = SalesforceLoginHost.DefaultTrustedDomains;
+    // Computed per use, not once per process: eng/mutation.sh runs every mutant in one test process, and a value built
+    // while one mutant was active would otherwise stand in for the real one under every later mutant.
+    private static SalesforceLoginHost Production => SalesforceLoginHost.Parse(SalesforceClientOptions.ProductionLoginUrl);
+    private static SalesforceLoginHost Site => SalesforceLoginHost.Parse(new Uri("https://acme.my.site.com/customers"));
+    private static IReadOnlyList<string> Defaults => SalesforceLoginHost.DefaultTrustedDomains;
 
     [Theory]
     [InlineData("https://login.salesforce.com", SalesforceLoginHostKind.Production, false)]
