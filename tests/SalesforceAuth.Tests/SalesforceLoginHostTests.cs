@@ -273,6 +273,8 @@ public sealed class SalesforceLoginHostTests
     [InlineData("", "acme.com", false)]
     [InlineData("*", "acme.com", false)]
     [InlineData("  ", "acme.com", false)]
+    [InlineData("*", "acme.com.", false)]
+    [InlineData(".", "evil.example.", false)]
     [InlineData("acme.com", "ACME.COM", true)]
     [InlineData("acme.com", "SUPPORT.ACME.COM", true)]
     [InlineData("support.acme.com", "acme.com", false)]
@@ -280,10 +282,11 @@ public sealed class SalesforceLoginHostTests
         Assert.Equal(expected, SalesforceLoginHost.MatchesSuffix(host, domain));
 
     [Theory]
-    [InlineData("*", "every host")]
-    [InlineData(".", "every host")]
-    [InlineData("*.", "every host")]
-    [InlineData(" *. ", "every host")]
+    // "' would": the entry's own refusal, not the single-label one ("... and would trust every host under it").
+    [InlineData("*", "' would trust every host")]
+    [InlineData(".", "' would trust every host")]
+    [InlineData("*.", "' would trust every host")]
+    [InlineData(" *. ", "' would trust every host")]
     [InlineData("com", "top-level domain")]
     [InlineData("*.com", "top-level domain")]
     [InlineData("localhost", "single label")]
