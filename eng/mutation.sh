@@ -25,6 +25,7 @@ fi
 # Found by name, wherever they live under src/SalesforceAuth: a file moved to another folder is still mutated, and a
 # renamed or duplicated one stops the run instead of silently mutating nothing (or the wrong file).
 mutate=()
+paths=()
 for name in "${files[@]}"; do
   mapfile -t matches < <(find src/SalesforceAuth -name "$name" -type f -not -path '*/obj/*' -not -path '*/bin/*')
   if [ ${#matches[@]} -ne 1 ]; then
@@ -32,6 +33,7 @@ for name in "${files[@]}"; do
     exit 2
   fi
   mutate+=(--mutate "**/${matches[0]#src/SalesforceAuth/}")
+  paths+=("${matches[0]}")
 done
 
 dotnet tool restore >/dev/null
@@ -53,11 +55,12 @@ fi
 
 # Score = detected / valid, as Stryker computes it: detected = killed + timeout; valid also counts survived and
 # no coverage; ignored, compile and runtime errors are not mutants the tests could see.
-python3 - "$report" "$threshold" "$root" <<'PY'
+# The report lists every file of the project; only the mutated ones are scored.
+python3 - "$report" "$threshold" "$root" "${paths[@]}" <<'PY'
 import json, os, sys
 
-report, threshold, root = sys.argv[1], float(sys.argv[2]), sys.argv[3]
-files = json.load(open(report, encoding="utf-8"))["files"]
+report, threshold, root, wanted = sys.argv[1], float(sys.argv[2]), sys.argv[3], set(sys.argv[4:])
+files = {p: f for p, f in json.load(open(report, encoding="utf-8"))["files"].items() if os.path.relpath(p, root) in wanted}
 failed = False
 print()
 print(f"{'file':<60} {'killed':>6} {'timeout':>7} {'survived':>8} {'no cov':>6} {'score':>7}")

@@ -99,6 +99,7 @@ public sealed class SalesforceAudienceTests
         var ex = Assert.Throws<SalesforceConfigurationException>(() => SalesforceAudience.Resolve(new SalesforceClientOptions { LoginUrl = new Uri("/login", UriKind.Relative) }));
 
         Assert.Equal("LoginUrl", ex.Setting);
+        Assert.Contains("absolute https URL such as \"https://login.salesforce.com\"", ex.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentNullException>(() => SalesforceAudience.Resolve(null!));
         Assert.Throws<ArgumentNullException>(() => SalesforceAudience.GetProblem(null!));
     }
