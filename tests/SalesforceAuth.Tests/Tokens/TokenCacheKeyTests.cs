@@ -276,6 +276,30 @@ public sealed class TokenCacheKeyTests
         Assert.Equal(
             "8186D1B836AF76C57FADA623E609BE3D650494CCCB620872992AC72D2C33FDA6",
             TokenCacheKey.Create("crm", refresh, new SalesforceTokenRequest { RefreshToken = "5Aep861mine" }).DistributedKey);
+
+        var myDomain = TestManagers.Options();
+        myDomain.UseMyDomainAsAudience = true;
+        var store = TestManagers.Options();
+        store.Flow = SalesforceFlow.RefreshToken;
+        store.HasRefreshTokenStore = true;
+        var memory = TestManagers.Options();
+        memory.Flow = SalesforceFlow.RefreshToken;
+        memory.RefreshToken = "5Aep861first";
+        Assert.Equal("4BDC4E5A688839E5F5BD7CD2007D2BA2C99E1514D5BD145E5096E6EBD5413891", TokenCacheKey.Create("crm", myDomain, null).DistributedKey);
+        Assert.Equal("725F39FECE9738EA62F8BF8A50AD63A7329C0E430C21E9D3137446161FC6AAC0", TokenCacheKey.Create("crm", store, null).DistributedKey);
+        Assert.Equal("8CF679122BF222B0D670BF12F6FE68DE3768E8D7001809EBA213C1EE27DFFEB8", TokenCacheKey.Create("crm", memory, null).DistributedKey);
+    }
+
+    [Fact]
+    public void Create_NoClientId_KeyedAsAnEmptyOne()
+    {
+        var none = TestManagers.Options();
+        none.ClientId = null;
+        var empty = TestManagers.Options();
+        empty.ClientId = string.Empty;
+
+        Assert.Equal(string.Empty, TokenCacheKey.Create("crm", none, null).ClientId);
+        Assert.Equal(TokenCacheKey.Create("crm", empty, null), TokenCacheKey.Create("crm", none, null));
     }
 
     private static SalesforceClientOptions RefreshOptions(bool hasStore, string? refreshToken = null)
