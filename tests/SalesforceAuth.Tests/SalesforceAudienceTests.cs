@@ -83,6 +83,28 @@ public sealed class SalesforceAudienceTests
     }
 
     [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public void Resolve_BlankExplicitAudience_IsUnset(string audience)
+    {
+        var resolved = SalesforceAudience.Resolve(new SalesforceClientOptions { LoginUrl = new Uri("https://test.salesforce.com"), Audience = audience });
+
+        Assert.Equal(SalesforceAudience.Sandbox, resolved.Value);
+        Assert.Equal(SalesforceAudience.Sandbox, resolved.ToString());
+    }
+
+    [Fact]
+    public void Resolve_RelativeLoginUrl_ConfigurationErrorNamingLoginUrl()
+    {
+        var ex = Assert.Throws<SalesforceConfigurationException>(() => SalesforceAudience.Resolve(new SalesforceClientOptions { LoginUrl = new Uri("/login", UriKind.Relative) }));
+
+        Assert.Equal("LoginUrl", ex.Setting);
+        Assert.Contains("absolute https URL such as \"https://login.salesforce.com\"", ex.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentNullException>(() => SalesforceAudience.Resolve(null!));
+        Assert.Throws<ArgumentNullException>(() => SalesforceAudience.GetProblem(null!));
+    }
+
+    [Theory]
     [InlineData("https://login.salesforce.com")]
     [InlineData("http://127.0.0.1:8080")]
     [InlineData("https://acme.my.site.com/customers")]

@@ -4,9 +4,11 @@ namespace SalesforceAuth.Tests;
 
 public sealed class SalesforceLoginHostTests
 {
-    private static readonly SalesforceLoginHost Production = SalesforceLoginHost.Parse(SalesforceClientOptions.ProductionLoginUrl);
-    private static readonly SalesforceLoginHost Site = SalesforceLoginHost.Parse(new Uri("https://acme.my.site.com/customers"));
-    private static readonly IReadOnlyList<string> Defaults = SalesforceLoginHost.DefaultTrustedDomains;
+    // Computed per use, not once per process: eng/mutation.sh runs every mutant in one test process, and a value built
+    // while one mutant was active would otherwise stand in for the real one under every later mutant.
+    private static SalesforceLoginHost Production => SalesforceLoginHost.Parse(SalesforceClientOptions.ProductionLoginUrl);
+    private static SalesforceLoginHost Site => SalesforceLoginHost.Parse(new Uri("https://acme.my.site.com/customers"));
+    private static IReadOnlyList<string> Defaults => SalesforceLoginHost.DefaultTrustedDomains;
 
     [Theory]
     [InlineData("https://login.salesforce.com", SalesforceLoginHostKind.Production, false)]
@@ -66,6 +68,100 @@ public sealed class SalesforceLoginHostTests
     [InlineData("https://acme.my.salesforce.com/services/oauth2/authorize", "https://acme.my.salesforce.com")]
     public void GetLoginUrlProblem_ObviousMistakes_NameTheRightUrl(string loginUrl, string rightUrl) =>
         Assert.Contains($"LoginUrl = \"{rightUrl}\"", SalesforceLoginHost.GetLoginUrlProblem(new Uri(loginUrl)), StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData("https://login.salesforce.com", true, true)]
+    [InlineData("https://test.salesforce.com", false, true)]
+    [InlineData("https://acme.my.salesforce.com", true, false)]
+    [InlineData("https://acme--uat.sandbox.my.salesforce.com", false, false)]
+    [InlineData("https://acme--uat.my.salesforce.com", false, false)]
+    [InlineData("https://acme.my.site.com", false, false)]
+    [InlineData("https://na9.salesforce.com", false, false)]
+    public void Parse_ProductionAndSharedLoginService(string loginUrl, bool production, bool shared)
+    {
+        var host = SalesforceLoginHost.Parse(new Uri(loginUrl));
+
+        Assert.Equal(production, host.IsProduction);
+        Assert.Equal(shared, host.IsSharedLoginService);
+    }
+
+    [Theory]
+    // A production login is looked up in production whatever the audience ...
+    [InlineData("https://login.salesforce.com", "https://test.salesforce.com", true)]
+    [InlineData("https://acme.my.salesforce.com", "https://acme.my.salesforce.com", true)]
+    // ... a sandbox login never, even with the production audience ...
+    [InlineData("https://test.salesforce.com", "https://login.salesforce.com", false)]
+    [InlineData("https://acme--uat.sandbox.my.salesforce.com", "https://login.salesforce.com", false)]
+    [InlineData("https://acme--uat.my.salesforce.com", "https://login.salesforce.com", false)]
+    [InlineData("https://acme--uat.sandbox.my.site.com/partners", "https://login.salesforce.com", false)]
+    // ... and any other host when it is sent the production audience (any case, trailing slash or not).
+    [InlineData("https://na9.salesforce.com", "https://login.salesforce.com", true)]
+    [InlineData("https://na9.salesforce.com", "HTTPS://LOGIN.SALESFORCE.COM/", true)]
+    [InlineData("https://na9.salesforce.com", "https://test.salesforce.com", false)]
+    [InlineData("https://acme.my.site.com", "https://acme.my.site.com", false)]
+    public void ReachesProduction_ByLoginAndAudience(string loginUrl, string audience, bool expected) =>
+        Assert.Equal(expected, SalesforceLoginHost.Parse(new Uri(loginUrl)).ReachesProduction(audience));
+
+    [Fact]
+    public void GetLoginUrlProblem_NullOrRelative_None()
+    {
+        Assert.Null(SalesforceLoginHost.GetLoginUrlProblem(null));
+        Assert.Null(SalesforceLoginHost.GetLoginUrlProblem(new Uri("/services/oauth2/token", UriKind.Relative)));
+    }
+
+    [Fact]
+    public void GetLoginUrlProblem_SandboxLightningHost_NamesTheSandboxMyDomain() =>
+        Assert.Contains(
+            "LoginUrl = \"https://acme--uat.sandbox.my.salesforce.com\"",
+            SalesforceLoginHost.GetLoginUrlProblem(new Uri("https://acme--uat.sandbox.lightning.force.com")),
+            StringComparison.Ordinal);
+
+    [Fact]
+    public void FromEndpoint_UrlWithoutAnOAuthPath_ReadAsALoginUrl()
+    {
+        var host = SalesforceLoginHost.FromEndpoint(new Uri("https://acme.my.site.com/customers"));
+
+        Assert.Equal(new Uri("https://acme.my.site.com/customers"), host.LoginUrl);
+        Assert.Equal(new Uri("https://acme.my.site.com/customers/services/oauth2/token"), host.TokenEndpoint);
+    }
+
+    [Fact]
+    public void IsLoopback_RelativeOrForeign_False()
+    {
+        Assert.False(SalesforceLoginHost.IsLoopback(new Uri("/services/data", UriKind.Relative)));
+        Assert.False(SalesforceLoginHost.IsLoopback(new Uri("https://10.0.0.1")));
+        Assert.False(SalesforceLoginHost.IsLoopback(new Uri("https://localhost.evil.example")));
+        Assert.True(SalesforceLoginHost.IsLoopback(new Uri("https://127.1.2.3")));
+        Assert.True(SalesforceLoginHost.IsLoopback(new Uri("https://[::1]:8443")));
+    }
+
+    [Fact]
+    public void SiteUrlTrust_SiteDomainsTrustedFromAnyLogin_ButNotARelativeOrForeignUrl()
+    {
+        var options = new SalesforceClientOptions();
+
+        Assert.Null(SalesforceLoginHost.GetSiteUrlTrustProblem(new Uri("https://acme.my.site.com/customers"), options));
+        Assert.Contains("absolute", SalesforceLoginHost.GetSiteUrlTrustProblem(new Uri("/customers", UriKind.Relative), options), StringComparison.Ordinal);
+        Assert.Contains("absolute", SalesforceLoginHost.GetSiteUrlTrustProblem(null, options), StringComparison.Ordinal);
+        Assert.Contains("not under a trusted domain", SalesforceLoginHost.GetSiteUrlTrustProblem(new Uri("https://evil.example/customers"), options), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NullArguments_ArgumentNullException()
+    {
+        Assert.Throws<ArgumentNullException>(() => SalesforceLoginHost.Parse(null!));
+        Assert.Throws<ArgumentNullException>(() => SalesforceLoginHost.FromEndpoint(null!));
+        Assert.Throws<ArgumentNullException>(() => Production.IsTrusted(new Uri("https://acme.my.salesforce.com"), null!, false, out _));
+        Assert.Throws<ArgumentNullException>(() => Production.ReachesProduction(null!));
+        Assert.Throws<ArgumentNullException>(() => SalesforceLoginHost.GetTrustProblem(new Uri("https://acme.my.salesforce.com"), null!));
+        Assert.Throws<ArgumentNullException>(() => SalesforceLoginHost.GetSiteUrlTrustProblem(new Uri("https://acme.my.site.com"), null!));
+        Assert.Throws<ArgumentNullException>(() => SalesforceLoginHost.IsLoopback(null!));
+        Assert.Throws<ArgumentNullException>(() => SalesforceLoginHost.MatchesSuffix(null!, "acme.com"));
+    }
+
+    [Fact]
+    public void ToString_NamesTheUrlAndKind() =>
+        Assert.Equal("https://acme--uat.my.salesforce.com/ (LegacySandboxMyDomain)", SalesforceLoginHost.Parse(new Uri("https://acme--uat.my.salesforce.com")).ToString());
 
     [Fact]
     public void Parse_RelativeUrl_Throws() =>
@@ -176,20 +272,31 @@ public sealed class SalesforceLoginHostTests
     [InlineData("acme.com", "acme.com.evil.example", false)]
     [InlineData("", "acme.com", false)]
     [InlineData("*", "acme.com", false)]
+    [InlineData("  ", "acme.com", false)]
+    [InlineData("*", "acme.com.", false)]
+    [InlineData(".", "evil.example.", false)]
+    [InlineData("acme.com", "ACME.COM", true)]
+    [InlineData("acme.com", "SUPPORT.ACME.COM", true)]
+    [InlineData("support.acme.com", "acme.com", false)]
     public void MatchesSuffix_DotBoundary(string domain, string host, bool expected) =>
         Assert.Equal(expected, SalesforceLoginHost.MatchesSuffix(host, domain));
 
     [Theory]
-    [InlineData("*", "every host")]
-    [InlineData(".", "every host")]
-    [InlineData("*.", "every host")]
-    [InlineData(" *. ", "every host")]
+    // "' would": the entry's own refusal, not the single-label one ("... and would trust every host under it").
+    [InlineData("*", "' would trust every host")]
+    [InlineData(".", "' would trust every host")]
+    [InlineData("*.", "' would trust every host")]
+    [InlineData(" *. ", "' would trust every host")]
     [InlineData("com", "top-level domain")]
     [InlineData("*.com", "top-level domain")]
     [InlineData("localhost", "single label")]
     [InlineData("https://acme.com", "scheme")]
     [InlineData("acme.com:443", "port")]
     [InlineData("a*b.com", "wildcard")]
+    [InlineData("acme.com/customers", "scheme, port, path or user information")]
+    [InlineData("jane@acme.com", "scheme, port, path or user information")]
+    [InlineData("ac me.com", "not a domain name")]
+    [InlineData("acme..com", "not a domain name")]
     [InlineData("", "empty")]
     public void TrustedDomains_EntryTrustingTooMuch_RefusedAtStartupNamingTheSetting(string entry, string mentions)
     {

@@ -108,6 +108,62 @@ public sealed class JwtAssertionBuilderTests
     }
 
     [Fact]
+    public void Build_TwiceOnOneThread_SecondAssertionIsWholeAndOnlyItsOwnClaims()
+    {
+        // The JSON writer and its buffer are reused per thread: the second assertion must not carry the first's bytes.
+        using var key = TestKeys.NewSigningKey(out var publicKey);
+        JwtAssertionBuilder.Build(key, Parameters(subject: "a-much-longer-first-subject@acme.example.com"), includeJwtId: true);
+
+        var second = JwtAssertionBuilder.Build(key, Parameters(subject: "b@acme.com"), includeJwtId: false);
+
+        Assert.Equal(3, second.Split('.').Length);
+        var claims = Jws.Claims(second);
+        Assert.Equal("b@acme.com", claims.GetProperty("sub").GetString());
+        Assert.Equal(new[] { "iss", "sub", "aud", "exp", "iat" }, claims.EnumerateObject().Select(c => c.Name));
+        Assert.True(Jws.Verify(second, publicKey));
+        publicKey.Dispose();
+    }
+
+    [Fact]
+    public void Build_NullArguments_ArgumentNullException()
+    {
+        using var key = TestKeys.NewSigningKey(out var publicKey);
+        publicKey.Dispose();
+
+        Assert.Throws<ArgumentNullException>(() => JwtAssertionBuilder.Build(null!, Parameters()));
+        Assert.Throws<ArgumentNullException>(() => JwtAssertionBuilder.Build(key, null!));
+    }
+
+    [Theory]
+    [InlineData(new byte[0], "")]
+    [InlineData(new byte[] { 0xFB }, "-w")]
+    [InlineData(new byte[] { 0xFB, 0xFF }, "-_8")]
+    [InlineData(new byte[] { 0xFB, 0xFF, 0xBF }, "-_-_")]
+    [InlineData(new byte[] { 0x66, 0x6F, 0x6F, 0x62 }, "Zm9vYg")]
+    public void EncodeBase64Url_UnpaddedUrlAlphabet(byte[] source, string expected)
+    {
+        var destination = new byte[(source.Length + 2) / 3 * 4];
+
+        var written = JwtAssertionBuilder.EncodeBase64Url(source, destination);
+
+        Assert.Equal(expected, System.Text.Encoding.ASCII.GetString(destination, 0, written));
+        Assert.Equal(expected.Length, JwtAssertionBuilder.Base64UrlLength(source.Length));
+    }
+
+    [Fact]
+    public void Base64UrlLength_MatchesTheEncoder()
+    {
+        for (var length = 0; length <= 520; length++)
+        {
+            Assert.Equal(Convert.ToBase64String(new byte[length]).TrimEnd('=').Length, JwtAssertionBuilder.Base64UrlLength(length));
+        }
+    }
+
+    [Fact]
+    public void EncodeBase64Url_BufferTooSmall_ThrowsInsteadOfATruncatedToken() =>
+        Assert.Throws<InvalidOperationException>(() => JwtAssertionBuilder.EncodeBase64Url(new byte[] { 1, 2, 3, 4 }, new byte[4]));
+
+    [Fact]
     public void Build_WarmPath_AllocatesLessThan4KB()
     {
         using var key = TestKeys.NewSigningKey(out var publicKey);

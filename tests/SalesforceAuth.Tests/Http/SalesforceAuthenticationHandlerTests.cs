@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using SalesforceAuth.Errors;
 using SalesforceAuth.Http;
@@ -160,6 +161,58 @@ public sealed class SalesforceAuthenticationHandlerTests
         using var next = await client.GetAsync("/services/data", TestContext.Current.CancellationToken);
         Assert.Equal(2, source.Calls);
         Assert.Equal(FakeTokenSource.TokenValue(2), terminal.Sent[^1].Authorization?.Parameter);
+    }
+
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("json")]
+    [InlineData("multipart")]
+    public async Task SendAsync_SessionExpiredWithBufferedBody_RenewedAndTheSameBodySentAgain(string kind)
+    {
+        var (client, terminal, source, _) = Create();
+        var bodies = new List<string>();
+        terminal.RespondAsync = async request =>
+        {
+            bodies.Add(await request.Content!.ReadAsStringAsync(TestContext.Current.CancellationToken));
+            return bodies.Count == 1 ? RecordingHandler.SessionExpired() : new HttpResponseMessage(HttpStatusCode.OK);
+        };
+        using HttpContent body = kind switch
+        {
+            "memory" => new ReadOnlyMemoryContent("{\"Name\":\"Acme\"}"u8.ToArray()),
+            "json" => JsonContent.Create(new { Name = "Acme" }),
+            _ => new MultipartContent { new StringContent("{\"Name\":\"Acme\"}"), new ReadOnlyMemoryContent(new byte[] { 1, 2, 3 }) },
+        };
+
+        using var response = await client.PostAsync("/services/data/v62.0/sobjects/Account", body, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, source.Calls);
+        Assert.Equal(2, bodies.Count);
+        Assert.Contains("Acme", bodies[0], StringComparison.Ordinal);
+        Assert.Equal(bodies[0], bodies[1]);
+    }
+
+    [Theory]
+    // Neither "session expired" nor "not renewable": a limit or a permission error is the caller's to handle, and a
+    // new token would not change it.
+    [InlineData(HttpStatusCode.Forbidden, """[{"message":"TotalRequests Limit exceeded.","errorCode":"REQUEST_LIMIT_EXCEEDED"}]""")]
+    [InlineData(HttpStatusCode.Forbidden, """[{"message":"insufficient access rights on object id","errorCode":"INSUFFICIENT_ACCESS_OR_READONLY"}]""")]
+    public async Task SendAsync_AuthStatusThatIsNoSessionError_ReturnedWithoutRenewal(HttpStatusCode status, string body)
+    {
+        var (client, terminal, source, _) = Create();
+        terminal.Respond = _ => RecordingHandler.Json(status, body);
+
+        using var response = await client.GetAsync("/services/data/v62.0/limits", TestContext.Current.CancellationToken);
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal(body, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(1, source.Calls);
+        Assert.Single(terminal.Sent);
+
+        // The token was not evicted either: the next call reuses it.
+        terminal.Respond = _ => new HttpResponseMessage(HttpStatusCode.OK);
+        using var next = await client.GetAsync("/services/data", TestContext.Current.CancellationToken);
+        Assert.Equal(1, source.Calls);
     }
 
     [Fact]

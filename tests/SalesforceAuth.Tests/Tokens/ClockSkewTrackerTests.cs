@@ -70,6 +70,11 @@ public sealed class ClockSkewTrackerTests
     [InlineData(200, "text/html", false)]
     [InlineData(400, "text/html", false)]
     [InlineData(200, null, false)]
+    [InlineData(299, "application/json", true)]
+    [InlineData(300, "application/json", false)]
+    [InlineData(199, "application/json", false)]
+    [InlineData(499, "application/json", true)]
+    [InlineData(200, "application/problem+JSON", true)]
     public void IsBelievable_OnlySalesforceShapedAnswers(int status, string? mediaType, bool believable)
     {
         using var response = new HttpResponseMessage((HttpStatusCode)status) { Content = new StringContent("{}") };
@@ -77,6 +82,69 @@ public sealed class ClockSkewTrackerTests
 
         Assert.Equal(believable, ClockSkewTracker.IsBelievable(response));
     }
+
+    [Fact]
+    public void NewTracker_NoMeasurement()
+    {
+        var tracker = new ClockSkewTracker();
+
+        Assert.Null(tracker.MeasuredSkew);
+        Assert.Null(tracker.ServerTime);
+        Assert.Null(tracker.LocalTime);
+        Assert.Equal(TimeSpan.Zero, tracker.GetCompensation(enabled: true));
+    }
+
+    [Fact]
+    public void Observe_TimesWithOffsets_RecordedInUtc()
+    {
+        var tracker = new ClockSkewTracker();
+
+        tracker.Observe(Local.AddMinutes(5).ToOffset(TimeSpan.FromHours(-8)), Local.ToOffset(TimeSpan.FromHours(2)));
+
+        Assert.Equal(TimeSpan.FromMinutes(5), tracker.MeasuredSkew);
+        Assert.Equal(TimeSpan.Zero, tracker.ServerTime!.Value.Offset);
+        Assert.Equal(TimeSpan.Zero, tracker.LocalTime!.Value.Offset);
+        Assert.Equal(Local.AddMinutes(5), tracker.ServerTime);
+        Assert.Equal(Local, tracker.LocalTime);
+    }
+
+    [Fact]
+    public void GetCompensation_AtTheNoiseThreshold_Applied()
+    {
+        var ahead = new ClockSkewTracker();
+        ahead.Observe(Local + ClockSkewTracker.NoiseThreshold, Local);
+        var behind = new ClockSkewTracker();
+        behind.Observe(Local - ClockSkewTracker.NoiseThreshold, Local);
+        var justBelow = new ClockSkewTracker();
+        justBelow.Observe(Local - ClockSkewTracker.NoiseThreshold + TimeSpan.FromTicks(1), Local);
+
+        Assert.Equal(TimeSpan.FromSeconds(2), ahead.GetCompensation(enabled: true));
+        Assert.Equal(TimeSpan.FromSeconds(-2), behind.GetCompensation(enabled: true));
+        Assert.Equal(TimeSpan.Zero, justBelow.GetCompensation(enabled: true));
+    }
+
+    [Fact]
+    public void Observe_ExactlyMaxSkewAhead_Recorded()
+    {
+        var tracker = new ClockSkewTracker();
+
+        Assert.True(tracker.Observe(Local + ClockSkewTracker.MaxSkew, Local));
+        Assert.Equal(ClockSkewTracker.MaxSkew, tracker.MeasuredSkew);
+        Assert.Equal(TimeSpan.FromHours(24), ClockSkewTracker.MaxSkew);
+    }
+
+    [Fact]
+    public void Apply_SkewThatExactlyReachesTheEdge_Applied()
+    {
+        Assert.Equal(DateTimeOffset.MaxValue, ClockSkewTracker.Apply(DateTimeOffset.MaxValue.AddHours(-1), TimeSpan.FromHours(1)));
+        Assert.Equal(DateTimeOffset.MinValue, ClockSkewTracker.Apply(DateTimeOffset.MinValue.AddHours(1), TimeSpan.FromHours(-1)));
+        Assert.Equal(DateTimeOffset.MaxValue.AddHours(-1), ClockSkewTracker.Apply(DateTimeOffset.MaxValue.AddHours(-1), TimeSpan.FromHours(1) + TimeSpan.FromTicks(1)));
+        Assert.Equal(Local, ClockSkewTracker.Apply(Local, TimeSpan.Zero));
+    }
+
+    [Fact]
+    public void IsBelievable_Null_ArgumentNullException() =>
+        Assert.Throws<ArgumentNullException>(() => ClockSkewTracker.IsBelievable(null!));
 
     [Fact]
     public void Apply_AtTheEdgesOfTheCalendar_NeverOverflows()

@@ -14,7 +14,8 @@ namespace SalesforceAuth.Tests.Tokens;
 
 public sealed class DistributedTokenStoreTests
 {
-    private static readonly TokenCacheKey Key = TokenCacheKey.Create("test", TestManagers.Options(), null);
+    // Per use, not once per process (eng/mutation.sh runs every TokenCacheKey mutant in one test process).
+    private static TokenCacheKey Key => TokenCacheKey.Create("test", TestManagers.Options(), null);
 
     [Fact]
     public void Protect_StoredValue_DoesNotContainTheTokenAndRoundTrips()

@@ -200,6 +200,109 @@ public sealed class TokenCacheKeyTests
         AssertAllDistinct(TokenCacheKey.Create("crm", a, null), TokenCacheKey.Create("crm", b, null));
     }
 
+    [Fact]
+    public void Create_TokenExchangeActorTokenType_IsPartOfTheKey()
+    {
+        static SalesforceClientOptions Exchange(string? actorTokenType)
+        {
+            var options = TestManagers.Options();
+            options.Flow = SalesforceFlow.TokenExchange;
+            options.SubjectToken = "eyJsubject";
+            options.SubjectTokenType = "urn:ietf:params:oauth:token-type:jwt";
+            options.ActorToken = "eyJactor";
+            options.ActorTokenType = actorTokenType;
+            return options;
+        }
+
+        AssertAllDistinct(
+            TokenCacheKey.Create("crm", Exchange("urn:ietf:params:oauth:token-type:jwt"), null),
+            TokenCacheKey.Create("crm", Exchange("urn:ietf:params:oauth:token-type:access_token"), null));
+    }
+
+    [Fact]
+    public void Create_BearerFlows_KeyTheAudienceRuleAndOnlySamlKeysTheNameIdFormat()
+    {
+        var derived = TestManagers.Options();
+        var myDomain = TestManagers.Options();
+        myDomain.UseMyDomainAsAudience = true;
+        var otherNameIdFormat = TestManagers.Options();
+        otherNameIdFormat.SamlNameIdFormat = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress";
+
+        AssertAllDistinct(TokenCacheKey.Create("crm", derived, null), TokenCacheKey.Create("crm", myDomain, null));
+
+        // The JWT flow sends no NameID format: connections differing only there share a session.
+        Assert.Equal(TokenCacheKey.Create("crm", derived, null), TokenCacheKey.Create("crm", otherNameIdFormat, null));
+    }
+
+    [Fact]
+    public void Create_DescribesTheKeyByItsParts()
+    {
+        var key = TokenCacheKey.Create("crm", TestManagers.Options(), null);
+
+        Assert.Equal("crm", key.Connection);
+        Assert.Equal(SalesforceFlow.JwtBearer, key.Flow);
+        Assert.Equal("https://acme.my.salesforce.com/services/oauth2/token", key.TokenEndpoint);
+        Assert.Equal("3MVG9test", key.ClientId);
+        Assert.Equal("crm https://acme.my.salesforce.com/services/oauth2/token 3MVG9test JwtBearer", key.ToString());
+        Assert.True(key.Equals((object)TokenCacheKey.Create("crm", TestManagers.Options(), null)));
+        Assert.False(key.Equals((object)"crm"));
+        Assert.False(key.Equals(null));
+    }
+
+    [Fact]
+    public void Create_NullArguments_ArgumentNullException()
+    {
+        Assert.Throws<ArgumentNullException>(() => TokenCacheKey.Create(null!, TestManagers.Options(), null));
+        Assert.Throws<ArgumentNullException>(() => TokenCacheKey.Create("crm", null!, null));
+    }
+
+    [Fact]
+    public void DistributedKey_StableAcrossReleasesAndMachines()
+    {
+        // Instances of a fleet (and two releases during a rolling deployment) share distributed cache entries only if
+        // they compute the same name for them: these digests change only with DistributedVersion, on purpose. They are
+        // SHA-256 of "v2\n" and the length-prefixed fields ("3:crm;9:JwtBearer;...", "-;" for none), in UTF-16LE;
+        // secrets enter as the upper-case hex SHA-256 of their UTF-16LE code units.
+        var jwt = TestManagers.Options();
+        jwt.Username = "Jane@Acme.com";
+        var exchange = TestManagers.Options();
+        exchange.Flow = SalesforceFlow.TokenExchange;
+        exchange.SubjectToken = "eyJsubject";
+        exchange.SubjectTokenType = "urn:ietf:params:oauth:token-type:jwt";
+        var refresh = TestManagers.Options();
+        refresh.Flow = SalesforceFlow.RefreshToken;
+
+        Assert.Equal("CF5D3FB75FD36B6FE8F604CAF72E848644662E84D8717CE788B26478FBE78E69", TokenCacheKey.Create("crm", jwt, null).DistributedKey);
+        Assert.Equal("DA8A0ADE60F5C80A00FA40BB621C755FBC83928249F97E791238465A820A45A4", TokenCacheKey.Create("crm", exchange, null).DistributedKey);
+        Assert.Equal(
+            "8186D1B836AF76C57FADA623E609BE3D650494CCCB620872992AC72D2C33FDA6",
+            TokenCacheKey.Create("crm", refresh, new SalesforceTokenRequest { RefreshToken = "5Aep861mine" }).DistributedKey);
+
+        var myDomain = TestManagers.Options();
+        myDomain.UseMyDomainAsAudience = true;
+        var store = TestManagers.Options();
+        store.Flow = SalesforceFlow.RefreshToken;
+        store.HasRefreshTokenStore = true;
+        var memory = TestManagers.Options();
+        memory.Flow = SalesforceFlow.RefreshToken;
+        memory.RefreshToken = "5Aep861first";
+        Assert.Equal("4BDC4E5A688839E5F5BD7CD2007D2BA2C99E1514D5BD145E5096E6EBD5413891", TokenCacheKey.Create("crm", myDomain, null).DistributedKey);
+        Assert.Equal("725F39FECE9738EA62F8BF8A50AD63A7329C0E430C21E9D3137446161FC6AAC0", TokenCacheKey.Create("crm", store, null).DistributedKey);
+        Assert.Equal("8CF679122BF222B0D670BF12F6FE68DE3768E8D7001809EBA213C1EE27DFFEB8", TokenCacheKey.Create("crm", memory, null).DistributedKey);
+    }
+
+    [Fact]
+    public void Create_NoClientId_KeyedAsAnEmptyOne()
+    {
+        var none = TestManagers.Options();
+        none.ClientId = null;
+        var empty = TestManagers.Options();
+        empty.ClientId = string.Empty;
+
+        Assert.Equal(string.Empty, TokenCacheKey.Create("crm", none, null).ClientId);
+        Assert.Equal(TokenCacheKey.Create("crm", empty, null), TokenCacheKey.Create("crm", none, null));
+    }
+
     private static SalesforceClientOptions RefreshOptions(bool hasStore, string? refreshToken = null)
     {
         var options = TestManagers.Options();
