@@ -14,8 +14,9 @@ namespace SalesforceAuth.Testing;
 /// <remarks>
 /// Every host speaks HTTPS with a certificate issued by a certificate authority the emulator creates at start and keeps
 /// in memory (<see cref="CertificateAuthority"/>). Clients trust it through <see cref="CreateHttpMessageHandler"/> or
-/// <c>services.AddFakeSalesforceTrust(salesforce)</c>, so the code under test keeps its production settings (no <c>AllowInsecureLoopback</c>) except the login URL. Set
-/// <see cref="FakeSalesforceOptions.UseHttps"/> to <see langword="false"/> for plain HTTP.
+/// <c>services.AddFakeSalesforceTrust(salesforce)</c>, so the code under test keeps its production settings (no
+/// <c>AllowInsecureLoopback</c>) except the login URL. Set <see cref="FakeSalesforceOptions.UseHttps"/> to
+/// <see langword="false"/> for plain HTTP.
 /// </remarks>
 public sealed class FakeSalesforce : IAsyncDisposable
 {
