@@ -55,7 +55,9 @@ public sealed class SampleOrg : IAsyncDisposable
         }
 
         output.WriteLine("No org configured (SF_LOGIN_URL, SF_CLIENT_ID, SF_USERNAME, SF_PRIVATE_KEY): starting FakeSalesforce, a local emulator.");
-        var emulator = await FakeSalesforce.StartAsync(cancellationToken: cancellationToken);
+        // Plain HTTP, opted into: each sample builds its HTTP clients its own way (and the Pub/Sub emulator speaks h2c),
+        // and the code a sample shows must read the same against a real org; AllowInsecureLoopback below covers it.
+        var emulator = await FakeSalesforce.StartAsync(new FakeSalesforceOptions { UseHttps = false }, cancellationToken);
         try
         {
             var keyPair = FakeSalesforceCertificates.CreateKeyPair("CN=SalesforceAuth sample");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Http;
 using SalesforceAuth.Testing.Internal;
 
@@ -10,6 +11,13 @@ namespace SalesforceAuth.Testing;
 /// (<see cref="LoginUrl"/>), the sandbox login service (<see cref="SandboxLoginUrl"/>), every org's My Domain and every
 /// pod. Start it with <see cref="StartAsync"/>, add orgs, users and connected apps, and point the code under test at it.
 /// </summary>
+/// <remarks>
+/// Every host speaks HTTPS with a certificate issued by a certificate authority the emulator creates at start and keeps
+/// in memory (<see cref="CertificateAuthority"/>). Clients trust it through <see cref="CreateHttpMessageHandler"/> or
+/// <c>services.AddFakeSalesforceTrust(salesforce)</c>, so the code under test keeps its production settings (no
+/// <c>AllowInsecureLoopback</c>) except the login URL. Set <see cref="FakeSalesforceOptions.UseHttps"/> to
+/// <see langword="false"/> for plain HTTP.
+/// </remarks>
 public sealed class FakeSalesforce : IAsyncDisposable
 {
     private const int MaxApprovalsPerUserAndApp = 5;
@@ -30,6 +38,7 @@ public sealed class FakeSalesforce : IAsyncDisposable
     private readonly List<FakeRequestLogEntry> _log = [];
     private readonly OAuthEndpoints _oauth;
     private readonly RestApi _rest;
+    private readonly TlsAuthority? _tls;
     private Listener _login = null!;
     private Listener _sandbox = null!;
     private TimeSpan _clockOffset;
@@ -42,6 +51,7 @@ public sealed class FakeSalesforce : IAsyncDisposable
         _sessionLifetime = options.SessionLifetime;
         _oauth = new OAuthEndpoints(this);
         _rest = new RestApi(this);
+        _tls = options.UseHttps ? TlsAuthority.Create() : null;
     }
 
     /// <summary>Raised when a request arrives, before any fault or validation, with its redacted log entry (whose outcome
@@ -58,6 +68,14 @@ public sealed class FakeSalesforce : IAsyncDisposable
     /// <summary>The shared sandbox login service (stands in for <c>https://test.salesforce.com</c>; JWT audience
     /// <c>https://test.salesforce.com</c> or a sandbox's My Domain URL).</summary>
     public Uri SandboxLoginUrl => _sandbox.BaseUrl;
+
+    /// <summary>
+    /// The root certificate (public part) of the certificate authority this instance created at start, which issued the
+    /// certificate of every host it serves (for <c>127.0.0.1</c>, <c>::1</c> and <c>localhost</c>, valid for 7 days);
+    /// <see langword="null"/> with <see cref="FakeSalesforceOptions.UseHttps"/> off. Trust it only where the code under
+    /// test talks to this emulator, as <see cref="CreateHttpMessageHandler"/> does; never add it to a machine's store.
+    /// </summary>
+    public X509Certificate2? CertificateAuthority => _tls?.Root;
 
     /// <summary>The emulator's current time: <see cref="FakeSalesforceOptions.TimeProvider"/> plus <see cref="ClockOffset"/>.
     /// It validates assertions, expires sessions and fills the <c>Date</c> response header.</summary>
@@ -153,7 +171,7 @@ public sealed class FakeSalesforce : IAsyncDisposable
     ///     PermittedUsers = FakePermittedUsers.AdminApprovedPreAuthorized,
     /// });
     /// app.PreAuthorizedUsers.Add(user);
-    /// // Point the code under test at salesforce.LoginUrl (http on loopback: allow it in the client's settings).
+    /// // Point the code under test at salesforce.LoginUrl, and trust the emulator: services.AddFakeSalesforceTrust(salesforce).
     /// </code>
     /// </example>
     public static async Task<FakeSalesforce> StartAsync(FakeSalesforceOptions? options = null, CancellationToken cancellationToken = default)
@@ -161,11 +179,11 @@ public sealed class FakeSalesforce : IAsyncDisposable
         var fake = new FakeSalesforce(options ?? new FakeSalesforceOptions());
         try
         {
-            fake._login = await Listener.StartAsync(ListenerKind.Login, "login", null, fake.HandleAsync, cancellationToken).ConfigureAwait(false);
-            fake._sandbox = await Listener.StartAsync(ListenerKind.Sandbox, "sandbox", null, fake.HandleAsync, cancellationToken).ConfigureAwait(false);
+            fake._login = await Listener.StartAsync(ListenerKind.Login, "login", null, fake._tls?.ServerCertificate, fake.HandleAsync, cancellationToken).ConfigureAwait(false);
+            fake._sandbox = await Listener.StartAsync(ListenerKind.Sandbox, "sandbox", null, fake._tls?.ServerCertificate, fake.HandleAsync, cancellationToken).ConfigureAwait(false);
             foreach (var pod in fake.Options.Pods.Distinct(StringComparer.OrdinalIgnoreCase))
             {
-                fake._pods[pod] = await Listener.StartAsync(ListenerKind.Pod, "pod:" + pod, pod, fake.HandleAsync, cancellationToken).ConfigureAwait(false);
+                fake._pods[pod] = await Listener.StartAsync(ListenerKind.Pod, "pod:" + pod, pod, fake._tls?.ServerCertificate, fake.HandleAsync, cancellationToken).ConfigureAwait(false);
             }
 
             return fake;
@@ -176,6 +194,26 @@ public sealed class FakeSalesforce : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Creates a primary handler for clients of this emulator that trusts <see cref="CertificateAuthority"/> and nothing
+    /// else (not the machine's store: a certificate from any other issuer, including another emulator instance, fails the
+    /// TLS handshake). Each call returns a new handler, as <c>ConfigurePrimaryHttpMessageHandler</c> expects. With
+    /// <see cref="FakeSalesforceOptions.UseHttps"/> off it is a plain handler.
+    /// </summary>
+    /// <returns>A new handler; the caller (or <c>IHttpClientFactory</c>) owns it.</returns>
+    /// <remarks>For every client of an <c>IServiceCollection</c>, including those a library registers with a primary
+    /// handler of its own, use <c>services.AddFakeSalesforceTrust(salesforce)</c> instead.</remarks>
+    /// <example>
+    /// <code>
+    /// using var http = new HttpClient(salesforce.CreateHttpMessageHandler());
+    /// </code>
+    /// </example>
+    public SocketsHttpHandler CreateHttpMessageHandler() => _tls?.CreateHandler() ?? new SocketsHttpHandler();
+
+    /// <summary>Makes <paramref name="handler"/> (or the handler under it) trust <see cref="CertificateAuthority"/> only;
+    /// nothing with <see cref="FakeSalesforceOptions.UseHttps"/> off.</summary>
+    internal void Trust(HttpMessageHandler? handler) => _tls?.Trust(handler);
 
     /// <summary>Adds an org with its own My Domain listener, living on <paramref name="pod"/> (started if new).</summary>
     /// <param name="name">The My Domain name, for example <c>acme</c>; unique.</param>
@@ -371,6 +409,8 @@ public sealed class FakeSalesforce : IAsyncDisposable
         {
             await listener.DisposeAsync().ConfigureAwait(false);
         }
+
+        _tls?.Dispose();
     }
 
     /// <inheritdoc/>
@@ -485,7 +525,7 @@ public sealed class FakeSalesforce : IAsyncDisposable
 
     private Listener StartBlocking(ListenerKind kind, string name, string? pod) =>
         // Kestrel starts synchronously in practice; Task.Run keeps any caller's synchronization context out of it.
-        Task.Run(() => Listener.StartAsync(kind, name, pod, HandleAsync, CancellationToken.None)).GetAwaiter().GetResult();
+        Task.Run(() => Listener.StartAsync(kind, name, pod, _tls?.ServerCertificate, HandleAsync, CancellationToken.None)).GetAwaiter().GetResult();
 
     private void Enqueue(Queue<FakeFault> queue, FakeFault fault, int count)
     {

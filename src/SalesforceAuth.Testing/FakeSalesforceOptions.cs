@@ -43,6 +43,11 @@ public sealed class FakeSalesforceOptions
     /// <c>invalid_grant</c> / <c>invalid subject token</c>.</summary>
     public FakeOAuthError TokenExchangeRejectedError { get; set; } = new("invalid_grant", "invalid subject token");
 
+    /// <summary>Whether every host speaks HTTPS with certificates from the emulator's own certificate authority (default
+    /// <see langword="true"/>; see <see cref="FakeSalesforce.CreateHttpMessageHandler"/>). <see langword="false"/> serves
+    /// plain HTTP, which clients must allow for loopback hosts (SalesforceAuth: <c>AllowInsecureLoopback</c>).</summary>
+    public bool UseHttps { get; set; } = true;
+
     /// <summary>The daily API request limit reported in <c>Sforce-Limit-Info</c>. Defaults to 15000.</summary>
     public int ApiRequestLimit { get; set; } = 15000;
 }

@@ -103,7 +103,9 @@ public sealed class SalesforceClientOptions
 
     /// <summary>
     /// Permit <c>http://</c> for the token endpoint and instance URLs on loopback addresses only (127.0.0.0/8, ::1,
-    /// localhost), for emulators and tests. Default <see langword="false"/>.
+    /// localhost), for emulators and tests. Default <see langword="false"/>. Not needed for an emulator that speaks
+    /// https (FakeSalesforce by default): when <see cref="LoginUrl"/> is https on a loopback host, the https loopback
+    /// hosts it answers with are accepted as they are, and TLS validation decides.
     /// </summary>
     public bool AllowInsecureLoopback { get; set; }
 

@@ -187,7 +187,9 @@ public sealed class SalesforceLoginHost
     /// information, not be an IP address, and its host must equal or end with <c>.</c> + one of
     /// <paramref name="trustedDomains"/>. Hosts under <c>site.com</c>, <c>force.com</c> and <c>salesforce-sites.com</c>,
     /// where any org can publish pages, are trusted through those broad entries only when this login is an Experience
-    /// Cloud site; a narrower entry you add (<c>acme.my.site.com</c>) trusts its hosts from any login.
+    /// Cloud site; a narrower entry you add (<c>acme.my.site.com</c>) trusts its hosts from any login. One exception: when
+    /// this login is itself https on a loopback host (an emulator with its own certificates), an https URL on a loopback
+    /// host is trusted, since the emulator serves every host from there and TLS validation still applies.
     /// </remarks>
     /// <param name="url">The URL to check.</param>
     /// <param name="trustedDomains">Domain suffixes such as <c>salesforce.com</c>; <c>acme.com</c>, <c>.acme.com</c> and <c>*.acme.com</c> mean the same.</param>
@@ -368,6 +370,14 @@ public sealed class SalesforceLoginHost
 
         var loopback = IsLoopback(uri);
         if (loopback && allowInsecureLoopback && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+        {
+            return null;
+        }
+
+        // An https login on loopback is an emulator (FakeSalesforce) whose hosts are all ports on loopback: with TLS on
+        // both ends, the client's certificate validation is what protects the token, not a domain rule. A real
+        // Salesforce login never answers with a loopback host, so production settings lose nothing.
+        if (loopback && uri.Scheme == Uri.UriSchemeHttps && LoginUrl.Scheme == Uri.UriSchemeHttps && IsLoopback(LoginUrl))
         {
             return null;
         }

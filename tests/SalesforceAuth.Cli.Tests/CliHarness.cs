@@ -43,7 +43,9 @@ internal sealed partial class CliHarness : IAsyncDisposable
 
     public static async Task<CliHarness> StartAsync(CancellationToken cancellationToken)
     {
-        var emulator = await FakeSalesforce.StartAsync(cancellationToken: cancellationToken);
+        // Plain HTTP, opted into: sfauth builds its own HTTP clients (trusting the machine's store), as a user would run it
+        // against an emulator with --allow-insecure-loopback.
+        var emulator = await FakeSalesforce.StartAsync(new FakeSalesforceOptions { UseHttps = false }, cancellationToken);
         var keyPair = FakeSalesforceCertificates.CreateKeyPair();
         var folder = Directory.CreateTempSubdirectory("sfauth-tests-").FullName;
         var org = emulator.AddOrg("acme");

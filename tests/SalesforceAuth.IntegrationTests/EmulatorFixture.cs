@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using SalesforceAuth.Testing;
 
@@ -8,7 +9,7 @@ namespace SalesforceAuth.IntegrationTests;
 /// What every emulator-backed kit starts from: a <see cref="FakeSalesforce"/> on loopback with one production org
 /// ("acme"), one user, one admin-approved connected app that pre-authorizes that user, one clock (a
 /// <see cref="FakeTimeProvider"/>) shared with whatever the test points at the emulator, and a plain HTTP client without
-/// redirects or cookies. The kits add their own helpers.
+/// redirects or cookies that trusts the emulator's certificate authority (and nothing else). The kits add their own helpers.
 /// </summary>
 internal abstract class EmulatorFixture : IAsyncDisposable
 {
@@ -18,7 +19,7 @@ internal abstract class EmulatorFixture : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(setup);
         (Fake, Time, Org, User, App) = setup;
-        Http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
+        Http = new HttpClient(CreateHandler());
     }
 
     /// <summary>A whole second, so the emulator's one-second <c>Date</c> header carries the exact time.</summary>
@@ -38,6 +39,19 @@ internal abstract class EmulatorFixture : IAsyncDisposable
 
     /// <summary>A plain client (no library) for raw requests and for checking tokens on pods directly.</summary>
     public HttpClient Http { get; }
+
+    /// <summary>A primary handler that trusts the emulator's certificate authority only, without redirects or cookies.</summary>
+    public SocketsHttpHandler CreateHandler()
+    {
+        var handler = Fake.CreateHttpMessageHandler();
+        handler.AllowAutoRedirect = false;
+        handler.UseCookies = false;
+        return handler;
+    }
+
+    /// <summary>Makes every HttpClient of <paramref name="services"/> (the library's back channel too) trust the emulator's
+    /// certificate authority, as an application's test would.</summary>
+    public void TrustEmulator(IServiceCollection services) => services.AddFakeSalesforceTrust(Fake);
 
     /// <summary>A GET with <paramref name="accessToken"/> in the <c>Authorization</c> header (none when null).</summary>
     public async Task<HttpResponseMessage> GetWithTokenAsync(Uri url, string? accessToken, string scheme = "Bearer")

@@ -205,6 +205,28 @@ public sealed class SalesforceLoginHostTests
         Assert.Equal(expected, Production.IsTrusted(new Uri(url), Defaults, allowInsecureLoopback: true, out _));
 
     [Theory]
+    [InlineData("https://127.0.0.1:5001/", true)]
+    [InlineData("https://localhost:5001/", true)]
+    [InlineData("https://[::1]:5001/", true)]
+    // TLS is what makes an emulator's other hosts trustworthy without the opt-in: http still needs it.
+    [InlineData("http://127.0.0.1:5001/", false)]
+    [InlineData("https://10.0.0.1/", false)]
+    [InlineData("https://evil.example/", false)]
+    public void IsTrusted_HttpsLoopbackLogin_TrustsHttpsLoopbackHostsWithoutTheOptIn(string url, bool expected)
+    {
+        var emulator = SalesforceLoginHost.Parse(new Uri("https://127.0.0.1:5000"));
+        Assert.Equal(expected, emulator.IsTrusted(new Uri(url), Defaults, allowInsecureLoopback: false, out _));
+    }
+
+    [Theory]
+    // Only an https loopback login is an emulator: a real login, or http on loopback without the opt-in, is not.
+    [InlineData("https://login.salesforce.com")]
+    [InlineData("https://acme.my.salesforce.com")]
+    [InlineData("http://127.0.0.1:5000")]
+    public void IsTrusted_HttpsLoopbackUrlFromAnyOtherLogin_Refused(string login) =>
+        Assert.False(SalesforceLoginHost.Parse(new Uri(login)).IsTrusted(new Uri("https://127.0.0.1:5001/"), Defaults, allowInsecureLoopback: false, out _));
+
+    [Theory]
     // Anyone can publish a page under the site domains: a production login must not send a token there ...
     [InlineData("https://evil.my.site.com")]
     [InlineData("https://evil.force.com")]

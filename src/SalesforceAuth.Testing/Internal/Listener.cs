@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -10,7 +11,8 @@ using Microsoft.Extensions.Logging;
 
 namespace SalesforceAuth.Testing.Internal;
 
-/// <summary>One emulated host: its own Kestrel server on a free loopback port, so hosts differ by port.</summary>
+/// <summary>One emulated host: its own Kestrel server on a free loopback port, so hosts differ by port; HTTPS with the
+/// emulator's server certificate, or plain HTTP when there is none.</summary>
 internal sealed class Listener : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -30,7 +32,7 @@ internal sealed class Listener : IAsyncDisposable
     /// <summary><c>login</c>, <c>sandbox</c>, <c>mydomain:{org}</c>, <c>pod:{pod}</c> or <c>site:{org}{prefix}</c>.</summary>
     public string Name { get; }
 
-    /// <summary>The base URL with a trailing slash, for example <c>http://127.0.0.1:49152/</c>.</summary>
+    /// <summary>The base URL with a trailing slash, for example <c>https://127.0.0.1:49152/</c>.</summary>
     public Uri BaseUrl { get; }
 
     /// <summary>The base URL without a trailing slash: the form used in audiences and identity URLs.</summary>
@@ -57,7 +59,7 @@ internal sealed class Listener : IAsyncDisposable
     }
 
     public static async Task<Listener> StartAsync(
-        ListenerKind kind, string name, string? pod, Func<Listener, HttpContext, Task> handler, CancellationToken cancellationToken)
+        ListenerKind kind, string name, string? pod, X509Certificate2? serverCertificate, Func<Listener, HttpContext, Task> handler, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -73,7 +75,13 @@ internal sealed class Listener : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Listen(IPAddress.Loopback, 0);
+            k.Listen(IPAddress.Loopback, 0, endpoint =>
+            {
+                if (serverCertificate is not null)
+                {
+                    endpoint.UseHttps(serverCertificate);
+                }
+            });
         });
 
         var app = builder.Build();

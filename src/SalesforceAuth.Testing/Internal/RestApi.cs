@@ -69,14 +69,14 @@ internal sealed partial class RestApi(FakeSalesforce owner)
             var rest = match.Groups["rest"].Value.Trim('/');
             var segments = rest.Length == 0 ? [] : rest.Split('/');
             var basePath = $"/services/data/v{version}.0";
-            reply = await RouteAsync(context, org, basePath, segments, parameters).ConfigureAwait(false);
+            reply = await RouteAsync(context, org, basePath, segments, parameters, used).ConfigureAwait(false);
         }
 
         reply.Headers["Sforce-Limit-Info"] = $"api-usage={used}/{owner.Options.ApiRequestLimit}";
         return reply;
     }
 
-    private async Task<Reply> RouteAsync(HttpContext context, FakeOrg org, string basePath, string[] segments, Dictionary<string, string> parameters)
+    private async Task<Reply> RouteAsync(HttpContext context, FakeOrg org, string basePath, string[] segments, Dictionary<string, string> parameters, int used)
     {
         var method = context.Request.Method;
         switch (segments)
@@ -89,6 +89,8 @@ internal sealed partial class RestApi(FakeSalesforce owner)
                         w.WriteString(name, $"{basePath}/{name}");
                     }
                 })) : MethodNotAllowed();
+            case ["limits"]:
+                return HttpMethods.IsGet(method) ? Limits(used) : MethodNotAllowed();
             case ["query"]:
                 return HttpMethods.IsGet(method) ? Query(org, basePath, parameters.GetValueOrDefault("q")) : MethodNotAllowed();
             case ["sobjects"]:
@@ -123,6 +125,20 @@ internal sealed partial class RestApi(FakeSalesforce owner)
                 return NotFound();
         }
     }
+
+    /// <summary>
+    /// The org's limits as REST API Developer Guide, "Limits" (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_limits.htm)
+    /// shapes them: one object per limit with <c>Max</c> and <c>Remaining</c>. Only the daily API requests are tracked,
+    /// so only they are listed, with the same figures as this response's <c>Sforce-Limit-Info</c> (this call included).
+    /// </summary>
+    private Reply Limits(int used) => Reply.JsonBody(Reply.Json(w =>
+    {
+        var limit = owner.Options.ApiRequestLimit;
+        w.WriteStartObject("DailyApiRequests");
+        w.WriteNumber("Max", limit);
+        w.WriteNumber("Remaining", Math.Max(0, limit - used));
+        w.WriteEndObject();
+    }));
 
     private Reply Query(FakeOrg org, string basePath, string? soql)
     {

@@ -23,6 +23,26 @@ public sealed class PodEmulatorTests
     }
 
     [Fact]
+    public async Task Limits_ListedInTheResourceMap_ServesDailyApiRequestsAsSforceLimitInfoCountsThem()
+    {
+        await using var kit = await EmulatorKit.StartAsync(o => o.ApiRequestLimit = 500);
+        var token = (await kit.JwtTokenAsync()).GetProperty("access_token").GetString();
+        var data = kit.Org.InstanceUrl + "services/data/v62.0/";
+        using var map = JsonDocument.Parse(await (await kit.GetAsync(data, token)).Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var limitsPath = map.RootElement.GetProperty("limits").GetString()!;
+
+        var response = await kit.GetAsync(kit.Org.InstanceUrl.GetLeftPart(UriPartial.Authority) + limitsPath, token);
+        using var limits = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("api-usage=2/500", response.Headers.GetValues("Sforce-Limit-Info").Single());
+        var daily = limits.RootElement.GetProperty("DailyApiRequests");
+        Assert.Equal(500, daily.GetProperty("Max").GetInt32());
+        Assert.Equal(498, daily.GetProperty("Remaining").GetInt32());
+    }
+
+    [Fact]
     public async Task Api_OtherPod_IsInvalidSessionId()
     {
         await using var kit = await EmulatorKit.StartAsync();

@@ -22,6 +22,7 @@ public sealed class CacheIdentityEndToEndTests
         await using var kit = await FlowKit.StartAsync();
         var (globex, globexUser) = AddSecondOrg(kit);
         var services = new ServiceCollection();
+        kit.TrustEmulator(services);
         services.AddSingleton<TimeProvider>(kit.Time);
         AddConnection(services, kit, "acme", kit.Fake.IssueRefreshToken(kit.App, kit.User)).AddHttpClient();
         AddConnection(services, kit, "globex", kit.Fake.IssueRefreshToken(kit.App, globexUser)).AddHttpClient();
@@ -80,7 +81,6 @@ public sealed class CacheIdentityEndToEndTests
             {
                 o.Flow = SalesforceFlow.RefreshToken;
                 o.LoginUrl = kit.Fake.LoginUrl;
-                o.AllowInsecureLoopback = true;
                 o.ClientId = kit.App.ConsumerKey;
                 o.ClientSecret = kit.App.ConsumerSecret;
                 o.MaxRetries = 0;
@@ -92,6 +92,7 @@ public sealed class CacheIdentityEndToEndTests
     {
         // The system clock (the default): Redis expires entries by its own clock, which the emulator's fake one is not.
         var services = new ServiceCollection();
+        kit.TrustEmulator(services);
         AddConnection(services, kit, name, refreshToken);
         services.AddSalesforceRedis(redis.Configuration, o =>
         {

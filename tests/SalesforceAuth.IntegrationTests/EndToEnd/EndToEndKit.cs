@@ -38,7 +38,6 @@ internal sealed class EndToEndKit : EmulatorFixture
         options.Username = (user ?? User).Username;
         options.PrivateKeyPem = Keys.PrivateKeyPem;
         options.CertificatePem = Keys.CertificatePem;
-        options.AllowInsecureLoopback = true;
     }
 
     public SalesforceClientOptions Options(FakeUser? user = null)
@@ -51,11 +50,13 @@ internal sealed class EndToEndKit : EmulatorFixture
     /// <summary>The uncached JWT core on a back channel without automatic redirects, on the shared clock.</summary>
     public SalesforceTokenClient TokenClient(SalesforceClientOptions options) => new(Http, options, Time);
 
-    /// <summary>A container with the shared clock registered before the library (which only TryAdds the system clock).</summary>
+    /// <summary>A container with the shared clock registered before the library (which only TryAdds the system clock),
+    /// and every HttpClient (the library's back channel too) trusting the emulator's certificate authority.</summary>
     public ServiceProvider Services(Action<IServiceCollection> register)
     {
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(Time);
+        TrustEmulator(services);
         register(services);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }

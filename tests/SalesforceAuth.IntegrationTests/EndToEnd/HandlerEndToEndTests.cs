@@ -237,7 +237,12 @@ public sealed class HandlerEndToEndTests
         // redirects are turned off on whatever primary handler the client ends up with, so the caller gets the 3xx.
         await using var services = kit.Services(s => s.AddSalesforceClient("crm", o => kit.Configure(o))
             .AddHttpClient()
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = true }));
+            .ConfigurePrimaryHttpMessageHandler(() =>
+            {
+                var handler = kit.Fake.CreateHttpMessageHandler();
+                handler.AllowAutoRedirect = true;
+                return handler;
+            }));
         var client = services.GetRequiredService<IHttpClientFactory>().CreateClient("crm");
         await services.GetRequiredService<ISalesforceTokenProvider>().GetTokenAsync("crm", cancellationToken: EndToEndKit.Cancel);
 

@@ -30,7 +30,7 @@ public sealed class BearerFlowTests
     public async Task RequestTokenAsync_SamlAssertionTamperedInFlight_InvalidAssertion()
     {
         await using var kit = await FlowKit.StartAsync();
-        using var http = new HttpClient(new TamperingHandler { InnerHandler = new SocketsHttpHandler { AllowAutoRedirect = false } });
+        using var http = new HttpClient(new TamperingHandler { InnerHandler = kit.CreateHandler() });
         var client = new SalesforceTokenClient(http, kit.Options(SalesforceFlow.SamlBearer), kit.Time);
 
         var ex = await Assert.ThrowsAsync<SalesforceInvalidAssertionException>(() => client.RequestTokenAsync(cancellationToken: Ct));

@@ -31,7 +31,6 @@ internal sealed class FlowKit : EmulatorFixture
         ArgumentNullException.ThrowIfNull(options);
         options.Flow = flow;
         options.LoginUrl = flow == SalesforceFlow.ClientCredentials ? Org.MyDomainUrl : Fake.LoginUrl;
-        options.AllowInsecureLoopback = true;
         options.ClientId = App.ConsumerKey;
         options.MaxRetries = 0;
         options.UseIntrospection = false;

@@ -214,13 +214,13 @@ public sealed class RefreshAndLifecycleFlowTests
     {
         await using var kit = await FlowKit.StartAsync(o => o.SessionLifetime = TimeSpan.FromMinutes(30));
         var services = new ServiceCollection();
+        kit.TrustEmulator(services);
         services.AddSingleton<TimeProvider>(kit.Time);
         services.AddSalesforceClient("acme", o =>
         {
             var configured = kit.Options(SalesforceFlow.ClientCredentials, c => c.UseIntrospection = true);
             o.Flow = configured.Flow;
             o.LoginUrl = configured.LoginUrl;
-            o.AllowInsecureLoopback = true;
             o.ClientId = configured.ClientId;
             o.ClientSecret = configured.ClientSecret;
             o.MaxRetries = 0;
@@ -249,12 +249,12 @@ public sealed class RefreshAndLifecycleFlowTests
         var original = kit.Fake.IssueRefreshToken(kit.App, kit.User);
         var store = new RecordingStore(original);
         var services = new ServiceCollection();
+        kit.TrustEmulator(services);
         services.AddSingleton<TimeProvider>(kit.Time);
         services.AddSalesforceClient("acme", o =>
             {
                 o.Flow = SalesforceFlow.RefreshToken;
                 o.LoginUrl = kit.Fake.LoginUrl;
-                o.AllowInsecureLoopback = true;
                 o.ClientId = kit.App.ConsumerKey;
                 o.ClientSecret = kit.App.ConsumerSecret;
                 o.MaxRetries = 0;
@@ -264,7 +264,6 @@ public sealed class RefreshAndLifecycleFlowTests
         {
             o.Flow = SalesforceFlow.RefreshToken;
             o.LoginUrl = kit.Fake.LoginUrl;
-            o.AllowInsecureLoopback = true;
             o.ClientId = kit.App.ConsumerKey;
             o.ClientSecret = kit.App.ConsumerSecret;
             o.RefreshToken = kit.Fake.IssueRefreshToken(kit.App, kit.User);

@@ -39,6 +39,7 @@ public sealed class SiteFlowTests
         var customers = kit.Org.AddSite("customers");
         var partners = kit.Org.AddSite("partners");
         var services = new ServiceCollection();
+        kit.TrustEmulator(services);
         services.AddSingleton<TimeProvider>(kit.Time);
         services.AddSalesforceClient("customers", o => kit.Configure(o, SalesforceFlow.JwtBearer, x => x.LoginUrl = customers.Url));
         services.AddSalesforceClient("partners", o => kit.Configure(o, SalesforceFlow.JwtBearer, x => x.LoginUrl = partners.Url));

@@ -36,7 +36,8 @@ internal sealed class PubSubKit : EmulatorFixture
 
     public static async Task<PubSubKit> StartAsync()
     {
-        var setup = await SetUpAsync(EndToEndKit.Keys, runAsUser: false, configure: null);
+        // FakePubSub speaks h2c, so the connection allows plain HTTP on loopback anyway: the whole kit stays on HTTP.
+        var setup = await SetUpAsync(EndToEndKit.Keys, runAsUser: false, configure: o => o.UseHttps = false);
         var pubSub = await FakePubSub.StartAsync(setup.Fake, Cancel);
         pubSub.AddTopic(setup.Org, Topic);
         return new PubSubKit(setup, pubSub);

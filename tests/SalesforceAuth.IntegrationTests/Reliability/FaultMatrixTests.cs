@@ -11,10 +11,10 @@ namespace SalesforceAuth.IntegrationTests.Reliability;
 /// cached token succeeded meanwhile.
 /// </summary>
 /// <remarks>
-/// Redirects: under <see cref="SalesforceClientOptions.AllowInsecureLoopback"/> every loopback origin is trusted (that is
-/// the opt-in), so the emulator's My Domain stands in for "a Salesforce host". A foreign host cannot be a second loopback
-/// listener for the same reason; it is a real foreign name (<c>evil.example</c>, a look-alike suffix, a user-info
-/// trick), and the back channel's wire recorder proves that no request was even attempted towards it. A loopback trap
+/// Redirects: from the emulator's https loopback login every https loopback origin is trusted (TLS against the emulator's
+/// certificate authority decides), so the emulator's My Domain stands in for "a Salesforce host". A foreign host cannot
+/// be a second loopback listener for the same reason; it is a real foreign name (<c>evil.example</c>, a look-alike
+/// suffix, a user-info trick), and the back channel's wire recorder proves that no request was even attempted towards it. A loopback trap
 /// listener additionally proves that the API client refuses absolute URLs to another host.
 /// </remarks>
 [Collection(ReliabilityCollection.Name)]

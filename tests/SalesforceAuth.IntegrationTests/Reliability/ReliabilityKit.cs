@@ -98,7 +98,6 @@ internal sealed class ReliabilityKit : IAsyncDisposable
         o.ClientSecret = App.ConsumerSecret;
         o.Username = User.Username;
         o.SigningKey = SalesforceSigningKey.FromCertificate(Keys.Certificate);
-        o.AllowInsecureLoopback = true;
         o.UseIntrospection = false;
         o.MaxRetries = 2;
         o.RetryBaseDelay = TimeSpan.FromMilliseconds(5);
@@ -167,8 +166,16 @@ internal sealed class ReliabilityKit : IAsyncDisposable
         });
         connection.AddHttpClient()
             .AddHttpMessageHandler(() => new WireRecorder(ApiTraffic, Secrets, backchannel: false))
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, MaxConnectionsPerServer = 256 });
+            .ConfigurePrimaryHttpMessageHandler(() =>
+            {
+                var handler = Fake.CreateHttpMessageHandler();
+                handler.AllowAutoRedirect = false;
+                handler.UseCookies = false;
+                handler.MaxConnectionsPerServer = 256;
+                return handler;
+            });
         services.AddHttpClient(TokenClientRegistry.BackchannelClientName)
+            .ConfigurePrimaryHttpMessageHandler(Fake.CreateHttpMessageHandler)
             .AddHttpMessageHandler(() => new WireRecorder(TokenTraffic, Secrets, backchannel: true));
         builder?.Invoke(connection);
         extra?.Invoke(services);

@@ -17,6 +17,10 @@ var app = salesforce.AddConnectedApp(new FakeConnectedApp
 app.PreAuthorizedUsers.Add(user);
 
 var services = new ServiceCollection();
+
+// The emulator speaks HTTPS with its own certificate authority: trust it (only it) on every client, the token back
+// channel included, and keep the production settings (no AllowInsecureLoopback).
+services.AddFakeSalesforceTrust(salesforce);
 services.AddSalesforceClient("crm", o =>
 {
     o.LoginUrl = salesforce.LoginUrl;
@@ -24,7 +28,6 @@ services.AddSalesforceClient("crm", o =>
     o.Username = user.Username;
     o.PrivateKeyPem = keys.PrivateKeyPem;
     o.CertificatePem = keys.CertificatePem;
-    o.AllowInsecureLoopback = true;
 }).AddHttpClient();
 
 await using var provider = services.BuildServiceProvider();
