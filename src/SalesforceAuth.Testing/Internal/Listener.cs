@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 
 namespace SalesforceAuth.Testing.Internal;
 
-/// <summary>One emulated host: its own Kestrel server on a free loopback port, so hosts differ by port.</summary>
+/// <summary>One emulated host: its own Kestrel server on a loopback port (free unless asked for), so hosts differ by port.</summary>
 internal sealed class Listener : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -56,8 +56,9 @@ internal sealed class Listener : IAsyncDisposable
         Org = site.Org;
     }
 
+    /// <summary>Starts a host on <paramref name="port"/> of 127.0.0.1, or on a free port when it is 0.</summary>
     public static async Task<Listener> StartAsync(
-        ListenerKind kind, string name, string? pod, Func<Listener, HttpContext, Task> handler, CancellationToken cancellationToken)
+        ListenerKind kind, string name, string? pod, Func<Listener, HttpContext, Task> handler, int port, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -73,7 +74,7 @@ internal sealed class Listener : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Listen(IPAddress.Loopback, 0);
+            k.Listen(IPAddress.Loopback, port);
         });
 
         var app = builder.Build();
