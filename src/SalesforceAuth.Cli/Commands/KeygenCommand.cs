@@ -125,9 +125,9 @@ internal static class KeygenCommand
         ]);
         writer.WriteLine();
         writer.WriteLine(console.Bold($"Upload {CertificateFileName} (never the key) to the app that will accept the assertions:"));
-        writer.WriteLine("  External Client App: Setup > External Client App Manager > your app > Edit Settings > OAuth Settings:");
+        writer.WriteLine("  External Client App: Setup → External Client App Manager → <your app> → Edit Settings → OAuth Settings:");
         writer.WriteLine($"    under Flow Enablement tick \"Enable JWT Bearer Flow\", upload {CertificateFileName}, Save.");
-        writer.WriteLine("  Connected App: Setup > App Manager > your app > Edit > API (Enable OAuth Settings):");
+        writer.WriteLine("  Connected App: Setup → App Manager → <your app> → Edit → Enable OAuth Settings:");
         writer.WriteLine($"    tick \"Use digital signatures\", choose {CertificateFileName}, Save.");
         writer.WriteLine("  Then allow the integration user: in the app's policies set Permitted Users to \"Admin approved users are");
         writer.WriteLine("  pre-authorized\" and add the user's profile or a permission set. Changes take a few minutes to apply.");
