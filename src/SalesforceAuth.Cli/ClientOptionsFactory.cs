@@ -88,14 +88,22 @@ internal static partial class ClientOptionsFactory
 
     /// <summary>
     /// The library's diagnosis in the tool's words: a remedy such as "Set SalesforceClientOptions.LoginUrl to ..." becomes
-    /// "Set --login-url (or SF_LOGIN_URL) to ...". Settings the tool has no option for keep their library name.
+    /// "Set --login-url (or SF_LOGIN_URL) to ...", and a configuration error about <paramref name="setting"/>
+    /// ("PrivateKeyPath '/x' cannot be read") names the option ("--key (or SF_PRIVATE_KEY) '/x' cannot be read").
+    /// Settings the tool has no option for keep their library name.
     /// </summary>
-    public static string ToOptionNames(string text) => LibrarySetting().Replace(text, match => match.Groups["name"].Value switch
+    public static string ToOptionNames(string text, string? setting = null)
     {
-        "UseMyDomainAsAudience" => $"{SettingOption.Audience.Describe()} set to the My Domain URL",
-        var name when OptionFor(name) is var option && option != name => option,
-        _ => match.Value,
-    });
+        var translated = LibrarySetting().Replace(text, match => match.Groups["name"].Value switch
+        {
+            "UseMyDomainAsAudience" => $"{SettingOption.Audience.Describe()} set to the My Domain URL",
+            var name when OptionFor(name) is var option && option != name => option,
+            _ => match.Value,
+        });
+        return setting is not null && OptionFor(setting) is var named && named != setting
+            ? Regex.Replace(translated, $@"(?<![\w.-]){Regex.Escape(setting)}\b", named.Replace("$", "$$", StringComparison.Ordinal), RegexOptions.CultureInvariant)
+            : translated;
+    }
 
     /// <summary>The login URL setting, defaulting to production; a malformed value is a usage error naming the setting.</summary>
     public static Uri ParseLoginUrl(string? value)

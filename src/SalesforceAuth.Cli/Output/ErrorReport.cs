@@ -44,10 +44,10 @@ internal sealed class ErrorReport
         {
             Remedies = usage.Suggestions.Count > 0 ? usage.Suggestions : ["Run 'sfauth --help' for the commands, options and environment variables."],
         },
-        SalesforceConfigurationException configuration => new ErrorReport(ExitCodes.Usage, nameof(SalesforceConfigurationException), ClientOptionsFactory.ToOptionNames(configuration.Message))
+        SalesforceConfigurationException configuration => new ErrorReport(ExitCodes.Usage, nameof(SalesforceConfigurationException), ClientOptionsFactory.ToOptionNames(configuration.Message, configuration.Setting))
         {
             Reason = "Configuration",
-            Causes = configuration.Setting is null ? [] : [$"The setting {configuration.Setting} is missing or invalid."],
+            Causes = configuration.Setting is null ? [] : [$"{ClientOptionsFactory.OptionFor(configuration.Setting)} is missing or invalid."],
             Remedies = configuration.Setting is null ? [] : [$"Set {ClientOptionsFactory.OptionFor(configuration.Setting)}."],
         },
         // The library's diagnosis names its own settings; the tool's user sets options and variables instead.
@@ -56,8 +56,8 @@ internal sealed class ErrorReport
             Reason = authentication.Reason.ToString(),
             Error = authentication.Error,
             ErrorDescription = authentication.ErrorDescription,
-            Causes = [.. authentication.Diagnosis.Causes.Select(ClientOptionsFactory.ToOptionNames)],
-            Remedies = [.. authentication.Diagnosis.Remedies.Select(ClientOptionsFactory.ToOptionNames)],
+            Causes = [.. authentication.Diagnosis.Causes.Select(c => ClientOptionsFactory.ToOptionNames(c))],
+            Remedies = [.. authentication.Diagnosis.Remedies.Select(r => ClientOptionsFactory.ToOptionNames(r))],
             ClockSkew = authentication.Diagnosis.ClockSkew ?? (authentication as SalesforceAssertionExpiredException)?.ClockSkew,
         },
         SalesforceApiException api => new ErrorReport(ExitCodes.ApiError, nameof(SalesforceApiException), api.Message)
