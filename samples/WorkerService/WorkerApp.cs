@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using SalesforceAuth.Samples;
 
 namespace WorkerService;
@@ -5,7 +6,8 @@ namespace WorkerService;
 /// <summary>Builds and runs the worker host.</summary>
 public static class WorkerApp
 {
-    /// <summary>Runs the host until it is stopped (or until <c>Worker:Iterations</c> runs are done).</summary>
+    /// <summary>Runs the host until it is stopped (Ctrl+C, SIGTERM, <paramref name="cancellationToken"/>), or until
+    /// <c>Worker:Iterations</c> runs are done when that is more than 0.</summary>
     /// <param name="output">Where the transcript goes.</param>
     /// <param name="environment">The environment: <c>SF_*</c> variables select a real org.</param>
     /// <param name="args">Command-line configuration overrides (<c>--Worker:Iterations=2</c>).</param>
@@ -26,12 +28,18 @@ public static class WorkerApp
 
         // The SF_* variables the other samples and sfauth use, mapped onto the connection's configuration keys.
         var mapped = new Dictionary<string, string?>();
-        foreach (var (variable, key) in new[] { ("SF_LOGIN_URL", "LoginUrl"), ("SF_CLIENT_ID", "ClientId"), ("SF_USERNAME", "Username"), ("SF_PRIVATE_KEY", "PrivateKeyPath"), ("SF_PRIVATE_KEY_PASSWORD", "PrivateKeyPassword"), ("SF_AUDIENCE", "Audience") })
+        foreach (var (variable, key) in new[] { ("SF_LOGIN_URL", "LoginUrl"), ("SF_CLIENT_ID", "ClientId"), ("SF_USERNAME", "Username"), ("SF_PRIVATE_KEY", "PrivateKeyPath"), ("SF_PRIVATE_KEY_PASSWORD", "PrivateKeyPassword"), ("SF_CERTIFICATE", "CertificatePath"), ("SF_AUDIENCE", "Audience") })
         {
             if (environment.TryGetValue(variable, out var value) && !string.IsNullOrEmpty(value))
             {
                 mapped[$"Salesforce:Clients:worker:{key}"] = value;
             }
+        }
+
+        // SF_ALLOW_INSECURE_LOOPBACK=1 (sfauth emulator prints it) is a switch; the binder only reads true/false.
+        if (SampleOrg.AllowsInsecureLoopback(environment))
+        {
+            mapped["Salesforce:Clients:worker:AllowInsecureLoopback"] = "true";
         }
 
         builder.Configuration.AddInMemoryCollection(mapped);
@@ -53,7 +61,10 @@ public static class WorkerApp
         builder.Services.AddHostedService<Worker>();
 
         using var host = builder.Build();
-        output.WriteLine("Worker started: querying Accounts through the typed client.");
+        var iterations = host.Services.GetRequiredService<IOptions<WorkerOptions>>().Value.Iterations;
+        output.WriteLine(iterations > 0
+            ? $"Worker started: querying Accounts through the typed client, {iterations} time(s)."
+            : "Worker started: querying Accounts through the typed client until stopped (Ctrl+C; --Worker:Iterations=N stops after N runs).");
         await host.RunAsync(cancellationToken);
         output.WriteLine("Worker stopped.");
         return 0;

@@ -1,10 +1,11 @@
+using System.Text.RegularExpressions;
 using SalesforceAuth.Cli.CommandLine;
 using SalesforceAuth.Cli.Credentials;
 
 namespace SalesforceAuth.Cli;
 
 /// <summary>Turns the command line and <c>SF_*</c> variables into the library's <see cref="SalesforceClientOptions"/>.</summary>
-internal static class ClientOptionsFactory
+internal static partial class ClientOptionsFactory
 {
     /// <summary>Creates the options; throws <see cref="UsageException"/> for a malformed value.</summary>
     public static SalesforceClientOptions Create(CommandContext context)
@@ -85,6 +86,25 @@ internal static class ClientOptionsFactory
         _ => setting,
     };
 
+    /// <summary>
+    /// The library's diagnosis in the tool's words: a remedy such as "Set SalesforceClientOptions.LoginUrl to ..." becomes
+    /// "Set --login-url (or SF_LOGIN_URL) to ...", and a configuration error about <paramref name="setting"/>
+    /// ("PrivateKeyPath '/x' cannot be read") names the option ("--key (or SF_PRIVATE_KEY) '/x' cannot be read").
+    /// Settings the tool has no option for keep their library name.
+    /// </summary>
+    public static string ToOptionNames(string text, string? setting = null)
+    {
+        var translated = LibrarySetting().Replace(text, match => match.Groups["name"].Value switch
+        {
+            "UseMyDomainAsAudience" => $"{SettingOption.Audience.Describe()} set to the My Domain URL",
+            var name when OptionFor(name) is var option && option != name => option,
+            _ => match.Value,
+        });
+        return setting is not null && OptionFor(setting) is var named && named != setting
+            ? Regex.Replace(translated, $@"(?<![\w.-]){Regex.Escape(setting)}\b", named.Replace("$", "$$", StringComparison.Ordinal), RegexOptions.CultureInvariant)
+            : translated;
+    }
+
     /// <summary>The login URL setting, defaulting to production; a malformed value is a usage error naming the setting.</summary>
     public static Uri ParseLoginUrl(string? value)
     {
@@ -107,4 +127,7 @@ internal static class ClientOptionsFactory
         "OFF" or "FALSE" or "0" or "NO" => false,
         _ => throw new UsageException($"{SettingOption.SkewCompensation.Describe()} must be on or off, not '{value}'."),
     };
+
+    [GeneratedRegex(@"\bSalesforceClientOptions\.(?<name>[A-Za-z]+)\b", RegexOptions.CultureInvariant)]
+    private static partial Regex LibrarySetting();
 }

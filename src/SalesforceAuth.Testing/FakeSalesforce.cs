@@ -179,11 +179,11 @@ public sealed class FakeSalesforce : IAsyncDisposable
         var fake = new FakeSalesforce(options ?? new FakeSalesforceOptions());
         try
         {
-            fake._login = await Listener.StartAsync(ListenerKind.Login, "login", null, fake._tls?.ServerCertificate, fake.HandleAsync, cancellationToken).ConfigureAwait(false);
-            fake._sandbox = await Listener.StartAsync(ListenerKind.Sandbox, "sandbox", null, fake._tls?.ServerCertificate, fake.HandleAsync, cancellationToken).ConfigureAwait(false);
+            fake._login = await Listener.StartAsync(ListenerKind.Login, "login", null, fake._tls?.ServerCertificate, fake.HandleAsync, fake.Options.LoginPort, cancellationToken).ConfigureAwait(false);
+            fake._sandbox = await Listener.StartAsync(ListenerKind.Sandbox, "sandbox", null, fake._tls?.ServerCertificate, fake.HandleAsync, 0, cancellationToken).ConfigureAwait(false);
             foreach (var pod in fake.Options.Pods.Distinct(StringComparer.OrdinalIgnoreCase))
             {
-                fake._pods[pod] = await Listener.StartAsync(ListenerKind.Pod, "pod:" + pod, pod, fake._tls?.ServerCertificate, fake.HandleAsync, cancellationToken).ConfigureAwait(false);
+                fake._pods[pod] = await Listener.StartAsync(ListenerKind.Pod, "pod:" + pod, pod, fake._tls?.ServerCertificate, fake.HandleAsync, 0, cancellationToken).ConfigureAwait(false);
             }
 
             return fake;
@@ -525,7 +525,7 @@ public sealed class FakeSalesforce : IAsyncDisposable
 
     private Listener StartBlocking(ListenerKind kind, string name, string? pod) =>
         // Kestrel starts synchronously in practice; Task.Run keeps any caller's synchronization context out of it.
-        Task.Run(() => Listener.StartAsync(kind, name, pod, _tls?.ServerCertificate, HandleAsync, CancellationToken.None)).GetAwaiter().GetResult();
+        Task.Run(() => Listener.StartAsync(kind, name, pod, _tls?.ServerCertificate, HandleAsync, 0, CancellationToken.None)).GetAwaiter().GetResult();
 
     private void Enqueue(Queue<FakeFault> queue, FakeFault fault, int count)
     {

@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace SalesforceAuth.Testing;
 
 /// <summary>Settings fixed when <see cref="FakeSalesforce"/> starts. Behaviour that tests change later
@@ -7,6 +9,20 @@ public sealed class FakeSalesforceOptions
     /// <summary>The emulator's clock source (a FakeTimeProvider in tests). The emulator's time is this clock plus
     /// <see cref="FakeSalesforce.ClockOffset"/>. Defaults to <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>The loopback port of the login service (<see cref="FakeSalesforce.LoginUrl"/>), for a URL that stays the same
+    /// between runs (a script, another process); 0, the default, picks a free port. Every other host gets a free port.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not from 0 to 65535.</exception>
+    public int LoginPort
+    {
+        get;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, IPEndPoint.MaxPort);
+            field = value;
+        }
+    }
 
     /// <summary>Pods started up front (more start on demand). Defaults to <c>na1</c> and <c>eu2</c>.</summary>
     public IList<string> Pods { get; } = ["na1", "eu2"];

@@ -23,7 +23,7 @@ public sealed class DoctorCommandTests
         var checks = Checks(result);
         Assert.Equal(["key", "certificate", "certificate_validity", "consumer_key", "username", "audience", "clock", "token", "instance_url", "api"], checks.Keys);
         Assert.All(checks.Values, c => Assert.True((string)c["status"]! == "pass", c.ToJsonString()));
-        Assert.All(checks.Values, c => Assert.Equal(["name", "status", "detail", "remedy"], c.Select(p => p.Key)));
+        Assert.All(checks.Values, c => Assert.Equal(["name", "status", "detail", "remedy", "causes", "remedies"], c.Select(p => p.Key)));
         Assert.Equal("pass", (string?)result.Json["verdict"]);
     }
 
@@ -118,6 +118,39 @@ public sealed class DoctorCommandTests
         Assert.Equal("fail", (string?)token["status"]);
         Assert.StartsWith("ConsumerNotApproved", (string)token["detail"]!, StringComparison.Ordinal);
         Assert.False(string.IsNullOrEmpty((string?)token["remedy"]));
+    }
+
+    [Fact]
+    public async Task Doctor_UnapprovedUser_TokenCheckShowsEveryCauseAndOneRemedyPerLine()
+    {
+        await using var harness = await CliHarness.StartAsync(TestContext.Current.CancellationToken);
+        harness.App.PreAuthorizedUsers.Clear();
+
+        var json = await harness.RunAsync("doctor", "--json");
+        var human = await harness.RunAsync("doctor");
+
+        var token = Checks(json)["token"];
+        var causes = token["causes"]!.AsArray().Select(c => (string)c!).ToList();
+        var remedies = token["remedies"]!.AsArray().Select(r => (string)r!).ToList();
+        Assert.True(causes.Count >= 2, token.ToJsonString());
+        Assert.True(remedies.Count >= 2, token.ToJsonString());
+        Assert.Equal(remedies[0], (string?)token["remedy"]);
+        var lines = human.Stdout.Split('\n').Select(l => l.Trim()).ToList();
+        Assert.All(causes, c => Assert.Contains($"cause: {c}", lines));
+        Assert.All(remedies, r => Assert.Contains($"fix: {r}", lines));
+    }
+
+    [Fact]
+    public async Task Doctor_AudienceRefused_RemediesNameTheOptionsNotTheLibrarySettings()
+    {
+        await using var harness = await CliHarness.StartAsync(TestContext.Current.CancellationToken);
+
+        var result = await harness.RunAsync("doctor", "--json", "--audience", "https://test.salesforce.com");
+
+        var token = Checks(result)["token"];
+        var text = token.ToJsonString();
+        Assert.DoesNotContain("SalesforceClientOptions", text, StringComparison.Ordinal);
+        Assert.Contains("--audience (or SF_AUDIENCE)", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -72,6 +72,26 @@ public sealed class LifecycleCommandTests
     }
 
     [Fact]
+    public async Task Assertion_SamlHumanOutput_IndentsACopyOfTheXmlAndPostsTheSignedOriginal()
+    {
+        await using var harness = await CliHarness.StartAsync(TestContext.Current.CancellationToken);
+
+        var result = await harness.RunAsync("assertion", "--flow", "saml", "--show-token");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var lines = result.Stdout.Split('\n');
+        var xml = lines.SkipWhile(l => !l.StartsWith("xml", StringComparison.Ordinal)).Skip(1).TakeWhile(l => !l.StartsWith("assertion", StringComparison.Ordinal)).ToList();
+        Assert.True(xml.Count > 10, result.Stdout);
+        Assert.StartsWith("<", xml[0], StringComparison.Ordinal);
+        Assert.Contains(xml, l => l.StartsWith("  <", StringComparison.Ordinal));
+        Assert.Contains(xml, l => l.StartsWith("    <", StringComparison.Ordinal));
+
+        // The value printed for posting is the signed original, untouched by the indentation: the endpoint accepts it.
+        var posted = lines.SkipWhile(l => !l.StartsWith("assertion", StringComparison.Ordinal)).Skip(1).First().Trim();
+        Assert.Equal(HttpStatusCode.OK, await PostAssertionAsync(harness, "urn:ietf:params:oauth:grant-type:saml2-bearer", posted));
+    }
+
+    [Fact]
     public async Task Assertion_JwtWithoutShowToken_PrintsTheClaimsWithTheSignatureRedacted()
     {
         await using var harness = await CliHarness.StartAsync(TestContext.Current.CancellationToken);

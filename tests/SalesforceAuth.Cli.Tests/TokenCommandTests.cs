@@ -91,6 +91,11 @@ public sealed class TokenCommandTests
         Assert.Equal(3, result.ExitCode);
         Assert.Equal("AudienceInvalid", (string?)result.Error["reason"]);
         Assert.Equal("SalesforceAudienceException", (string?)result.Error["type"]);
+
+        // The library's remedies name SalesforceClientOptions.Audience; the tool's user sets an option or a variable.
+        var remedies = result.Error["remedies"]!.AsArray().Select(r => (string)r!).ToList();
+        Assert.DoesNotContain(remedies, r => r.Contains("SalesforceClientOptions", StringComparison.Ordinal));
+        Assert.Contains(remedies, r => r.Contains("Set --audience (or SF_AUDIENCE) to override the derived value.", StringComparison.Ordinal));
     }
 
     [Fact]

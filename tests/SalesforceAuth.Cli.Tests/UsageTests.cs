@@ -50,6 +50,28 @@ public sealed class UsageTests
     }
 
     [Fact]
+    public async Task Token_UnreadableKeyFile_Exit2NamingTheOptionNotTheLibrarySetting()
+    {
+        var result = await RunAsync(new() { ["SF_CLIENT_ID"] = "3MVG9example", ["SF_USERNAME"] = "integration@acme.example", ["SF_PRIVATE_KEY"] = "/nonexistent/salesforce.key" }, "token", "--json");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("--key (or SF_PRIVATE_KEY) '/nonexistent/salesforce.key' cannot be read", (string?)result.Error["summary"], StringComparison.Ordinal);
+        Assert.DoesNotContain("PrivateKeyPath", result.Error.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(["--key (or SF_PRIVATE_KEY) is missing or invalid."], result.Error["causes"]!.AsArray().Select(c => (string)c!));
+    }
+
+    [Fact]
+    public async Task Token_LightningLoginUrl_Exit2NamingTheOption()
+    {
+        var result = await RunAsync(new() { ["SF_LOGIN_URL"] = "https://acme.lightning.force.com", ["SF_CLIENT_ID"] = "3MVG9example", ["SF_USERNAME"] = "integration@acme.example", ["SF_PRIVATE_KEY"] = "/nonexistent/salesforce.key" }, "token", "--json");
+
+        Assert.Equal(2, result.ExitCode);
+        var summary = (string)result.Error["summary"]!;
+        Assert.StartsWith("--login-url (or SF_LOGIN_URL) \"https://acme.lightning.force.com/\" is the Lightning UI host", summary, StringComparison.Ordinal);
+        Assert.Contains("https://acme.my.salesforce.com", summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Help_ListsTheCommandsAndExitCodes()
     {
         var result = await RunAsync(new(), "--help");

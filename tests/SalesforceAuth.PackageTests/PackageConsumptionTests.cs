@@ -136,7 +136,7 @@ public sealed class PackageConsumptionTests : IClassFixture<PackedFeed>
 
             var help = await Cli.RunAsync(Path.Combine(toolPath.FullName, "sfauth"), "--help", toolPath.FullName);
             Assert.True(help.ExitCode == 0, help.Output);
-            foreach (var command in new[] { "token", "call", "assertion", "doctor", "introspect", "revoke" })
+            foreach (var command in new[] { "token", "call", "assertion", "doctor", "introspect", "revoke", "emulator" })
             {
                 Assert.Contains(command, help.Output, StringComparison.Ordinal);
             }

@@ -14,7 +14,7 @@ namespace SalesforceAuth.Cli.CommandLine;
 /// <param name="Completions">Values offered by tab completion.</param>
 internal sealed record SettingOption(string Name, string Variable, string Help, string? HelpName, params string[] Completions)
 {
-    public static readonly SettingOption Flow = new("--flow", "SF_FLOW", "jwt | saml | client-credentials | refresh-token (default jwt)", "flow", "jwt", "saml", "client-credentials", "refresh-token");
+    public static readonly SettingOption Flow = new("--flow", "SF_FLOW", "jwt | saml | client-credentials | refresh-token (default jwt); JwtBearer, SamlBearer, ClientCredentials, RefreshToken work too, in any case", "flow", "jwt", "saml", "client-credentials", "refresh-token");
     public static readonly SettingOption LoginUrl = new("--login-url", "SF_LOGIN_URL", "login host or My Domain (default https://login.salesforce.com)", "url", "https://login.salesforce.com", "https://test.salesforce.com");
     public static readonly SettingOption Audience = new("--audience", "SF_AUDIENCE", "assertion audience (default derived from the login URL)", "url");
     public static readonly SettingOption ClientId = new("--client-id", "SF_CLIENT_ID", "the connected app's consumer key", "key");

@@ -27,6 +27,7 @@ internal static class SfauthCommand
         KeygenCommand.Create,
         ExplainCommand.Create,
         LoginCommand.Create,
+        EmulatorCommand.Create,
     ];
 
     /// <summary>A new command tree for one run (options are not shared between trees).</summary>

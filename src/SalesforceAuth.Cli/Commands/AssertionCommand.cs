@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Xml.Linq;
 using SalesforceAuth.Cli.CommandLine;
 
 namespace SalesforceAuth.Cli.Commands;
@@ -59,8 +60,8 @@ internal static partial class AssertionCommand
         var pretty = new JsonSerializerOptions { WriteIndented = true };
         if (assertion.Xml is not null)
         {
-            console.Out.WriteLine(console.Bold("xml"));
-            console.Out.WriteLine((string?)json["xml"]);
+            console.Out.WriteLine(console.Bold("xml") + console.Dim("  (indented to read; the signed original is one line, and --json prints it as is)"));
+            console.Out.WriteLine(Indent((string)json["xml"]!));
         }
         else
         {
@@ -94,6 +95,12 @@ internal static partial class AssertionCommand
         var lastDot = assertion.Value.LastIndexOf('.');
         return lastDot < 0 ? Redacted : assertion.Value[..(lastDot + 1)] + Redacted;
     }
+
+    /// <summary>
+    /// An indented copy of the XML, for reading only: indentation adds whitespace text nodes inside the signed element,
+    /// so the copy no longer verifies. What is posted (and <c>--json</c>'s <c>xml</c>) stays the signed original.
+    /// </summary>
+    private static string Indent(string xml) => XDocument.Parse(xml).ToString(SaveOptions.None);
 
     [GeneratedRegex(@"(?<open><(?:[\w.-]+:)?SignatureValue\b[^>]*>)[^<]*(?<close></(?:[\w.-]+:)?SignatureValue>)", RegexOptions.CultureInvariant)]
     private static partial Regex SignatureValue();

@@ -63,7 +63,7 @@ internal static class DoctorCommand
         if (options.Flow is SalesforceFlow.ClientCredentials or SalesforceFlow.RefreshToken)
         {
             Add(string.IsNullOrEmpty(options.ClientSecret)
-                ? DoctorCheck.Fail("client_secret", $"No consumer secret given; the {ClientOptionsFactory.FlowName(options.Flow)} flow authenticates the app with it.", $"Set {SettingOption.ClientSecret.Describe()} (App Manager > View > Manage Consumer Details).")
+                ? DoctorCheck.Fail("client_secret", $"No consumer secret given; the {ClientOptionsFactory.FlowName(options.Flow)} flow authenticates the app with it.", $"Set {SettingOption.ClientSecret.Describe()} (Setup → App Manager → <your app> → View → Manage Consumer Details).")
                 : DoctorCheck.Pass("client_secret", "Given (not shown)."));
         }
 
@@ -118,6 +118,8 @@ internal static class DoctorCommand
                     ["status"] = StatusName(c.Status),
                     ["detail"] = TerminalText.Clean(c.Detail),
                     ["remedy"] = TerminalText.Clean(c.Remedy),
+                    ["causes"] = new JsonArray([.. c.Causes.Select(x => (JsonNode?)JsonValue.Create(TerminalText.Clean(x)))]),
+                    ["remedies"] = new JsonArray([.. c.Remedies.Select(x => (JsonNode?)JsonValue.Create(TerminalText.Clean(x)))]),
                 })]),
                 ["verdict"] = StatusName(verdict),
             });
@@ -148,10 +150,21 @@ internal static class DoctorCommand
         };
         // Details quote what servers sent (error descriptions, API error codes): cleaned of terminal controls.
         console.Out.WriteLine($"  {mark} {label}  {check.Name,-NameWidth} {TerminalText.Clean(check.Detail)}");
-        if (check.Remedy is not null && check.Status != DoctorStatus.Pass)
+        if (check.Status == DoctorStatus.Pass)
         {
-            // Under the detail column: "  ✓ pass  " is 10 characters, then the name column and a space.
-            console.Out.WriteLine($"{new string(' ', 10 + NameWidth + 1)}{console.Dim("fix:")} {TerminalText.Clean(check.Remedy)}");
+            return;
+        }
+
+        // Under the detail column ("  ✓ pass  " is 10 characters, then the name column and a space), one line each.
+        var indent = new string(' ', 10 + NameWidth + 1);
+        foreach (var cause in check.Causes)
+        {
+            console.Out.WriteLine($"{indent}{console.Dim("cause:")} {TerminalText.Clean(cause)}");
+        }
+
+        foreach (var remedy in check.Remedies)
+        {
+            console.Out.WriteLine($"{indent}{console.Dim("fix:")} {TerminalText.Clean(remedy)}");
         }
     }
 
@@ -195,7 +208,7 @@ internal static class DoctorCommand
                 }
                 catch (SalesforceConfigurationException ex)
                 {
-                    matchCheck = DoctorCheck.Fail("certificate", ex.Message, "Upload the certificate made from this key to the connected app (Manage Connected Apps > Edit > Use digital signatures), or use the key the uploaded certificate was made from.");
+                    matchCheck = DoctorCheck.Fail("certificate", ex.Message, "Upload the certificate made from this key to the connected app (Setup → App Manager → <your app> → Edit → Enable OAuth Settings → Use digital signatures), or use the key the uploaded certificate was made from.");
                 }
 
                 pair?.Dispose();
@@ -308,14 +321,15 @@ internal static class DoctorCommand
         }
         catch (SalesforceConfigurationException ex)
         {
-            return (DoctorCheck.Fail("token", $"Not attempted: {ex.Message}", $"Fix {ClientOptionsFactory.OptionFor(ex.Setting)}."), null);
+            return (DoctorCheck.Fail("token", $"Not attempted: {ClientOptionsFactory.ToOptionNames(ex.Message)}", $"Fix {ClientOptionsFactory.OptionFor(ex.Setting)}."), null);
         }
         catch (SalesforceAuthenticationException ex)
         {
             var wire = ex.Error is null ? string.Empty : $" [{ex.Error}: {ex.ErrorDescription}]";
             var skew = ex.Diagnosis.ClockSkew is { } s ? $" Measured skew {ErrorReport.FormatSkew(s)}." : string.Empty;
-            var remedy = ex.Diagnosis.Remedies.Count == 0 ? "See the diagnosis above." : string.Join(" ", ex.Diagnosis.Remedies);
-            return (DoctorCheck.Fail("token", $"{ex.Reason}: {ex.Diagnosis.Summary}{wire}{skew}", remedy, ErrorReport.ExitCodeOf(ex)), null);
+            // The library's whole diagnosis: every cause and every remedy, each on its own line, as 'sfauth token' shows them.
+            var report = ErrorReport.From(ex);
+            return (new DoctorCheck("token", DoctorStatus.Fail, $"{ex.Reason}: {report.Summary}{wire}{skew}", report.Causes, report.Remedies, report.ExitCode), null);
         }
     }
 

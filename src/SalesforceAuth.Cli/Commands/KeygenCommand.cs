@@ -5,6 +5,8 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using SalesforceAuth.Cli.CommandLine;
+using SalesforceAuth.Cli.Files;
+using SalesforceAuth.Cli.Output;
 
 namespace SalesforceAuth.Cli.Commands;
 
@@ -78,7 +80,7 @@ internal static class KeygenCommand
             : rsa.ExportEncryptedPkcs8PrivateKeyPem(password, new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, PasswordIterations));
 
         Directory.CreateDirectory(folder);
-        WriteNew(keyPath, keyPem, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        WriteNew(keyPath, keyPem, PrivateFile.OwnerOnly);
         WriteNew(certificatePath, certificate.ExportCertificatePem(), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
 
         var notAfter = certificate.NotAfter.ToUniversalTime().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -123,9 +125,9 @@ internal static class KeygenCommand
         ]);
         writer.WriteLine();
         writer.WriteLine(console.Bold($"Upload {CertificateFileName} (never the key) to the app that will accept the assertions:"));
-        writer.WriteLine("  External Client App: Setup > External Client App Manager > your app > Edit Settings > OAuth Settings:");
+        writer.WriteLine("  External Client App: Setup → External Client App Manager → <your app> → Edit Settings → OAuth Settings:");
         writer.WriteLine($"    under Flow Enablement tick \"Enable JWT Bearer Flow\", upload {CertificateFileName}, Save.");
-        writer.WriteLine("  Connected App: Setup > App Manager > your app > Edit > API (Enable OAuth Settings):");
+        writer.WriteLine("  Connected App: Setup → App Manager → <your app> → Edit → Enable OAuth Settings:");
         writer.WriteLine($"    tick \"Use digital signatures\", choose {CertificateFileName}, Save.");
         writer.WriteLine("  Then allow the integration user: in the app's policies set Permitted Users to \"Admin approved users are");
         writer.WriteLine("  pre-authorized\" and add the user's profile or a permission set. Changes take a few minutes to apply.");
@@ -134,7 +136,7 @@ internal static class KeygenCommand
         var text = new StringBuilder();
         foreach (var (name, value) in environment)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"  export {name}={ShellQuote(value)}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  export {name}={ShellText.Quote(value)}");
         }
 
         text.AppendLine("  export SF_CLIENT_ID=<the app's consumer key>");
@@ -157,29 +159,15 @@ internal static class KeygenCommand
         }
     }
 
-    /// <summary>Creates the file, failing if it exists (no check-then-write race); on Unix with <paramref name="mode"/> from the start.</summary>
     private static void WriteNew(string path, string content, UnixFileMode mode)
     {
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = mode;
-        }
-
         try
         {
-            using var stream = new FileStream(path, options);
-            stream.Write(Encoding.ASCII.GetBytes(content));
+            PrivateFile.CreateNew(path, content, mode);
         }
         catch (IOException ex) when (File.Exists(path))
         {
             throw new UsageException($"{path} already exists; keygen never overwrites a key or certificate.", ex);
         }
     }
-
-    /// <summary>A value as a POSIX shell word: as is when it is plain, else single-quoted (a <c>$VAR</c> reference stays double-quoted).</summary>
-    private static string ShellQuote(string value) =>
-        value.StartsWith('$') ? $"\"{value}\""
-        : value.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '-' or '_' or ':' or '\\') ? value
-        : $"'{value.Replace("'", "'\\''", StringComparison.Ordinal)}'";
 }

@@ -1,4 +1,4 @@
-using System.Text;
+using SalesforceAuth.Cli.Files;
 
 namespace SalesforceAuth.Cli.Credentials;
 
@@ -41,37 +41,8 @@ internal sealed class RefreshTokenFile : ISalesforceRefreshTokenStore
         return Task.CompletedTask;
     }
 
-    /// <summary>
-    /// Replaces (or creates) <paramref name="path"/> with <paramref name="token"/> atomically: a temporary file in the
-    /// same folder, created owner-only (0600) on Unix, flushed to disk, then renamed over the old one. A crash leaves
-    /// either the old token or the new one, never a half-written file, and the token is never readable by others.
-    /// </summary>
-    public static void Write(string path, string token)
-    {
-        var full = Path.GetFullPath(path);
-        var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        try
-        {
-            using (var stream = new FileStream(temporary, options))
-            {
-                stream.Write(Encoding.UTF8.GetBytes(token + "\n"));
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
-    }
+    /// <summary>Replaces (or creates) <paramref name="path"/> with <paramref name="token"/>, atomically and owner-only.</summary>
+    public static void Write(string path, string token) => PrivateFile.Replace(path, token + "\n");
 
     private string? Read()
     {

@@ -13,12 +13,12 @@ internal static class SetupChecks
     {
         if (string.IsNullOrEmpty(clientId))
         {
-            return DoctorCheck.Fail("consumer_key", "No consumer key given.", $"Set {SettingOption.ClientId.Describe()} to the connected app's Consumer Key (App Manager > View > Manage Consumer Details).");
+            return DoctorCheck.Fail("consumer_key", "No consumer key given.", $"Set {SettingOption.ClientId.Describe()} to the connected app's Consumer Key (Setup → App Manager → <your app> → View → Manage Consumer Details).");
         }
 
         return SalesforceConsumerKey.IsWellFormed(clientId)
             ? DoctorCheck.Pass("consumer_key", $"Looks like a consumer key ({clientId.Length} characters, 3MVG...).")
-            : DoctorCheck.Warn("consumer_key", $"'{clientId}' does not look like a consumer key (3MVG..., about 85 characters).", "Copy the Consumer Key, not the app name, Id or the secret, from App Manager > View > Manage Consumer Details.");
+            : DoctorCheck.Warn("consumer_key", $"'{clientId}' does not look like a consumer key (3MVG..., about 85 characters).", "Copy the Consumer Key, not the app name, Id or the secret, from Setup → App Manager → <your app> → View → Manage Consumer Details.");
     }
 
     public static DoctorCheck CheckUsername(SalesforceClientOptions options)
@@ -31,7 +31,7 @@ internal static class SetupChecks
 
         if (!SalesforceUsername.IsWellFormed(username))
         {
-            return DoctorCheck.Fail("username", $"'{username}' is not in email form; Salesforce usernames always are.", "Use the exact username shown on the user's detail page (Setup > Users), including any sandbox suffix.");
+            return DoctorCheck.Fail("username", $"'{username}' is not in email form; Salesforce usernames always are.", "Use the exact username shown on the user's detail page (Setup → Users), including any sandbox suffix.");
         }
 
         var suffix = SalesforceUsername.GetSandboxSuffix(username);

@@ -44,19 +44,20 @@ internal sealed class ErrorReport
         {
             Remedies = usage.Suggestions.Count > 0 ? usage.Suggestions : ["Run 'sfauth --help' for the commands, options and environment variables."],
         },
-        SalesforceConfigurationException configuration => new ErrorReport(ExitCodes.Usage, nameof(SalesforceConfigurationException), configuration.Message)
+        SalesforceConfigurationException configuration => new ErrorReport(ExitCodes.Usage, nameof(SalesforceConfigurationException), ClientOptionsFactory.ToOptionNames(configuration.Message, configuration.Setting))
         {
             Reason = "Configuration",
-            Causes = configuration.Setting is null ? [] : [$"The setting {configuration.Setting} is missing or invalid."],
+            Causes = configuration.Setting is null ? [] : [$"{ClientOptionsFactory.OptionFor(configuration.Setting)} is missing or invalid."],
             Remedies = configuration.Setting is null ? [] : [$"Set {ClientOptionsFactory.OptionFor(configuration.Setting)}."],
         },
-        SalesforceAuthenticationException authentication => new ErrorReport(ExitCodeOf(authentication), authentication.GetType().Name, authentication.Diagnosis.Summary)
+        // The library's diagnosis names its own settings; the tool's user sets options and variables instead.
+        SalesforceAuthenticationException authentication => new ErrorReport(ExitCodeOf(authentication), authentication.GetType().Name, ClientOptionsFactory.ToOptionNames(authentication.Diagnosis.Summary))
         {
             Reason = authentication.Reason.ToString(),
             Error = authentication.Error,
             ErrorDescription = authentication.ErrorDescription,
-            Causes = authentication.Diagnosis.Causes,
-            Remedies = authentication.Diagnosis.Remedies,
+            Causes = [.. authentication.Diagnosis.Causes.Select(c => ClientOptionsFactory.ToOptionNames(c))],
+            Remedies = [.. authentication.Diagnosis.Remedies.Select(r => ClientOptionsFactory.ToOptionNames(r))],
             ClockSkew = authentication.Diagnosis.ClockSkew ?? (authentication as SalesforceAssertionExpiredException)?.ClockSkew,
         },
         SalesforceApiException api => new ErrorReport(ExitCodes.ApiError, nameof(SalesforceApiException), api.Message)

@@ -11,8 +11,8 @@ using Microsoft.Extensions.Logging;
 
 namespace SalesforceAuth.Testing.Internal;
 
-/// <summary>One emulated host: its own Kestrel server on a free loopback port, so hosts differ by port; HTTPS with the
-/// emulator's server certificate, or plain HTTP when there is none.</summary>
+/// <summary>One emulated host: its own Kestrel server on a loopback port (free unless asked for), so hosts differ by
+/// port; HTTPS with the emulator's server certificate, or plain HTTP when there is none.</summary>
 internal sealed class Listener : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -58,8 +58,9 @@ internal sealed class Listener : IAsyncDisposable
         Org = site.Org;
     }
 
+    /// <summary>Starts a host on <paramref name="port"/> of 127.0.0.1, or on a free port when it is 0.</summary>
     public static async Task<Listener> StartAsync(
-        ListenerKind kind, string name, string? pod, X509Certificate2? serverCertificate, Func<Listener, HttpContext, Task> handler, CancellationToken cancellationToken)
+        ListenerKind kind, string name, string? pod, X509Certificate2? serverCertificate, Func<Listener, HttpContext, Task> handler, int port, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -75,7 +76,7 @@ internal sealed class Listener : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Listen(IPAddress.Loopback, 0, endpoint =>
+            k.Listen(IPAddress.Loopback, port, endpoint =>
             {
                 if (serverCertificate is not null)
                 {
