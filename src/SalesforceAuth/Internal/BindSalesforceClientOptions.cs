@@ -29,17 +29,7 @@ internal sealed class BindSalesforceClientOptions : IConfigureNamedOptions<Sales
     {
         if (_configuration is not null && string.Equals(name, _name, StringComparison.Ordinal))
         {
-            var section = _configuration.GetSection(SectionPrefix + _name);
-
-            // The binder's own error for a bad enum value names neither the valid values nor, in its first line, the key.
-            var flow = section[nameof(SalesforceClientOptions.Flow)];
-            if (!string.IsNullOrEmpty(flow) && SalesforceFlowNames.GetProblem(flow) is { } problem)
-            {
-                var setting = $"{SectionPrefix}{_name}:{nameof(SalesforceClientOptions.Flow)}";
-                throw new SalesforceConfigurationException(setting, $"{setting}: {problem}");
-            }
-
-            section.Bind(options);
+            SalesforceClientSettings.Bind(_configuration.GetSection(SectionPrefix + _name), options);
         }
     }
 
