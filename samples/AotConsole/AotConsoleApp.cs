@@ -19,6 +19,9 @@ public static class AotConsoleApp
     /// <summary>The line printed on success starts with this, then the URL the call landed on.</summary>
     public const string SuccessPrefix = "GET /services/data/ -> 200 OK at ";
 
+    /// <summary>The last line on success: the process's peak working set, in MiB.</summary>
+    public const string PeakWorkingSetPrefix = "Peak working set: ";
+
     private static readonly string[] RequiredVariables = ["SF_LOGIN_URL", "SF_CLIENT_ID", "SF_USERNAME", "SF_PRIVATE_KEY"];
 
     /// <summary>Gets a token and lists the org's API versions.</summary>
@@ -94,7 +97,7 @@ public static class AotConsoleApp
         }
 
         using var process = Process.GetCurrentProcess();
-        output.WriteLine($"Peak working set: {process.PeakWorkingSet64 / (1024.0 * 1024.0):F1} MiB");
+        output.WriteLine(FormattableString.Invariant($"{PeakWorkingSetPrefix}{process.PeakWorkingSet64 / (1024.0 * 1024.0):F1} MiB"));
         return 0;
     }
 }

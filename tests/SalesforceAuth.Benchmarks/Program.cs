@@ -8,6 +8,7 @@ using SalesforceAuth.Benchmarks.Probe;
 //   --probe               10,000 concurrent callers on a cold cache against a loopback token endpoint
 //   --probe-redis         4 processes sharing one Redis on a cold cache
 //   --probe-redis-child   internal: one of those 4 processes
+//   --startup [--runs 20] process start to first API call, samples/AotConsole as Native AOT vs the JIT
 var rest = args.ToList();
 
 if (Take(rest, "--probe-redis-child"))
@@ -18,6 +19,11 @@ if (Take(rest, "--probe-redis-child"))
 if (Take(rest, "--probe-redis"))
 {
     return await RedisProbe.RunAsync(rest);
+}
+
+if (Take(rest, "--startup"))
+{
+    return await StartupProbe.RunAsync(rest);
 }
 
 if (Take(rest, "--probe"))
