@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -107,7 +108,7 @@ public static class SalesforceServiceCollectionExtensions
     /// <typeparam name="TClient">The typed client; it receives an <see cref="HttpClient"/> in its constructor.</typeparam>
     /// <param name="builder">The connection.</param>
     /// <returns>The HTTP client builder.</returns>
-    public static IHttpClientBuilder AddHttpClient<TClient>(this ISalesforceClientBuilder builder)
+    public static IHttpClientBuilder AddHttpClient<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TClient>(this ISalesforceClientBuilder builder)
         where TClient : class
     {
         ArgumentNullException.ThrowIfNull(builder);

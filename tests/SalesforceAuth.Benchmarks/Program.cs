@@ -9,6 +9,7 @@ using SalesforceAuth.Benchmarks.Probe;
 //   --probe-redis         4 processes sharing one Redis on a cold cache
 //   --probe-tenants       100,000 connections resolved at run time: memory, hot path, 10,000 cold at once
 //   --probe-redis-child   internal: one of those 4 processes
+//   --startup [--runs 20] process start to first API call, samples/AotConsole as Native AOT vs the JIT
 var rest = args.ToList();
 
 if (Take(rest, "--probe-redis-child"))
@@ -24,6 +25,11 @@ if (Take(rest, "--probe-redis"))
 if (Take(rest, "--probe-tenants"))
 {
     return await TenantsProbe.RunAsync(rest);
+}
+
+if (Take(rest, "--startup"))
+{
+    return await StartupProbe.RunAsync(rest);
 }
 
 if (Take(rest, "--probe"))

@@ -29,16 +29,7 @@ internal sealed class BindSalesforceClientOptions : IConfigureNamedOptions<Sales
     {
         if (_section is { } section && string.Equals(name, _name, StringComparison.Ordinal))
         {
-
-            // The binder's own error for a bad enum value names neither the valid values nor, in its first line, the key.
-            var flow = section[nameof(SalesforceClientOptions.Flow)];
-            if (!string.IsNullOrEmpty(flow) && SalesforceFlowNames.GetProblem(flow) is { } problem)
-            {
-                var setting = $"{section.Path}:{nameof(SalesforceClientOptions.Flow)}";
-                throw new SalesforceConfigurationException(setting, $"{setting}: {problem}");
-            }
-
-            section.Bind(options);
+            SalesforceClientSettings.Bind(section, options);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -353,19 +354,82 @@ public sealed class SalesforceServiceCollectionExtensionsTests
     [InlineData("SAML", SalesforceFlow.SamlBearer)]
     public void Configuration_FlowSpellings_AllBind(string value, SalesforceFlow expected)
     {
+        var options = BindFromConfiguration(new Dictionary<string, string?> { ["Salesforce:Clients:crm:Flow"] = value });
+
+        Assert.Equal(expected, options.Flow);
+    }
+
+    [Fact]
+    public void Configuration_EverySettableOption_Binds()
+    {
+        // Binding goes through a source-generated binder of its own settings type (trimming- and AOT-safe); an option
+        // added to SalesforceClientOptions but not to that type would silently stop being configurable.
+        var defaults = new SalesforceClientOptions();
+        var settings = new Dictionary<string, string?>();
+        var expected = new Dictionary<string, object>();
+        foreach (var property in typeof(SalesforceClientOptions).GetProperties().Where(p => p.CanWrite && p.Name != nameof(SalesforceClientOptions.SigningKey)))
+        {
+            var (text, value) = property.GetValue(defaults) switch
+            {
+                _ when property.PropertyType == typeof(SalesforceFlow) => ("token-exchange", (object)SalesforceFlow.TokenExchange),
+                _ when property.PropertyType == typeof(Uri) => ("https://acme.my.salesforce.com", new Uri("https://acme.my.salesforce.com")),
+                bool flag => ((!flag).ToString(), !flag),
+                TimeSpan span => ((span + TimeSpan.FromSeconds(7)).ToString("c", CultureInfo.InvariantCulture), span + TimeSpan.FromSeconds(7)),
+                int number => ((number + 1).ToString(CultureInfo.InvariantCulture), number + 1),
+                _ when property.PropertyType == typeof(string) => ($"configured-{property.Name}", $"configured-{property.Name}"),
+                _ => throw new InvalidOperationException($"No test value for {property.Name} ({property.PropertyType}): add one."),
+            };
+            settings[$"Salesforce:Clients:crm:{property.Name}"] = text;
+            expected[property.Name] = value;
+        }
+
+        settings["Salesforce:Clients:crm:TrustedDomains:0"] = "acme-custom.example";
+
+        var options = BindFromConfiguration(settings);
+
+        Assert.All(expected, e => Assert.Equal(e.Value, typeof(SalesforceClientOptions).GetProperty(e.Key)!.GetValue(options)));
+        Assert.Equal([.. SalesforceLoginHost.DefaultTrustedDomains, "acme-custom.example"], options.TrustedDomains);
+    }
+
+    [Fact]
+    public void Configuration_SettingsLeftOut_KeepTheirValues()
+    {
+        var options = BindFromConfiguration(new Dictionary<string, string?> { ["Salesforce:Clients:crm:ClientId"] = "3MVG9x" });
+        var defaults = new SalesforceClientOptions();
+
+        Assert.Equal("3MVG9x", options.ClientId);
+        Assert.Equal(defaults.LoginUrl, options.LoginUrl);
+        Assert.Equal(defaults.Flow, options.Flow);
+        Assert.Equal(defaults.AssertionLifetime, options.AssertionLifetime);
+        Assert.Equal(defaults.UseIntrospection, options.UseIntrospection);
+        Assert.Equal(defaults.MaxRetries, options.MaxRetries);
+        Assert.Equal(defaults.SamlNameIdFormat, options.SamlNameIdFormat);
+        Assert.Equal(defaults.TrustedDomains, options.TrustedDomains);
+    }
+
+    [Fact]
+    public void Configuration_UnconvertibleValue_FailsNamingTheKey()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => BindFromConfiguration(new Dictionary<string, string?> { ["Salesforce:Clients:crm:AttemptTimeout"] = "thirty seconds" }));
+
+        Assert.Contains("Salesforce:Clients:crm:AttemptTimeout", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The configuration step alone (the validator would also load the key these connections do not have).</summary>
+    private static SalesforceClientOptions BindFromConfiguration(Dictionary<string, string?> settings)
+    {
         var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Salesforce:Clients:crm:Flow"] = value }).Build());
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
         services.AddSalesforceClient("crm");
         using var provider = services.BuildServiceProvider();
 
-        // The configuration step alone (the validator would also load the key this connection does not have).
         var options = new SalesforceClientOptions();
         foreach (var configure in provider.GetServices<IConfigureOptions<SalesforceClientOptions>>().OfType<IConfigureNamedOptions<SalesforceClientOptions>>())
         {
             configure.Configure("crm", options);
         }
 
-        Assert.Equal(expected, options.Flow);
+        return options;
     }
 
     [Fact]
