@@ -123,7 +123,12 @@ public sealed class SalesforceClientOptions
     /// </summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromMinutes(110);
 
-    /// <summary>Learn the real expiry of tokens from <c>/services/oauth2/introspect</c> (needs a client secret). Default <see langword="true"/>.</summary>
+    /// <summary>
+    /// Learn the real expiry of tokens from <c>/services/oauth2/introspect</c> (needs a client secret). Default
+    /// <see langword="true"/>. The cached provider and handler do not wait for it: a new token is handed out with the
+    /// <see cref="SessionLifetime"/> estimate and its learned expiry replaces the estimate in the cache when the answer
+    /// arrives. <see cref="SalesforceTokenClient.RequestTokenAsync"/> waits for it.
+    /// </summary>
     public bool UseIntrospection { get; set; } = true;
 
     /// <summary>The timeout of one token endpoint attempt. Default 30 seconds.</summary>

@@ -16,4 +16,8 @@ internal sealed class LazyTokenSource : ISalesforceTokenSource
     /// <inheritdoc />
     public Task<SalesforceToken> RequestTokenAsync(SalesforceTokenRequest? request, CancellationToken cancellationToken) =>
         _source.Value.RequestTokenAsync(request, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<SalesforceToken?> RefineExpiryAsync(SalesforceToken token, CancellationToken cancellationToken) =>
+        _source.Value.RefineExpiryAsync(token, cancellationToken);
 }

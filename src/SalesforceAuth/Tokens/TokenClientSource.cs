@@ -15,5 +15,9 @@ internal sealed class TokenClientSource : ISalesforceTokenSource
 
     /// <inheritdoc />
     public Task<SalesforceToken> RequestTokenAsync(SalesforceTokenRequest? request, CancellationToken cancellationToken) =>
-        _client.RequestTokenAsync(request, cancellationToken);
+        _client.RequestTokenAsync(request, introspect: false, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<SalesforceToken?> RefineExpiryAsync(SalesforceToken token, CancellationToken cancellationToken) =>
+        _client.RefineExpiryAsync(token, cancellationToken);
 }
