@@ -81,6 +81,7 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
         var send = base.SendAsync(request, cancellationToken);
         if (send.IsCompletedSuccessfully && !MayBeSessionError(send.Result) && ReferenceEquals(AnsweredUri(send.Result, request), sent))
         {
+            _manager.ApiUsage.Observe(send.Result);
             return send;
         }
 
@@ -197,6 +198,7 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
     {
         var response = await send.ConfigureAwait(false);
         EnsureNotRedirected(request, sent, response, token);
+        _manager.ApiUsage.Observe(response);
         if (!MayBeSessionError(response))
         {
             return response;
@@ -240,6 +242,7 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
         sent = request.RequestUri!;
         var retry = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         EnsureNotRedirected(request, sent, retry, renewed);
+        _manager.ApiUsage.Observe(retry);
         if (MayBeSessionError(retry)
             && await RestAuthErrorClassifier.ClassifyAsync(retry, cancellationToken).ConfigureAwait(false) == RestAuthFailure.SessionExpired)
         {

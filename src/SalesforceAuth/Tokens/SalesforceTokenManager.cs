@@ -57,7 +57,12 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
         _metrics = metrics;
         _secondLevel = secondLevel;
         DefaultEntry = cache.GetEntry(TokenCacheKey.Create(name, options, null), null, pinned: true);
+        ApiUsage = new ApiUsageTracker(name, options.ApiUsageWarningThreshold, logger);
+        metrics.Track(ApiUsage);
     }
+
+    /// <summary>The API usage of the connection's org, as its latest REST response reported it.</summary>
+    public ApiUsageTracker ApiUsage { get; }
 
     /// <summary>The connection name.</summary>
     public string Name { get; }
@@ -193,6 +198,7 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
         {
             // Cancelled, not disposed: late background work may still read the token and must see it cancelled.
             _lifetime.Cancel();
+            _metrics.Untrack(ApiUsage);
         }
     }
 
