@@ -8,6 +8,8 @@ using SalesforceAuth.Benchmarks.Probe;
 //   --probe               10,000 concurrent callers on a cold cache against a loopback token endpoint
 //   --probe-redis         4 processes sharing one Redis on a cold cache
 //   --probe-redis-child   internal: one of those 4 processes
+//   --probe-cold-secret   one cold acquisition with a consumer secret against one and two token-endpoint round trips
+//   --probe-emulator-scale FakeSalesforce request cost with 1 org and with 5,000 orgs × 2 users
 var rest = args.ToList();
 
 if (Take(rest, "--probe-redis-child"))
@@ -18,6 +20,11 @@ if (Take(rest, "--probe-redis-child"))
 if (Take(rest, "--probe-redis"))
 {
     return await RedisProbe.RunAsync(rest);
+}
+
+if (Take(rest, "--probe-cold-secret"))
+{
+    return await ColdSecretProbe.RunAsync(rest);
 }
 
 if (Take(rest, "--probe"))
