@@ -22,6 +22,11 @@ if (Take(rest, "--probe-redis"))
     return await RedisProbe.RunAsync(rest);
 }
 
+if (Take(rest, "--probe-emulator-scale"))
+{
+    return await EmulatorScaleProbe.RunAsync(rest);
+}
+
 if (Take(rest, "--probe-cold-secret"))
 {
     return await ColdSecretProbe.RunAsync(rest);
