@@ -33,12 +33,12 @@ public static class ColdSecretProbe
         var oursTokenRequests = 0;
         for (var round = -3; round < rounds; round++)
         {
-            var f = await TimeAsync(() => OneRoundTripAsync(server.TokenEndpoint));
+            var f = await TimeAsync(() => OneRoundTrip(server.TokenEndpoint));
             var requests = server.TokenRequests;
-            var o = await TimeAsync(() => OursAsync(server.BaseAddress));
+            var o = await TimeAsync(() => Ours(server.BaseAddress));
             var oRequests = server.TokenRequests - requests;
             requests = server.TokenRequests;
-            var b = await TimeAsync(() => IntrospectionAwaitedAsync(server.BaseAddress));
+            var b = await TimeAsync(() => IntrospectionAwaited(server.BaseAddress));
             if (round >= 0)
             {
                 floor.Add(f);
@@ -83,44 +83,72 @@ public static class ColdSecretProbe
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    private static async Task<TimeSpan> TimeAsync(Func<Task> run)
+    /// <summary>Times one cold acquisition; building the subject (a new connection pool, DI container or client) is not timed.</summary>
+    private static async Task<TimeSpan> TimeAsync(Func<(Func<Task> Acquire, IAsyncDisposable Owner)> prepare)
     {
-        var started = Stopwatch.GetTimestamp();
-        await run();
-        return Stopwatch.GetElapsedTime(started);
-    }
-
-    /// <summary>The floor: one POST of a client credentials form, the body read, on a new connection as the others.</summary>
-    private static async Task OneRoundTripAsync(Uri tokenEndpoint)
-    {
-        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false });
-        using var form = new FormUrlEncodedContent([new("grant_type", "client_credentials"), new("client_id", "3MVG9probe"), new("client_secret", Secret)]);
-        using var response = await http.PostAsync(tokenEndpoint, form);
-        response.EnsureSuccessStatusCode();
-        _ = await response.Content.ReadAsStringAsync();
-    }
-
-    private static async Task OursAsync(Uri login)
-    {
-        var services = new ServiceCollection();
-        services.AddSalesforceClient(ClientName, Configure(login));
-        await using var provider = services.BuildServiceProvider();
-        var token = await provider.GetRequiredService<ISalesforceTokenProvider>().GetTokenAsync(ClientName);
-        if (token.AccessToken != TokenEndpointServer.AccessToken)
+        var (acquire, owner) = prepare();
+        await using (owner)
         {
-            throw new InvalidOperationException("Unexpected token.");
+            var started = Stopwatch.GetTimestamp();
+            await acquire();
+            return Stopwatch.GetElapsedTime(started);
         }
     }
 
-    private static async Task IntrospectionAwaitedAsync(Uri login)
+    /// <summary>The floor: one POST of a client credentials form and its body read, on a new connection as the others.</summary>
+    private static (Func<Task>, IAsyncDisposable) OneRoundTrip(Uri tokenEndpoint)
     {
-        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false });
+        var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false });
+        return (async () =>
+        {
+            using var form = new FormUrlEncodedContent([new("grant_type", "client_credentials"), new("client_id", "3MVG9probe"), new("client_secret", Secret)]);
+            using var response = await http.PostAsync(tokenEndpoint, form);
+            response.EnsureSuccessStatusCode();
+            _ = await response.Content.ReadAsStringAsync();
+        }, new Disposer(http.Dispose));
+    }
+
+    /// <summary>Ours: a fresh (cold) provider; its validation and token client are built before the clock starts.</summary>
+    private static (Func<Task>, IAsyncDisposable) Ours(Uri login)
+    {
+        var services = new ServiceCollection();
+        services.AddSalesforceClient(ClientName, Configure(login));
+        var provider = services.BuildServiceProvider();
+        var tokens = provider.GetRequiredService<ISalesforceTokenProvider>();
+        _ = tokens.GetClient(ClientName);
+        return (async () =>
+        {
+            var token = await tokens.GetTokenAsync(ClientName);
+            if (token.AccessToken != TokenEndpointServer.AccessToken)
+            {
+                throw new InvalidOperationException("Unexpected token.");
+            }
+        }, provider);
+    }
+
+    /// <summary>Before: the token client awaiting introspection, as the cache's token source did.</summary>
+    private static (Func<Task>, IAsyncDisposable) IntrospectionAwaited(Uri login)
+    {
+        var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false });
         var options = new SalesforceClientOptions();
         Configure(login)(options);
-        var token = await new SalesforceTokenClient(http, options).RequestTokenAsync();
-        if (!token.HasKnownExpiry)
+        var client = new SalesforceTokenClient(http, options);
+        return (async () =>
         {
-            throw new InvalidOperationException("Introspection was expected to set the expiry.");
+            var token = await client.RequestTokenAsync();
+            if (!token.HasKnownExpiry)
+            {
+                throw new InvalidOperationException("Introspection was expected to set the expiry.");
+            }
+        }, new Disposer(http.Dispose));
+    }
+
+    private sealed class Disposer(Action dispose) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            dispose();
+            return ValueTask.CompletedTask;
         }
     }
 
