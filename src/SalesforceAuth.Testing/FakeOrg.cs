@@ -6,13 +6,12 @@ public sealed class FakeOrg
 {
     private readonly FakeSalesforce _owner;
 
-    internal FakeOrg(FakeSalesforce owner, string name, string orgId, bool isSandbox, Uri myDomainUrl, string pod)
+    internal FakeOrg(FakeSalesforce owner, string name, string orgId, bool isSandbox, string pod)
     {
         _owner = owner;
         Name = name;
         OrgId = orgId;
         IsSandbox = isSandbox;
-        MyDomainUrl = myDomainUrl;
         Pod = pod;
     }
 
@@ -26,8 +25,11 @@ public sealed class FakeOrg
     /// with audience <c>https://test.salesforce.com</c>.</summary>
     public bool IsSandbox { get; }
 
-    /// <summary>The org's My Domain base URL (its own loopback port). Every flow works here; client credentials only here.</summary>
-    public Uri MyDomainUrl { get; }
+    /// <summary>
+    /// The org's My Domain base URL (its own loopback port, listening from the first read on). Every flow works here;
+    /// client credentials only here.
+    /// </summary>
+    public Uri MyDomainUrl => _owner.EnsureMyDomain(this);
 
     /// <summary>The name of the pod the org lives on now (see <see cref="FakeSalesforce.MoveOrg"/>).</summary>
     public string Pod { get; internal set; }

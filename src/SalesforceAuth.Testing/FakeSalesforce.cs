@@ -26,16 +26,23 @@ public sealed class FakeSalesforce : IAsyncDisposable
     private readonly object _gate = new();
     private readonly Dictionary<string, Listener> _pods = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<FakeOrg, Listener> _myDomains = [];
+
+    // Request handling looks orgs and users up by key, never by scanning: thousands of orgs and users (an ISV's
+    // customers) cost each request what one does.
+    private readonly Dictionary<string, FakeOrg> _myDomainOrigins = new(StringComparer.Ordinal);
     private readonly List<FakeOrg> _orgs = [];
+    private readonly Dictionary<string, FakeOrg> _orgsByName = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<Listener> _sites = [];
     private readonly Dictionary<string, FakeUser> _users = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, FakeUser> _usersById = new(StringComparer.Ordinal);
+    private readonly Dictionary<FakeOrg, List<FakeUser>> _usersByOrg = [];
     private readonly Dictionary<string, FakeConnectedApp> _apps = new(StringComparer.Ordinal);
     private readonly Dictionary<(FakeConnectedApp App, FakeUser User), List<RefreshChain>> _approvals = [];
     private readonly Queue<FakeFault> _tokenFaults = new();
     private readonly Queue<FakeFault> _apiFaults = new();
     private readonly Dictionary<(string GrantType, string Outcome), int> _tokenCounts = [];
     private readonly Dictionary<(string Pod, int StatusCode), int> _apiCounts = [];
-    private readonly List<FakeRequestLogEntry> _log = [];
+    private readonly Queue<FakeRequestLogEntry> _log = new();
     private readonly OAuthEndpoints _oauth;
     private readonly RestApi _rest;
     private readonly TlsAuthority? _tls;
@@ -215,7 +222,11 @@ public sealed class FakeSalesforce : IAsyncDisposable
     /// nothing with <see cref="FakeSalesforceOptions.UseHttps"/> off.</summary>
     internal void Trust(HttpMessageHandler? handler) => _tls?.Trust(handler);
 
-    /// <summary>Adds an org with its own My Domain listener, living on <paramref name="pod"/> (started if new).</summary>
+    /// <summary>
+    /// Adds an org living on <paramref name="pod"/> (started if new). Its My Domain listener starts the first time its
+    /// <see cref="FakeOrg.MyDomainUrl"/> is read (no client can name a My Domain before), so thousands of orgs cost no
+    /// listener each.
+    /// </summary>
     /// <param name="name">The My Domain name, for example <c>acme</c>; unique.</param>
     /// <param name="sandbox">Whether the org is a sandbox (its users log in through <see cref="SandboxLoginUrl"/>).</param>
     /// <param name="pod">The pod the org lives on, for example <c>na1</c>.</param>
@@ -225,25 +236,48 @@ public sealed class FakeSalesforce : IAsyncDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentException.ThrowIfNullOrWhiteSpace(pod);
         ObjectDisposedException.ThrowIf(_disposed, this);
+        EnsurePod(pod);
+        var org = new FakeOrg(this, name, Ids.NewRecordId("00D"), sandbox, pod);
         lock (_gate)
         {
-            if (_orgs.Any(o => string.Equals(o.Name, name, StringComparison.OrdinalIgnoreCase)))
+            if (!_orgsByName.TryAdd(name, org))
             {
                 throw new InvalidOperationException($"An org named '{name}' already exists.");
             }
-        }
 
-        EnsurePod(pod);
-        var listener = StartBlocking(ListenerKind.MyDomain, "mydomain:" + name, null);
-        var org = new FakeOrg(this, name, Ids.NewRecordId("00D"), sandbox, listener.BaseUrl, pod);
-        listener.AttachOrg(org);
-        lock (_gate)
-        {
             _orgs.Add(org);
-            _myDomains[org] = listener;
+            _usersByOrg[org] = [];
         }
 
         return org;
+    }
+
+    /// <summary>The My Domain URL of an org, starting its listener on first use.</summary>
+    internal Uri EnsureMyDomain(FakeOrg org)
+    {
+        lock (_gate)
+        {
+            if (_myDomains.TryGetValue(org, out var existing))
+            {
+                return existing.BaseUrl;
+            }
+        }
+
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var listener = StartBlocking(ListenerKind.MyDomain, "mydomain:" + org.Name, null);
+        listener.AttachOrg(org);
+        lock (_gate)
+        {
+            if (_myDomains.TryGetValue(org, out var raced))
+            {
+                _ = listener.DisposeAsync().AsTask();
+                return raced.BaseUrl;
+            }
+
+            _myDomains[org] = listener;
+            _myDomainOrigins[listener.Origin] = org;
+            return listener.BaseUrl;
+        }
     }
 
     internal FakeSite AddSite(FakeOrg org, string pathPrefix)
@@ -423,7 +457,15 @@ public sealed class FakeSalesforce : IAsyncDisposable
     {
         lock (_gate)
         {
-            return [.. _users.Values.Where(u => u.Org == org)];
+            return [.. _usersByOrg[org]];
+        }
+    }
+
+    internal FakeUser? FindUserById(FakeOrg org, string userId)
+    {
+        lock (_gate)
+        {
+            return _usersById.TryGetValue(userId, out var user) && user.Org == org ? user : null;
         }
     }
 
@@ -438,6 +480,8 @@ public sealed class FakeSalesforce : IAsyncDisposable
                 throw new InvalidOperationException($"The username '{username}' is taken; Salesforce usernames are unique across orgs.");
             }
 
+            _usersById[user.UserId] = user;
+            _usersByOrg[org].Add(user);
             return user;
         }
     }
@@ -472,11 +516,12 @@ public sealed class FakeSalesforce : IAsyncDisposable
     internal bool HasApproval(FakeConnectedApp app, FakeUser user) =>
         _approvals.TryGetValue((app, user), out var chains) && chains.Any(c => !c.Revoked);
 
-    internal IEnumerable<string> MyDomainOrigins(bool sandbox)
+    /// <summary>Whether <paramref name="origin"/> is the My Domain of a production org or a sandbox (by <paramref name="sandbox"/>).</summary>
+    internal bool IsMyDomainOrigin(string origin, bool sandbox)
     {
         lock (_gate)
         {
-            return [.. _myDomains.Where(p => p.Key.IsSandbox == sandbox).Select(p => p.Value.Origin)];
+            return _myDomainOrigins.TryGetValue(origin, out var org) && org.IsSandbox == sandbox;
         }
     }
 
@@ -643,10 +688,10 @@ public sealed class FakeSalesforce : IAsyncDisposable
         {
             if (_log.Count >= MaxLogEntries)
             {
-                _log.RemoveAt(0);
+                _log.Dequeue();
             }
 
-            _log.Add(entry);
+            _log.Enqueue(entry);
             if (isTokenRequest)
             {
                 var outcome = entry.Fault is { Kind: not FakeFaultKind.Delay } ? "fault" : reply.Abort ? "aborted" : reply.Error ?? (reply.StatusCode == 200 ? "success" : reply.StatusCode.ToString(CultureInfo.InvariantCulture));

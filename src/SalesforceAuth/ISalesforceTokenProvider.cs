@@ -26,6 +26,15 @@ public interface ISalesforceTokenProvider
     /// <exception cref="SalesforceAuthenticationException">No token could be obtained; the exception says why.</exception>
     ValueTask<SalesforceToken> RenewTokenAsync(string clientName, SalesforceTokenRequest? request = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The API request usage of the connection's org as its latest REST response through the handler reported it
+    /// (<c>Sforce-Limit-Info</c>); also the gauges <see cref="SalesforceTelemetry.ApiUsage"/> and <see cref="SalesforceTelemetry.ApiLimit"/>.
+    /// </summary>
+    /// <param name="clientName">The name given to <c>AddSalesforceClient</c>.</param>
+    /// <returns>The last figure, or <see langword="null"/> before the first response that carried one.</returns>
+    /// <exception cref="InvalidOperationException">No connection has that name.</exception>
+    SalesforceApiUsage? GetApiUsage(string clientName);
+
     /// <summary>Evicts <paramref name="token"/> if it is still the cached token (a newer one is kept).</summary>
     /// <param name="clientName">The name given to <c>AddSalesforceClient</c>.</param>
     /// <param name="token">The token Salesforce rejected.</param>

@@ -125,7 +125,12 @@ public sealed class SalesforceClientOptions
     /// </summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromMinutes(110);
 
-    /// <summary>Learn the real expiry of tokens from <c>/services/oauth2/introspect</c> (needs a client secret). Default <see langword="true"/>.</summary>
+    /// <summary>
+    /// Learn the real expiry of tokens from <c>/services/oauth2/introspect</c> (needs a client secret). Default
+    /// <see langword="true"/>. The cached provider and handler do not wait for it: a new token is handed out with the
+    /// <see cref="SessionLifetime"/> estimate and its learned expiry replaces the estimate in the cache when the answer
+    /// arrives. <see cref="SalesforceTokenClient.RequestTokenAsync(SalesforceTokenRequest?, CancellationToken)"/> waits for it.
+    /// </summary>
     public bool UseIntrospection { get; set; } = true;
 
     /// <summary>The timeout of one token endpoint attempt. Default 30 seconds.</summary>
@@ -139,4 +144,10 @@ public sealed class SalesforceClientOptions
 
     /// <summary>The base delay of the exponential retry backoff (with jitter). Default 500 ms.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// The share of the org's daily API request limit (<c>Sforce-Limit-Info</c> on every REST response) above which the
+    /// handler logs a warning, once each time usage crosses it. Default 0.8; greater than 0, at most 1.
+    /// </summary>
+    public double ApiUsageWarningThreshold { get; set; } = 0.8;
 }

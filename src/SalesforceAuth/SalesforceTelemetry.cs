@@ -32,4 +32,13 @@ public static class SalesforceTelemetry
 
     /// <summary>Counter: refresh tokens rotated by Salesforce, tagged <c>salesforce.outcome</c> (<c>saved</c> or <c>save_failed</c>).</summary>
     public const string RefreshTokenRotations = "salesforce.auth.refresh_token.rotations";
+
+    /// <summary>
+    /// Observable gauge: API requests the org of a connection made in the last 24 hours, as its last REST response's
+    /// <c>Sforce-Limit-Info</c> said; tagged <c>salesforce.client</c> (the connection name, never a user).
+    /// </summary>
+    public const string ApiUsage = "salesforce.auth.api.usage";
+
+    /// <summary>Observable gauge: the daily API request limit of the org of a connection (<c>Sforce-Limit-Info</c>); tagged <c>salesforce.client</c>.</summary>
+    public const string ApiLimit = "salesforce.auth.api.limit";
 }

@@ -146,17 +146,50 @@ public sealed class SalesforceTokenClient : ISalesforceTokenSource
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The token with its <c>instance_url</c>.</returns>
     /// <exception cref="SalesforceAuthenticationException">Salesforce refused, or could not be reached within the retries and time budget.</exception>
-    public async Task<SalesforceToken> RequestTokenAsync(SalesforceTokenRequest? request = null, CancellationToken cancellationToken = default)
+    public Task<SalesforceToken> RequestTokenAsync(SalesforceTokenRequest? request = null, CancellationToken cancellationToken = default) =>
+        RequestTokenAsync(request, introspect: true, cancellationToken);
+
+    /// <summary>
+    /// Requests a new token; with <paramref name="introspect"/> off, its <see cref="SalesforceToken.ExpiresAt"/> is the
+    /// <see cref="SalesforceClientOptions.SessionLifetime"/> estimate and the caller refines it later with
+    /// <see cref="RefineExpiryAsync"/> (the cache does, off the caller's path: a cold acquisition is one round trip).
+    /// </summary>
+    /// <param name="request">Overrides, or <see langword="null"/>.</param>
+    /// <param name="introspect">Whether to wait for introspection before returning.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The token.</returns>
+    internal async Task<SalesforceToken> RequestTokenAsync(SalesforceTokenRequest? request, bool introspect, CancellationToken cancellationToken)
     {
         if (_refresh is not null)
         {
             // The refresh lifecycle runs CompleteAsync inside its single flight: one introspection per refresh.
-            return await _refresh.RequestTokenAsync(request, cancellationToken).ConfigureAwait(false);
+            return await _refresh.RequestTokenAsync(request, introspect, cancellationToken).ConfigureAwait(false);
         }
 
         var token = await _endpoint.RequestTokenAsync(request, cancellationToken).ConfigureAwait(false);
-        return await CompleteAsync(token, cancellationToken).ConfigureAwait(false);
+        return introspect ? await CompleteAsync(token, cancellationToken).ConfigureAwait(false) : token;
     }
+
+    /// <summary>
+    /// Learns the real expiry of a token this client obtained (introspection, when <see cref="SalesforceClientOptions.UseIntrospection"/>
+    /// is on and a client secret is configured). Never fails for Salesforce's sake: a refused or unusable introspection is
+    /// logged and answered <see langword="null"/>, leaving the session lifetime estimate.
+    /// </summary>
+    /// <param name="token">The token.</param>
+    /// <param name="cancellationToken">Cancels the introspection (then it throws).</param>
+    /// <returns>The token with the learned expiry, or <see langword="null"/> when nothing was learned.</returns>
+    internal Task<SalesforceToken?> RefineExpiryAsync(SalesforceToken token, CancellationToken cancellationToken) =>
+        _options.UseIntrospection && _lifecycle.CanIntrospect
+            ? IntrospectExpiryAsync(token, cancellationToken)
+            : Task.FromResult<SalesforceToken?>(null);
+
+    // The cache asks without waiting for introspection and refines the expiry off the caller's path
+    // (BackgroundIntrospectionFlowTests); direct callers of RequestTokenAsync have no cache to update, so they wait.
+    Task<SalesforceToken> ISalesforceTokenSource.RequestTokenAsync(SalesforceTokenRequest? request, CancellationToken cancellationToken) =>
+        RequestTokenAsync(request, introspect: false, cancellationToken);
+
+    Task<SalesforceToken?> ISalesforceTokenSource.RefineExpiryAsync(SalesforceToken token, CancellationToken cancellationToken) =>
+        RefineExpiryAsync(token, cancellationToken);
 
     /// <summary>
     /// Asks Salesforce about a token (<c>POST {LoginUrl}/services/oauth2/introspect</c>, Salesforce Help "OAuth Endpoints", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_endpoints.htm&amp;type=5), authenticating
@@ -236,12 +269,10 @@ public sealed class SalesforceTokenClient : ISalesforceTokenSource
         };
     }
 
-    private Task<SalesforceToken> CompleteAsync(SalesforceToken token, CancellationToken cancellationToken) =>
-        _options.UseIntrospection && _lifecycle.CanIntrospect
-            ? ApplyIntrospectedExpiryAsync(token, cancellationToken)
-            : Task.FromResult(token);
+    private async Task<SalesforceToken> CompleteAsync(SalesforceToken token, CancellationToken cancellationToken) =>
+        await RefineExpiryAsync(token, cancellationToken).ConfigureAwait(false) ?? token;
 
-    private async Task<SalesforceToken> ApplyIntrospectedExpiryAsync(SalesforceToken token, CancellationToken cancellationToken)
+    private async Task<SalesforceToken?> IntrospectExpiryAsync(SalesforceToken token, CancellationToken cancellationToken)
     {
         SalesforceTokenIntrospection introspection;
         try
@@ -257,13 +288,13 @@ public sealed class SalesforceTokenClient : ISalesforceTokenSource
 #pragma warning restore CA1031
         {
             Log.IntrospectionFailed(_logger, ex is SalesforceAuthenticationException sae ? sae.Reason.ToString() : ex.GetType().Name, ex);
-            return token;
+            return null;
         }
 
         if (!introspection.Active || introspection.ExpiresAt is not { } serverExpiry)
         {
             Log.IntrospectionInactive(_logger);
-            return token;
+            return null;
         }
 
         // exp is by Salesforce's clock: convert to the local clock with the measured offset, then keep a margin.

@@ -10,6 +10,8 @@ using SalesforceAuth.Benchmarks.Probe;
 //   --probe-tenants       100,000 connections resolved at run time: memory, hot path, 10,000 cold at once
 //   --probe-redis-child   internal: one of those 4 processes
 //   --startup [--runs 20] process start to first API call, samples/AotConsole as Native AOT vs the JIT
+//   --probe-cold-secret   one cold acquisition with a consumer secret against one and two token-endpoint round trips
+//   --probe-emulator-scale FakeSalesforce request cost with 1 org and with 5,000 orgs × 2 users
 var rest = args.ToList();
 
 if (Take(rest, "--probe-redis-child"))
@@ -30,6 +32,16 @@ if (Take(rest, "--probe-tenants"))
 if (Take(rest, "--startup"))
 {
     return await StartupProbe.RunAsync(rest);
+}
+
+if (Take(rest, "--probe-emulator-scale"))
+{
+    return await EmulatorScaleProbe.RunAsync(rest);
+}
+
+if (Take(rest, "--probe-cold-secret"))
+{
+    return await ColdSecretProbe.RunAsync(rest);
 }
 
 if (Take(rest, "--probe"))

@@ -55,7 +55,7 @@ internal sealed class JwtAssertionValidator(FakeSalesforce owner)
 
         // A single string equal to an accepted audience: no arrays, no bare hosts, no trailing slash (Salesforce Help "OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_jwt_flow.htm&type=5).
         var audience = claims.TryGetProperty("aud", out var aud) && aud.ValueKind == JsonValueKind.String ? aud.GetString()! : null;
-        if (audience is null || !OAuthEndpoints.Audiences(owner, listener).Contains(audience, StringComparer.Ordinal))
+        if (audience is null || !OAuthEndpoints.AcceptsAudience(owner, listener, audience))
         {
             throw OAuthFailure.InvalidGrant(owner.Options.JwtAudienceErrorDescription);
         }

@@ -137,14 +137,14 @@ internal sealed class OAuthEndpoints(FakeSalesforce owner)
         _ => false,
     };
 
-    /// <summary>The audiences a JWT or SAML assertion may name when posted to this host (Salesforce Help "OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_jwt_flow.htm&amp;type=5).</summary>
-    public static IEnumerable<string> Audiences(FakeSalesforce owner, Listener listener) => listener.Kind switch
+    /// <summary>Whether a JWT or SAML assertion posted to this host may name <paramref name="audience"/> (Salesforce Help "OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration", https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_jwt_flow.htm&amp;type=5).</summary>
+    public static bool AcceptsAudience(FakeSalesforce owner, Listener listener, string audience) => listener.Kind switch
     {
-        ListenerKind.Login => [ProductionAudience, .. owner.MyDomainOrigins(sandbox: false)],
-        ListenerKind.Sandbox => [SandboxAudience, .. owner.MyDomainOrigins(sandbox: true)],
-        ListenerKind.MyDomain => [listener.Origin, listener.Org!.IsSandbox ? SandboxAudience : ProductionAudience],
-        ListenerKind.Site => [listener.Site!.UrlText],
-        _ => [],
+        ListenerKind.Login => audience == ProductionAudience || owner.IsMyDomainOrigin(audience, sandbox: false),
+        ListenerKind.Sandbox => audience == SandboxAudience || owner.IsMyDomainOrigin(audience, sandbox: true),
+        ListenerKind.MyDomain => audience == listener.Origin || audience == (listener.Org!.IsSandbox ? SandboxAudience : ProductionAudience),
+        ListenerKind.Site => audience == listener.Site!.UrlText,
+        _ => false,
     };
 
     private void CheckAccess(FakeConnectedApp app, FakeUser user, string? audience)
@@ -596,7 +596,7 @@ internal sealed class OAuthEndpoints(FakeSalesforce owner)
             return failure!;
         }
 
-        var user = owner.GetUsers(access.Org).FirstOrDefault(u => u.UserId == userId);
+        var user = owner.FindUserById(access.Org, userId);
         if (access.Org.OrgId != orgId || user is null)
         {
             return Reply.Text(403, "Bad_OAuth_Token", "Bad_OAuth_Token");

@@ -15,7 +15,8 @@ internal sealed partial class RestApi(FakeSalesforce owner)
     private static readonly string[] Resources = ["sobjects", "query", "queryAll", "search", "limits", "composite", "tooling"];
     private static readonly string[] CannedTypes = ["Account", "Contact", "Opportunity", "Case"];
 
-    private readonly Dictionary<(FakeOrg Org, string Id), (string Type, JsonElement Fields)> _records = [];
+    // Per org, in creation order: a query reads its own org's records, whatever the number of orgs.
+    private readonly Dictionary<FakeOrg, Dictionary<string, (string Type, JsonElement Fields)>> _records = [];
     private readonly Dictionary<FakeOrg, int> _usage = [];
 
     public async Task<Reply> HandleAsync(Listener listener, HttpContext context, Dictionary<string, string> parameters)
@@ -156,8 +157,11 @@ internal sealed partial class RestApi(FakeSalesforce owner)
         };
         lock (owner.Gate)
         {
-            records.AddRange(_records.Where(p => p.Key.Org == org && p.Value.Type.Equals(type, StringComparison.OrdinalIgnoreCase))
-                .Select(p => (p.Key.Id, (JsonElement?)p.Value.Fields)));
+            if (_records.TryGetValue(org, out var stored))
+            {
+                records.AddRange(stored.Where(p => p.Value.Type.Equals(type, StringComparison.OrdinalIgnoreCase))
+                    .Select(p => (p.Key, (JsonElement?)p.Value.Fields)));
+            }
         }
 
         return Reply.JsonBody(Reply.Json(w =>
@@ -195,7 +199,13 @@ internal sealed partial class RestApi(FakeSalesforce owner)
         var id = Ids.NewRecordId(KeyPrefix(type));
         lock (owner.Gate)
         {
-            _records[(org, id)] = (type, fields);
+            if (!_records.TryGetValue(org, out var stored))
+            {
+                stored = new Dictionary<string, (string Type, JsonElement Fields)>(StringComparer.Ordinal);
+                _records[org] = stored;
+            }
+
+            stored[id] = (type, fields);
         }
 
         return Reply.JsonBody(
@@ -214,7 +224,7 @@ internal sealed partial class RestApi(FakeSalesforce owner)
         JsonElement? fields = null;
         lock (owner.Gate)
         {
-            if (_records.TryGetValue((org, id), out var stored) && stored.Type.Equals(type, StringComparison.OrdinalIgnoreCase))
+            if (_records.TryGetValue(org, out var orgRecords) && orgRecords.TryGetValue(id, out var stored) && stored.Type.Equals(type, StringComparison.OrdinalIgnoreCase))
             {
                 fields = stored.Fields;
             }

@@ -59,8 +59,7 @@ internal sealed class SamlAssertionValidator(FakeSalesforce owner)
         }
 
         var audiences = root.SelectNodes("saml:Conditions/saml:AudienceRestriction/saml:Audience", ns)!.Cast<XmlNode>().Select(n => n.InnerText.Trim());
-        var accepted = OAuthEndpoints.Audiences(owner, listener).ToHashSet(StringComparer.Ordinal);
-        if (!audiences.Any(accepted.Contains))
+        if (!audiences.Any(a => OAuthEndpoints.AcceptsAudience(owner, listener, a)))
         {
             throw OAuthFailure.InvalidGrant(owner.Options.SamlAudienceErrorDescription);
         }

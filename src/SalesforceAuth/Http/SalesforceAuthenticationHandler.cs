@@ -122,6 +122,7 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
         var send = base.SendAsync(request, cancellationToken);
         if (send.IsCompletedSuccessfully && !MayBeSessionError(send.Result) && ReferenceEquals(AnsweredUri(send.Result, request), sent))
         {
+            manager.ApiUsage.Observe(send.Result);
             return send;
         }
 
@@ -213,6 +214,7 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
     {
         var response = await send.ConfigureAwait(false);
         EnsureNotRedirected(request, manager, sent, response, token);
+        manager.ApiUsage.Observe(response);
         if (!MayBeSessionError(response))
         {
             return response;
@@ -256,6 +258,7 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
         sent = request.RequestUri!;
         var retry = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         EnsureNotRedirected(request, manager, sent, retry, renewed);
+        manager.ApiUsage.Observe(retry);
         if (MayBeSessionError(retry)
             && await RestAuthErrorClassifier.ClassifyAsync(retry, cancellationToken).ConfigureAwait(false) == RestAuthFailure.SessionExpired)
         {

@@ -17,6 +17,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3004, EventName = "BackgroundRefreshFailed", Level = LogLevel.Warning, Message = "Salesforce client '{ClientName}' could not renew its token in the background; the current token keeps serving and the renewal is retried in {RetryDelay}.")]
     public static partial void BackgroundRefreshFailed(ILogger logger, string clientName, TimeSpan retryDelay, Exception exception);
 
+    [LoggerMessage(EventId = 3005, EventName = "TokenExpiryRefined", Level = LogLevel.Debug, Message = "Salesforce client '{ClientName}' learned its token's expiry in the background ({ExpiresAt:O}); the cached token was updated without a new token request.")]
+    public static partial void TokenExpiryRefined(ILogger logger, string clientName, DateTimeOffset? expiresAt);
+
     [LoggerMessage(EventId = 3010, EventName = "DistributedCacheUnavailable", Level = LogLevel.Warning, Message = "The distributed token cache failed ({Operation}); using the in-process cache only until it recovers.")]
     public static partial void DistributedCacheUnavailable(ILogger logger, string operation, Exception exception);
 

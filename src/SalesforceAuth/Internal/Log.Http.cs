@@ -19,4 +19,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2005, EventName = "SessionExpiredAfterRenewal", Level = LogLevel.Error, Message = "Salesforce client '{ClientName}': the session was rejected again at {InstanceHost} right after renewal; not retrying.")]
     public static partial void SessionExpiredAfterRenewal(ILogger logger, string clientName, string instanceHost);
+
+    [LoggerMessage(EventId = 2006, EventName = "ApiUsageHigh", Level = LogLevel.Warning, Message = "Salesforce client '{ClientName}': the org has used {Used} of its {Limit} daily API requests, above the warning share {Threshold:P0} (ApiUsageWarningThreshold); when the limit is reached every integration of the org is refused until the 24-hour window moves on.")]
+    public static partial void ApiUsageHigh(ILogger logger, string clientName, long used, long limit, double threshold);
 }

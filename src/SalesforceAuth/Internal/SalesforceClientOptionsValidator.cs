@@ -248,6 +248,11 @@ internal sealed class SalesforceClientOptionsValidator : IValidateOptions<Salesf
             Fail(nameof(options.RetryBaseDelay), $"RetryBaseDelay is {options.RetryBaseDelay}; it must be between 00:00:00 and 00:01:00 (default 00:00:00.500).");
         }
 
+        if (!(options.ApiUsageWarningThreshold is > 0 and <= 1))
+        {
+            Fail(nameof(options.ApiUsageWarningThreshold), $"ApiUsageWarningThreshold is {options.ApiUsageWarningThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture)}; it must be a share of the daily API limit greater than 0 and at most 1, for example 0.8 (the default: warn at 80%).");
+        }
+
         if (options.SessionLifetime < TimeSpan.FromMinutes(1) || options.SessionLifetime > TimeSpan.FromHours(24))
         {
             Fail(nameof(options.SessionLifetime), $"SessionLifetime is {options.SessionLifetime}; it must be between 00:01:00 and 24:00:00, a little under the session timeout of the app, profile or org (default 01:50:00).");

@@ -72,7 +72,12 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
         FlowTag = new("salesforce.flow", options.Flow.ToString());
         var key = TokenCacheKey.Create(name, options, null, resolved);
         DefaultEntry = resolved ? new TokenCacheEntry(key, null) : cache.GetEntry(key, null, pinned: true);
+        ApiUsage = new ApiUsageTracker(name, options.ApiUsageWarningThreshold, logger);
+        metrics.Track(ApiUsage);
     }
+
+    /// <summary>The API usage of the connection's org, as its latest REST response reported it.</summary>
+    public ApiUsageTracker ApiUsage { get; }
 
     /// <summary>The connection name.</summary>
     public string Name { get; }
@@ -239,6 +244,7 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
         {
             // Cancelled, not disposed: late background work may still read the token and must see it cancelled.
             _lifetime.Cancel();
+            _metrics.Untrack(ApiUsage);
         }
     }
 
@@ -448,11 +454,18 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
 
             Complete(completion, cached, null);
 
-            if (fromSource && _secondLevel is not null)
+            if (fromSource)
             {
-                // Not cancelled by shutdown (the write is bounded by the store's operation timeout): the other instances
-                // are waiting for this token, and DisposeAsync waits for it.
-                await _secondLevel.SetAsync(entry.Key, token, cached.HardExpiry ?? cached.RefreshAt, CancellationToken.None).ConfigureAwait(false);
+                if (_secondLevel is not null)
+                {
+                    // Not cancelled by shutdown (the write is bounded by the store's operation timeout): the other
+                    // instances are waiting for this token, and DisposeAsync waits for it.
+                    await _secondLevel.SetAsync(entry.Key, token, cached.HardExpiry ?? cached.RefreshAt, CancellationToken.None).ConfigureAwait(false);
+                }
+
+                // After the shared write, so the refined entry is never overwritten by the first one. Not awaited: the
+                // token is out already, and the fleet lock is released without waiting for introspection.
+                _ = RefineExpiryAsync(entry, cached);
             }
         }
 #pragma warning disable CA1031 // The failure is handed to every waiter through the shared task.
@@ -483,6 +496,58 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Learns the real expiry of a token just handed out (introspection, with a consumer secret) and swaps it into the
+    /// slot and the distributed cache, without a token request: waiting for introspection before handing the token out
+    /// would make every cold acquisition two round trips. Until then the session lifetime estimate serves.
+    /// </summary>
+    private async Task RefineExpiryAsync(TokenCacheEntry entry, CachedToken cached)
+    {
+        SalesforceToken? refined;
+        try
+        {
+            refined = await _source().RefineExpiryAsync(cached.Token, _lifetime.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
+        {
+            return;
+        }
+#pragma warning disable CA1031 // Refinement only improves an estimate: it never fails anything, the estimate stays.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.IntrospectionFailed(_logger, ex.GetType().Name, ex);
+            return;
+        }
+
+        if (refined is null)
+        {
+            return;
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        var replacement = CachedToken.Create(refined, Options.SessionLifetime, now, Random.Shared.NextDouble());
+        lock (entry.Gate)
+        {
+            // Renewed, evicted or rejected meanwhile: the refinement is about a token the slot no longer serves.
+            if (!ReferenceEquals(entry.Current, cached) || _lifetime.IsCancellationRequested)
+            {
+                return;
+            }
+
+            replacement.ArmStaleTimer(_timeProvider, now);
+            cached.DisarmStaleTimer();
+            entry.Current = replacement;
+        }
+
+        if (_secondLevel is not null)
+        {
+            await _secondLevel.SetAsync(entry.Key, refined, replacement.HardExpiry ?? replacement.RefreshAt, _lifetime.Token).ConfigureAwait(false);
+        }
+
+        Log.TokenExpiryRefined(_logger, Name, refined.ExpiresAt);
     }
 
     private async Task<SalesforceToken?> TryReadSecondLevelAsync(TokenCacheEntry entry, bool countLookup, CancellationToken cancellationToken)

@@ -108,6 +108,9 @@ internal sealed class SalesforceTokenProvider : ISalesforceTokenProvider, IDispo
     }
 
     /// <inheritdoc />
+    public SalesforceApiUsage? GetApiUsage(string clientName) => GetManager(clientName).ApiUsage.Current;
+
+    /// <inheritdoc />
     public bool InvalidateToken(string clientName, SalesforceToken token, SalesforceTokenRequest? request = null)
     {
         var manager = GetManager(clientName);

@@ -11,7 +11,8 @@ namespace SalesforceAuth.Benchmarks.Probe;
 
 /// <summary>
 /// A loopback Salesforce token endpoint (Kestrel on 127.0.0.1, a free port) that waits <c>latency</c> and then answers
-/// every <c>POST /services/oauth2/token</c> with a Salesforce-shaped token, counting the requests.
+/// every <c>POST /services/oauth2/token</c> with a Salesforce-shaped token, counting the requests; introspection
+/// (<c>POST /services/oauth2/introspect</c>) waits as long and answers the token active for two hours.
 /// </summary>
 public sealed class TokenEndpointServer : IAsyncDisposable
 {
@@ -20,6 +21,7 @@ public sealed class TokenEndpointServer : IAsyncDisposable
 
     private readonly WebApplication _app;
     private int _tokenRequests;
+    private int _introspectRequests;
 
     private TokenEndpointServer(WebApplication app) => _app = app;
 
@@ -29,6 +31,8 @@ public sealed class TokenEndpointServer : IAsyncDisposable
     public Uri TokenEndpoint => new(BaseAddress, "/services/oauth2/token");
 
     public int TokenRequests => Volatile.Read(ref _tokenRequests);
+
+    public int IntrospectRequests => Volatile.Read(ref _introspectRequests);
 
     public static async Task<TokenEndpointServer> StartAsync(TimeSpan latency, int port = 0)
     {
@@ -46,6 +50,14 @@ public sealed class TokenEndpointServer : IAsyncDisposable
             await context.Response.WriteAsync(
                 $$"""{"access_token":"{{AccessToken}}","instance_url":"{{InstanceUrl}}","id":"https://login.salesforce.com/id/00Dxx0000000001EAA/005xx000001X8UzAAK","token_type":"Bearer","issued_at":"{{issuedAt}}","scope":"api"}""",
                 context.RequestAborted);
+        });
+        app.MapPost("/services/oauth2/introspect", async (HttpContext context) =>
+        {
+            Interlocked.Increment(ref server._introspectRequests);
+            await Task.Delay(latency, context.RequestAborted);
+            var exp = DateTimeOffset.UtcNow.AddHours(2).ToUnixTimeSeconds();
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync($$"""{"active":true,"token_type":"access_token","exp":{{exp}}}""", context.RequestAborted);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -210,38 +210,6 @@ public sealed class RefreshAndLifecycleFlowTests
     }
 
     [Fact]
-    public async Task TokenProvider_IntrospectedExpiry_FeedsTheCache()
-    {
-        await using var kit = await FlowKit.StartAsync(o => o.SessionLifetime = TimeSpan.FromMinutes(30));
-        var services = new ServiceCollection();
-        kit.TrustEmulator(services);
-        services.AddSingleton<TimeProvider>(kit.Time);
-        services.AddSalesforceClient("acme", o =>
-        {
-            var configured = kit.Options(SalesforceFlow.ClientCredentials, c => c.UseIntrospection = true);
-            o.Flow = configured.Flow;
-            o.LoginUrl = configured.LoginUrl;
-            o.ClientId = configured.ClientId;
-            o.ClientSecret = configured.ClientSecret;
-            o.MaxRetries = 0;
-            o.UseIntrospection = true;
-        });
-        await using var provider = services.BuildServiceProvider();
-        var tokens = provider.GetRequiredService<ISalesforceTokenProvider>();
-
-        var first = await tokens.GetTokenAsync("acme", cancellationToken: Ct);
-        var cached = await tokens.GetTokenAsync("acme", cancellationToken: Ct);
-        kit.Time.Advance(TimeSpan.FromMinutes(30));
-        var renewed = await tokens.GetTokenAsync("acme", cancellationToken: Ct);
-
-        Assert.Equal(FlowKit.Start + TimeSpan.FromMinutes(30) - SalesforceTokenClient.IntrospectionSafetyMargin, first.ExpiresAt);
-        Assert.Same(first, cached);
-        Assert.NotEqual(first.AccessToken, renewed.AccessToken);
-        Assert.Equal(2, kit.Fake.Counters.TokenRequests("client_credentials", "success"));
-        Assert.Same(tokens.GetTokenClient("acme"), tokens.GetTokenClient("acme"));
-    }
-
-    [Fact]
     public async Task TokenProvider_RefreshStoreRegisteredForTheClient_ReceivesTheRotatedToken()
     {
         await using var kit = await FlowKit.StartAsync();

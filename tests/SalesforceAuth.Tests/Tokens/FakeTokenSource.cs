@@ -63,6 +63,34 @@ internal sealed class FakeTokenSource : ISalesforceTokenSource
         };
     }
 
+    /// <summary>
+    /// When set, <see cref="RefineExpiryAsync"/> waits for it and answers the token with the expiry it completes with
+    /// (<see langword="null"/>: nothing learned; an exception: a failed refinement).
+    /// </summary>
+    public TaskCompletionSource<DateTimeOffset?>? Refinement { get; set; }
+
+    public List<CancellationToken> RefinementCancellationTokens { get; } = [];
+
+    /// <summary>Completes when a refinement has started waiting at <see cref="Refinement"/>.</summary>
+    public TaskCompletionSource RefinementStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async Task<SalesforceToken?> RefineExpiryAsync(SalesforceToken token, CancellationToken cancellationToken)
+    {
+        if (Refinement is not { } refinement)
+        {
+            return null;
+        }
+
+        lock (RefinementCancellationTokens)
+        {
+            RefinementCancellationTokens.Add(cancellationToken);
+        }
+
+        RefinementStarted.TrySetResult();
+        var expiresAt = await refinement.Task.WaitAsync(cancellationToken);
+        return expiresAt is null ? null : TokenCopy.WithExpiresAt(token, expiresAt);
+    }
+
     public static string TokenValue(int n) => $"00D000000000001!token{n}";
 
     private TaskCompletionSource Started(int n) =>

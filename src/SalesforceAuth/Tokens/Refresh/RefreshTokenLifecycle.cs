@@ -52,8 +52,8 @@ internal sealed class RefreshTokenLifecycle
     /// <param name="logger">The logger.</param>
     /// <param name="metrics">The instruments.</param>
     /// <param name="complete">
-    /// Runs once per refresh, after the rotated token is saved and before the token is shared (introspection-driven
-    /// expiry), so concurrent callers share its result too.
+    /// Runs at most once per refresh, after the rotated token is saved, for the callers that ask for it
+    /// (introspection-driven expiry), so concurrent callers share its result too.
     /// </param>
     public RefreshTokenLifecycle(SalesforceClientOptions options, ISalesforceRefreshTokenStore store, Func<SalesforceTokenRequest, CancellationToken, Task<SalesforceToken>> send, TimeProvider timeProvider, ILogger logger, SalesforceMetrics metrics, Func<SalesforceToken, CancellationToken, Task<SalesforceToken>>? complete = null)
     {
@@ -74,29 +74,39 @@ internal sealed class RefreshTokenLifecycle
 
     /// <summary>Refreshes: joins the run of the chain the refresh token belongs to, or starts it.</summary>
     /// <param name="request">Overrides (an explicit refresh token), or <see langword="null"/> for the stored one.</param>
+    /// <param name="complete">
+    /// Whether to wait for the completion step (introspection); it runs once per run, shared by every caller that asks
+    /// for it. The cache does not ask: it refines the expiry in the background.
+    /// </param>
     /// <param name="cancellationToken">Stops this caller's wait; the run continues for the others.</param>
     /// <returns>The token.</returns>
-    public Task<SalesforceToken> RequestTokenAsync(SalesforceTokenRequest? request, CancellationToken cancellationToken)
+    public Task<SalesforceToken> RequestTokenAsync(SalesforceTokenRequest? request, bool complete, CancellationToken cancellationToken)
     {
         Task<SalesforceToken> run;
         lock (_gate)
         {
             var chain = ChainOfLocked(request?.RefreshToken);
-            if (chain.Run is { } running)
+            var running = chain.Run;
+            if (running is not null)
             {
                 Log.RefreshJoined(_logger, _options.ClientId);
-                run = running;
             }
             else
             {
                 // The run belongs to no caller: one caller giving up must not fail the others, nor abandon a rotation
                 // half-way (the token endpoint client bounds the request by TotalTimeout).
-                run = chain.Run = RunAsync(chain, request?.Username);
+                running = chain.Run = RunAsync(chain, request?.Username);
+                chain.Completed = null;
             }
+
+            run = complete ? chain.Completed ??= CompleteAfterAsync(running) : running;
         }
 
         return run.WaitAsync(cancellationToken);
     }
+
+    private async Task<SalesforceToken> CompleteAfterAsync(Task<SalesforceToken> run) =>
+        await _complete(await run.ConfigureAwait(false), CancellationToken.None).ConfigureAwait(false);
 
     private Chain ChainOfLocked(string? refreshToken)
     {
@@ -126,7 +136,7 @@ internal sealed class RefreshTokenLifecycle
                 Log.RefreshTokenSaveRecovered(_logger, _options.ClientId);
                 if (!pending.Token.IsExpired(_timeProvider.GetUtcNow()))
                 {
-                    return await _complete(pending.Token, CancellationToken.None).ConfigureAwait(false);
+                    return pending.Token;
                 }
             }
 
@@ -137,7 +147,7 @@ internal sealed class RefreshTokenLifecycle
                 await RotateAsync(chain, sent, rotated, token).ConfigureAwait(false);
             }
 
-            return await _complete(token, CancellationToken.None).ConfigureAwait(false);
+            return token;
         }
         finally
         {
@@ -307,6 +317,9 @@ internal sealed class RefreshTokenLifecycle
 
         /// <summary>The run in flight: refresh, save, publish.</summary>
         public Task<SalesforceToken>? Run { get; set; }
+
+        /// <summary>The completion step of the latest run (introspection), started by the first caller that asks for it.</summary>
+        public Task<SalesforceToken>? Completed { get; set; }
     }
 
     private sealed record PendingSave(string RefreshToken, string PreviousRefreshToken, SalesforceToken Token);
