@@ -23,7 +23,9 @@ public sealed class Emulator : IAsyncDisposable
 
     public static async Task<Emulator> StartAsync(CancellationToken cancellationToken)
     {
-        var fake = await FakeSalesforce.StartAsync(cancellationToken: cancellationToken);
+        // Plain HTTP, like the other samples' emulator (samples/Shared/SampleOrg): tenants are plain settings
+        // (AllowInsecureLoopback), the same shape a tenants file for real orgs has.
+        var fake = await FakeSalesforce.StartAsync(new FakeSalesforceOptions { UseHttps = false }, cancellationToken);
         var keys = FakeSalesforceCertificates.CreateKeyPair("CN=SalesforceAuth multi-tenant sample");
         var app = fake.AddConnectedApp(new FakeConnectedApp { Certificate = keys.PublicCertificate, PermittedUsers = FakePermittedUsers.AdminApprovedPreAuthorized });
 

@@ -32,7 +32,9 @@ internal sealed class AotSampleOrg : IAsyncDisposable
 
     public static async Task<AotSampleOrg> StartAsync(CancellationToken cancellationToken)
     {
-        var emulator = await FakeSalesforce.StartAsync(cancellationToken: cancellationToken);
+        // Plain HTTP: the sample is configured from SF_* variables like a user's program against `sfauth emulator`
+        // (SF_ALLOW_INSECURE_LOOPBACK=1), with no way to trust the emulator's generated CA.
+        var emulator = await FakeSalesforce.StartAsync(new FakeSalesforceOptions { UseHttps = false }, cancellationToken);
         var work = Directory.CreateTempSubdirectory("sfauth-aot-org-");
         // The connected app verifies assertions with this pair's certificate as long as the emulator runs.
         var keyPair = FakeSalesforceCertificates.CreateKeyPair("CN=SalesforceAuth AOT sample");

@@ -70,6 +70,8 @@ internal sealed class SalesforceClientSettings
 
     public bool? UseIntrospection { get; set; }
 
+    public double? ApiUsageWarningThreshold { get; set; }
+
     public TimeSpan? AttemptTimeout { get; set; }
 
     public TimeSpan? TotalTimeout { get; set; }
@@ -125,6 +127,7 @@ internal sealed class SalesforceClientSettings
         options.AllowInsecureLoopback = settings.AllowInsecureLoopback ?? options.AllowInsecureLoopback;
         options.SessionLifetime = settings.SessionLifetime ?? options.SessionLifetime;
         options.UseIntrospection = settings.UseIntrospection ?? options.UseIntrospection;
+        options.ApiUsageWarningThreshold = settings.ApiUsageWarningThreshold ?? options.ApiUsageWarningThreshold;
         options.AttemptTimeout = settings.AttemptTimeout ?? options.AttemptTimeout;
         options.TotalTimeout = settings.TotalTimeout ?? options.TotalTimeout;
         options.MaxRetries = settings.MaxRetries ?? options.MaxRetries;

@@ -115,7 +115,7 @@ public static class EmulatorScaleProbe
 
         public static async Task<Emulator> StartAsync(FakeSalesforceKeyPair keys, int orgs)
         {
-            var options = new FakeSalesforceOptions();
+            var options = new FakeSalesforceOptions { UseHttps = false }; // the per-request cost of the emulator, not of TLS
             options.Pods.Clear();
             foreach (var pod in Pods)
             {

@@ -26,6 +26,7 @@ public sealed class ApiUsageFlowTests
         var jane = kit.Org.AddUser("jane@acme.com");
         kit.App.PreAuthorizedUsers.Add(jane);
         var services = new ServiceCollection();
+        kit.TrustEmulator(services);
         services.AddSingleton<TimeProvider>(kit.Time);
         services.AddMetrics();
         services.AddSalesforceClient("acme", o => kit.Configure(o, SalesforceFlow.JwtBearer)).AddHttpClient();
@@ -64,6 +65,7 @@ public sealed class ApiUsageFlowTests
         await using var kit = await FlowKit.StartAsync(o => o.ApiRequestLimit = 10);
         var logs = new CountingLoggerProvider();
         var services = new ServiceCollection();
+        kit.TrustEmulator(services);
         services.AddSingleton<TimeProvider>(kit.Time);
         services.AddLogging(b => b.AddProvider(logs));
         services.AddSalesforceClient("acme", o => kit.Configure(o, SalesforceFlow.JwtBearer, c => c.ApiUsageWarningThreshold = 0.5)).AddHttpClient();

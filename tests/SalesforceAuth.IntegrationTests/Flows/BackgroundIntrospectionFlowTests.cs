@@ -79,6 +79,7 @@ public sealed class BackgroundIntrospectionFlowTests
     private static ServiceProvider Build(FlowKit kit, IntrospectionHold? hold, SignalingLoggerProvider logs)
     {
         var services = new ServiceCollection();
+        kit.TrustEmulator(services);
         services.AddSingleton<TimeProvider>(kit.Time);
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(logs));
         services.AddSalesforceClient("acme", o => kit.Configure(o, SalesforceFlow.ClientCredentials, c => c.UseIntrospection = true));

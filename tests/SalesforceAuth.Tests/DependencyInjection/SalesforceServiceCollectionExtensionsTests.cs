@@ -376,6 +376,7 @@ public sealed class SalesforceServiceCollectionExtensionsTests
                 bool flag => ((!flag).ToString(), !flag),
                 TimeSpan span => ((span + TimeSpan.FromSeconds(7)).ToString("c", CultureInfo.InvariantCulture), span + TimeSpan.FromSeconds(7)),
                 int number => ((number + 1).ToString(CultureInfo.InvariantCulture), number + 1),
+                double share => ((share / 2).ToString(CultureInfo.InvariantCulture), share / 2),
                 _ when property.PropertyType == typeof(string) => ($"configured-{property.Name}", $"configured-{property.Name}"),
                 _ => throw new InvalidOperationException($"No test value for {property.Name} ({property.PropertyType}): add one."),
             };
