@@ -93,6 +93,41 @@ internal sealed class StreamingCall<TRequest, TResponse> : IClientStreamWriter<T
         {
             throw await FailAsync(started, ex).ConfigureAwait(false);
         }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && !cancellationToken.IsCancellationRequested && !_context.Options.CancellationToken.IsCancellationRequested)
+        {
+            // Nobody cancelled: the server ended the call while the write was in flight, and Grpc.Net.Client cancels a
+            // pending write when its call completes. Which of the two the writer sees is a race (seen on .NET 8 in
+            // PubSubCallCredentialsTests.Subscribe_RefusedAgainRightAfterRenewal_...), so answer with the call's own status.
+            if (await EndedWithAsync(started).ConfigureAwait(false) is { } ended && PubSubErrors.IsSessionRejected(ended))
+            {
+                throw await FailAsync(started, ended).ConfigureAwait(false);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>The status the call ended with, or <see langword="null"/> when it has not ended.</summary>
+    private static async Task<RpcException?> EndedWithAsync(Started started)
+    {
+        try
+        {
+            // A call refused at once ends with its trailers only: the headers task completes (or faults with the status) then.
+            await started.Parts.Headers.ConfigureAwait(false);
+        }
+        catch (RpcException ex)
+        {
+            return ex;
+        }
+
+        try
+        {
+            return new RpcException(started.Parts.GetStatus(), started.Parts.GetTrailers());
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     /// <inheritdoc />
