@@ -6,8 +6,6 @@ using Microsoft.Extensions.Options;
 using SalesforceAuth;
 using SalesforceAuth.Grpc;
 using SalesforceAuth.Grpc.Internal;
-using SalesforceAuth.Internal;
-using SalesforceAuth.Tokens;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -45,8 +43,8 @@ public static class SalesforceGrpcClientBuilderExtensions
                 $"The gRPC client '{grpcClientName}' (Salesforce connection '{clientName}') must use an https:// address such as {SalesforcePubSub.DefaultAddress}; plain http:// is allowed only on a loopback address with Salesforce:Clients:{clientName}:AllowInsecureLoopback = true (an emulator).")
             .ValidateOnStart();
         builder.Services.TryAddKeyedSingleton(clientName, static (sp, key) => new SalesforceCallInterceptor(
-            sp.GetRequiredService<SalesforceTokenProvider>().GetManager((string)key!),
-            sp.GetRequiredService<SalesforceMetrics>(),
+            sp.GetRequiredService<ISalesforceTokenProvider>(),
+            (string)key!,
             (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger("SalesforceAuth.Grpc")));
         builder.AddInterceptor(sp => sp.GetRequiredKeyedService<SalesforceCallInterceptor>(clientName));
         return builder;

@@ -1,4 +1,3 @@
-using SalesforceAuth.Tokens.Caching;
 using StackExchange.Redis;
 
 namespace SalesforceAuth.StackExchangeRedis;

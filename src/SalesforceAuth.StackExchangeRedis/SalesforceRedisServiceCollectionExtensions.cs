@@ -1,11 +1,6 @@
-using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using SalesforceAuth;
 using SalesforceAuth.StackExchangeRedis;
-using SalesforceAuth.Tokens.Caching;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -26,26 +21,12 @@ public static class SalesforceRedisServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrEmpty(redisConfiguration);
-        services.AddSalesforceDistributedCache(configure);
         services.TryAddSingleton(new RedisConnection(redisConfiguration));
-        services.TryAddSingleton<ISalesforceTokenLock>(sp => new RedisTokenLock(sp.GetRequiredService<RedisConnection>()));
-        services.Replace(ServiceDescriptor.Singleton<ITokenSecondLevel>(sp =>
-        {
-            var connection = sp.GetRequiredService<RedisConnection>();
-            var options = sp.GetRequiredService<IOptions<SalesforceDistributedCacheOptions>>();
-            var cache = new RedisCache(Options.Options.Create(new RedisCacheOptions
-            {
-                ConnectionMultiplexerFactory = connection.GetAsync,
-                InstanceName = string.Empty,
-            }));
-            return new DistributedTokenStore(
-                cache,
-                options,
-                sp.GetRequiredService<TimeProvider>(),
-                (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<DistributedTokenStore>(),
-                sp.GetRequiredService<ISalesforceTokenLock>(),
-                new RedisTokenEntryRemover(connection));
-        }));
+
+        // Only SalesforceAuth's public seams: its own cache (not the application's IDistributedCache) and the lock.
+        services.AddSalesforceDistributedCache(configure)
+            .AddSalesforceDistributedCacheStore(sp => new RedisTokenCache(sp.GetRequiredService<RedisConnection>()))
+            .AddSalesforceTokenLock(sp => new RedisTokenLock(sp.GetRequiredService<RedisConnection>()));
         return services;
     }
 }

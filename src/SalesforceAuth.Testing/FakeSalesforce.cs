@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Http;
@@ -388,6 +389,39 @@ public sealed class FakeSalesforce : IAsyncDisposable
         }
 
         return chain;
+    }
+
+    /// <summary>
+    /// Checks an access token as Salesforce's APIs do, for an emulator of a further Salesforce API running beside this
+    /// one (FakePubSub of SalesforceAuth.Testing.Grpc is one): the token was issued here, is not revoked, has not been
+    /// idle longer than <see cref="SessionLifetime"/>, and its org is still on the pod that issued it. A session that
+    /// passes counts as used, as with any API call (its idle time starts again).
+    /// </summary>
+    /// <param name="accessToken">The access token the client sent.</param>
+    /// <param name="user">The session's user, when the session is valid.</param>
+    /// <param name="instanceUrl">The session's instance (its pod's URL), when the session is valid.</param>
+    /// <returns><see langword="true"/> when the session is valid; <see langword="false"/> where Salesforce answers <c>INVALID_SESSION_ID</c>.</returns>
+    public bool TryUseSession(string accessToken, [NotNullWhen(true)] out FakeUser? user, [NotNullWhen(true)] out Uri? instanceUrl)
+    {
+        ArgumentNullException.ThrowIfNull(accessToken);
+        string pod;
+        lock (_gate)
+        {
+            var now = UtcNow;
+            if (!AccessTokens.TryGetValue(accessToken, out var access) || !IsSessionValid(access, now) || access.Org.Pod != access.Pod)
+            {
+                user = null;
+                instanceUrl = null;
+                return false;
+            }
+
+            access.LastActivity = now;
+            user = access.User;
+            pod = access.Pod;
+        }
+
+        instanceUrl = GetPodUrl(pod);
+        return true;
     }
 
     /// <summary>Ends every session issued so far (refresh tokens stay valid), like an admin removing all sessions.</summary>

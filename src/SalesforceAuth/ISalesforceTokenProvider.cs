@@ -16,15 +16,19 @@ public interface ISalesforceTokenProvider
     ValueTask<SalesforceToken> GetTokenAsync(string clientName, SalesforceTokenRequest? request = null, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Replaces the cached token with a new one from the token endpoint (for example after Salesforce rejected it) and
-    /// returns it. Callers that renew the same token at the same time share one token request.
+    /// Replaces a token Salesforce rejected (a <c>401 INVALID_SESSION_ID</c>, a Pub/Sub <c>UNAUTHENTICATED</c>) and
+    /// returns the replacement: when <paramref name="rejectedToken"/> is still the cached token it is evicted (from the
+    /// distributed cache too) and a new one is requested; when another caller replaced it already, that replacement is
+    /// returned without a request. So any number of callers refused with the same token make one token request. Counted
+    /// in <see cref="SalesforceTelemetry.SessionRenewals"/>.
     /// </summary>
     /// <param name="clientName">The name given to <c>AddSalesforceClient</c>.</param>
-    /// <param name="request">Per-request overrides (another username), or <see langword="null"/>.</param>
+    /// <param name="rejectedToken">The token Salesforce rejected (as returned by <see cref="GetTokenAsync"/>).</param>
+    /// <param name="request">The overrides the token was obtained with, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Stops waiting; a token request shared with other callers continues.</param>
-    /// <returns>The new token with its <c>instance_url</c>; send it only there.</returns>
+    /// <returns>The new token with its <c>instance_url</c> (which may differ from the rejected one's); send it only there.</returns>
     /// <exception cref="SalesforceAuthenticationException">No token could be obtained; the exception says why.</exception>
-    ValueTask<SalesforceToken> RenewTokenAsync(string clientName, SalesforceTokenRequest? request = null, CancellationToken cancellationToken = default);
+    ValueTask<SalesforceToken> RenewTokenAsync(string clientName, SalesforceToken rejectedToken, SalesforceTokenRequest? request = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// The API request usage of the connection's org as its latest REST response through the handler reported it

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http;
@@ -167,8 +168,8 @@ public static class SalesforceServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Shares tokens between the instances of a service through the registered <c>IDistributedCache</c> (register one
-    /// first, for example with <c>AddStackExchangeRedisCache</c>, or use <c>AddSalesforceRedis</c>). Entries are
+    /// Shares tokens between the instances of a service through the registered <see cref="IDistributedCache"/> (register
+    /// one first, for example with <c>AddStackExchangeRedisCache</c>, or use <c>AddSalesforceRedis</c>). Entries are
     /// encrypted with AES-256-GCM under <see cref="SalesforceDistributedCacheOptions.EncryptionKey"/>; settings are bound
     /// from <c>Salesforce:DistributedCache</c> when an <see cref="IConfiguration"/> is registered. An outage of the cache
     /// falls back to the in-process cache and never fails a call.
@@ -201,9 +202,64 @@ public static class SalesforceServiceCollectionExtensions
                 o => o.LockWait >= TimeSpan.Zero && o.LockWait <= TimeSpan.FromMinutes(1),
                 "Salesforce:DistributedCache:LockWait must be between zero (do not wait) and 1 minute (for example 00:00:10).")
             .ValidateOnStart();
-        services.TryAddSingleton<ITokenSecondLevel, DistributedTokenStore>();
+
+        // The cache of AddSalesforceDistributedCacheStore when there is one, the application's otherwise.
+        services.TryAddSingleton<ITokenSecondLevel>(sp => new DistributedTokenStore(
+            sp.GetKeyedService<IDistributedCache>(OwnDistributedCacheKey) ?? sp.GetRequiredService<IDistributedCache>(),
+            sp.GetRequiredService<IOptions<SalesforceDistributedCacheOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<DistributedTokenStore>(),
+            sp.GetService<ISalesforceTokenLock>()));
         return services;
     }
+
+    /// <summary>
+    /// Makes <see cref="AddSalesforceDistributedCache"/> keep the shared tokens in a cache of SalesforceAuth's own instead
+    /// of the application's <see cref="IDistributedCache"/> (which is then neither needed nor touched): the seam a package
+    /// for another store plugs into, as SalesforceAuth.StackExchangeRedis does for Redis. When the cache is an
+    /// <see cref="ISalesforceDistributedCache"/>, tokens Salesforce rejected are removed from it atomically; add a lock
+    /// with <see cref="AddSalesforceTokenLock"/> so that a cold fleet makes one token request. The cache only ever sees
+    /// encrypted entries under hashed keys. The last cache registered wins.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="cacheFactory">Creates the cache, once.</param>
+    /// <returns>The same services.</returns>
+    /// <example>
+    /// <code>
+    /// services.AddSalesforceDistributedCache(o => o.EncryptionKey = key)
+    ///     .AddSalesforceDistributedCacheStore(sp => new MyStoreCache(...))
+    ///     .AddSalesforceTokenLock(sp => new MyStoreLock(...));
+    /// </code>
+    /// </example>
+    public static IServiceCollection AddSalesforceDistributedCacheStore(this IServiceCollection services, Func<IServiceProvider, IDistributedCache> cacheFactory)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(cacheFactory);
+        services.RemoveAllKeyed<IDistributedCache>(OwnDistributedCacheKey);
+        services.AddKeyedSingleton(OwnDistributedCacheKey, (sp, _) => cacheFactory(sp));
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the lock the instances of a service take around token acquisition, so that of all the instances missing
+    /// a token only one asks Salesforce and the others take its token from the distributed cache (see
+    /// <see cref="ISalesforceTokenLock"/> for what a lock must guarantee). Used only with
+    /// <see cref="AddSalesforceDistributedCache"/>. The last lock registered wins.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="lockFactory">Creates the lock, once.</param>
+    /// <returns>The same services.</returns>
+    public static IServiceCollection AddSalesforceTokenLock(this IServiceCollection services, Func<IServiceProvider, ISalesforceTokenLock> lockFactory)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(lockFactory);
+        services.RemoveAll<ISalesforceTokenLock>();
+        services.AddSingleton(lockFactory);
+        return services;
+    }
+
+    /// <summary>The service key of the cache given to <see cref="AddSalesforceDistributedCacheStore"/>: private, so nothing else resolves it.</summary>
+    private static readonly object OwnDistributedCacheKey = new();
 
     private static void AddAuthenticationHandler(IHttpClientBuilder builder, string? clientName)
     {

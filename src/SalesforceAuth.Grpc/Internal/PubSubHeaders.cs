@@ -1,5 +1,4 @@
 using Grpc.Core;
-using SalesforceAuth.Tokens.Caching;
 
 namespace SalesforceAuth.Grpc.Internal;
 
@@ -9,7 +8,7 @@ namespace SalesforceAuth.Grpc.Internal;
 /// </summary>
 internal sealed class PubSubHeaders
 {
-    private PubSubHeaders(CachedToken token, Metadata.Entry accessToken, Metadata.Entry instanceUrl, Metadata.Entry tenantId)
+    private PubSubHeaders(SalesforceToken token, Metadata.Entry accessToken, Metadata.Entry instanceUrl, Metadata.Entry tenantId)
     {
         Token = token;
         AccessToken = accessToken;
@@ -18,7 +17,7 @@ internal sealed class PubSubHeaders
     }
 
     /// <summary>The token these headers carry.</summary>
-    public CachedToken Token { get; }
+    public SalesforceToken Token { get; }
 
     /// <summary><c>accesstoken</c>.</summary>
     public Metadata.Entry AccessToken { get; }
@@ -36,17 +35,17 @@ internal sealed class PubSubHeaders
         key is SalesforcePubSub.AccessTokenHeader or SalesforcePubSub.InstanceUrlHeader or SalesforcePubSub.TenantIdHeader;
 
     /// <summary>Creates the headers of a token.</summary>
-    /// <param name="token">The cached token.</param>
+    /// <param name="token">The token.</param>
     /// <param name="clientName">The connection, for the error message.</param>
     /// <returns>The headers.</returns>
     /// <exception cref="SalesforceAuthenticationException">The org id cannot be determined from the token.</exception>
-    public static PubSubHeaders Create(CachedToken token, string clientName)
+    public static PubSubHeaders Create(SalesforceToken token, string clientName)
     {
-        var orgId = OrgIdFromIdentityUrl(token.Token.IdentityUrl) ?? throw NoTenantId(token.Token, clientName);
+        var orgId = OrgIdFromIdentityUrl(token.IdentityUrl) ?? throw NoTenantId(token, clientName);
         return new PubSubHeaders(
             token,
-            new Metadata.Entry(SalesforcePubSub.AccessTokenHeader, token.Token.AccessToken),
-            new Metadata.Entry(SalesforcePubSub.InstanceUrlHeader, token.InstanceBase),
+            new Metadata.Entry(SalesforcePubSub.AccessTokenHeader, token.AccessToken),
+            new Metadata.Entry(SalesforcePubSub.InstanceUrlHeader, token.InstanceUrl.GetLeftPart(UriPartial.Path).TrimEnd('/')),
             new Metadata.Entry(SalesforcePubSub.TenantIdHeader, orgId));
     }
 

@@ -1,17 +1,13 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
-using SalesforceAuth.Internal;
-using SalesforceAuth.Tokens;
-using SalesforceAuth.Tokens.Caching;
 
 namespace SalesforceAuth.Grpc.Internal;
 
 /// <summary>
 /// Adds <c>accesstoken</c>, <c>instanceurl</c> and <c>tenantid</c> to every call from the token cache of one
-/// connection (the same slots as the HTTP handler), renews the session once and retries a unary call once on
+/// connection (the same cache as the HTTP handler, through the public <see cref="ISalesforceTokenProvider"/>), renews the session once and retries a unary call once on
 /// <c>UNAUTHENTICATED</c>, and turns <c>UNAUTHENTICATED</c> on a stream into <see cref="SalesforceStreamInterruptedException"/>
 /// (replay id kept) after the same single renewal. One instance per connection; it keeps no per-call state.
 /// </summary>
@@ -19,10 +15,8 @@ internal sealed class SalesforceCallInterceptor : Interceptor
 {
     private static readonly object Renewed = new();
 
-    private readonly SalesforceTokenManager _manager;
-    private readonly SalesforceMetrics _metrics;
+    private readonly ISalesforceTokenProvider _tokens;
     private readonly ILogger _logger;
-    private readonly KeyValuePair<string, object?> _flowTag;
 
     // Tokens that replaced a rejected one: a stream refused with one of these before it delivered anything is not a
     // session that ended mid-stream but headers a new token cannot fix, so it must not renew again (no renewal loop).
@@ -30,33 +24,32 @@ internal sealed class SalesforceCallInterceptor : Interceptor
     private volatile PubSubHeaders? _last;
 
     /// <summary>Creates the interceptor of a connection.</summary>
-    /// <param name="manager">The connection's token manager.</param>
-    /// <param name="metrics">The instruments.</param>
+    /// <param name="tokens">The token cache.</param>
+    /// <param name="clientName">The connection name.</param>
     /// <param name="logger">The logger.</param>
-    public SalesforceCallInterceptor(SalesforceTokenManager manager, SalesforceMetrics metrics, ILogger logger)
+    public SalesforceCallInterceptor(ISalesforceTokenProvider tokens, string clientName, ILogger logger)
     {
-        _manager = manager;
-        _metrics = metrics;
+        _tokens = tokens;
+        ClientName = clientName;
         _logger = logger;
-        _flowTag = new("salesforce.flow", manager.Options.Flow.ToString());
     }
 
     /// <summary>The connection name.</summary>
-    public string ClientName => _manager.Name;
+    public string ClientName { get; }
 
     /// <inheritdoc />
     public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(TRequest request, ClientInterceptorContext<TRequest, TResponse> context, AsyncUnaryCallContinuation<TRequest, TResponse> continuation)
     {
         ArgumentNullException.ThrowIfNull(continuation);
-        return new UnaryCall<TRequest, TResponse>(this, request, context, continuation, ResolveEntry(context.Options.Headers)).Start();
+        return new UnaryCall<TRequest, TResponse>(this, request, context, continuation, ResolvePrincipal(context.Options.Headers)).Start();
     }
 
     /// <inheritdoc />
     public override TResponse BlockingUnaryCall<TRequest, TResponse>(TRequest request, ClientInterceptorContext<TRequest, TResponse> context, BlockingUnaryCallContinuation<TRequest, TResponse> continuation)
     {
         ArgumentNullException.ThrowIfNull(continuation);
-        var entry = ResolveEntry(context.Options.Headers);
-        var tokenTask = GetTokenAsync(entry, context.Options.CancellationToken);
+        var principal = ResolvePrincipal(context.Options.Headers);
+        var tokenTask = GetTokenAsync(principal, context.Options.CancellationToken);
 
         // A blocking call blocks by definition; the wait only happens on a cache miss.
         var token = tokenTask.IsCompletedSuccessfully ? tokenTask.Result : tokenTask.AsTask().GetAwaiter().GetResult();
@@ -66,7 +59,7 @@ internal sealed class SalesforceCallInterceptor : Interceptor
         }
         catch (RpcException ex) when (PubSubErrors.IsSessionRejected(ex))
         {
-            var renewed = RenewAsync(entry, token, context.Method.FullName, context.Options.CancellationToken).GetAwaiter().GetResult();
+            var renewed = RenewAsync(principal, token, context.Method.FullName, context.Options.CancellationToken).GetAwaiter().GetResult();
             try
             {
                 return continuation(request, WithHeaders(context, renewed));
@@ -82,7 +75,7 @@ internal sealed class SalesforceCallInterceptor : Interceptor
     public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(TRequest request, ClientInterceptorContext<TRequest, TResponse> context, AsyncServerStreamingCallContinuation<TRequest, TResponse> continuation)
     {
         ArgumentNullException.ThrowIfNull(continuation);
-        var call = new StreamingCall<TRequest, TResponse>(this, context, ResolveEntry(context.Options.Headers), ctx =>
+        var call = new StreamingCall<TRequest, TResponse>(this, context, ResolvePrincipal(context.Options.Headers), ctx =>
         {
             var inner = continuation(request, ctx);
             return new StreamingCall<TRequest, TResponse>.Parts(null, inner.ResponseStream, null, inner.ResponseHeadersAsync, inner.GetStatus, inner.GetTrailers, inner.Dispose);
@@ -95,7 +88,7 @@ internal sealed class SalesforceCallInterceptor : Interceptor
     public override AsyncClientStreamingCall<TRequest, TResponse> AsyncClientStreamingCall<TRequest, TResponse>(ClientInterceptorContext<TRequest, TResponse> context, AsyncClientStreamingCallContinuation<TRequest, TResponse> continuation)
     {
         ArgumentNullException.ThrowIfNull(continuation);
-        var call = new StreamingCall<TRequest, TResponse>(this, context, ResolveEntry(context.Options.Headers), ctx =>
+        var call = new StreamingCall<TRequest, TResponse>(this, context, ResolvePrincipal(context.Options.Headers), ctx =>
         {
             var inner = continuation(ctx);
             return new StreamingCall<TRequest, TResponse>.Parts(inner.RequestStream, null, inner.ResponseAsync, inner.ResponseHeadersAsync, inner.GetStatus, inner.GetTrailers, inner.Dispose);
@@ -107,7 +100,7 @@ internal sealed class SalesforceCallInterceptor : Interceptor
     public override AsyncDuplexStreamingCall<TRequest, TResponse> AsyncDuplexStreamingCall<TRequest, TResponse>(ClientInterceptorContext<TRequest, TResponse> context, AsyncDuplexStreamingCallContinuation<TRequest, TResponse> continuation)
     {
         ArgumentNullException.ThrowIfNull(continuation);
-        var call = new StreamingCall<TRequest, TResponse>(this, context, ResolveEntry(context.Options.Headers), ctx =>
+        var call = new StreamingCall<TRequest, TResponse>(this, context, ResolvePrincipal(context.Options.Headers), ctx =>
         {
             var inner = continuation(ctx);
             return new StreamingCall<TRequest, TResponse>.Parts(inner.RequestStream, inner.ResponseStream, null, inner.ResponseHeadersAsync, inner.GetStatus, inner.GetTrailers, inner.Dispose);
@@ -115,10 +108,10 @@ internal sealed class SalesforceCallInterceptor : Interceptor
         return new AsyncDuplexStreamingCall<TRequest, TResponse>(call, call, StreamingCall<TRequest, TResponse>.HeadersOf, StreamingCall<TRequest, TResponse>.StatusOf, StreamingCall<TRequest, TResponse>.TrailersOf, StreamingCall<TRequest, TResponse>.DisposeOf, call);
     }
 
-    /// <summary>The cache slot of the call's principal: the configured one, or the username set with <c>WithSalesforceUsername</c>.</summary>
+    /// <summary>The call's principal: the configured one (<see langword="null"/>), or the username set with <c>WithSalesforceUsername</c>.</summary>
     /// <param name="headers">The call's headers.</param>
-    /// <returns>The slot.</returns>
-    internal TokenCacheEntry ResolveEntry(Metadata? headers)
+    /// <returns>The overrides, or <see langword="null"/>.</returns>
+    internal static SalesforceTokenRequest? ResolvePrincipal(Metadata? headers)
     {
         if (headers is not null)
         {
@@ -127,19 +120,19 @@ internal sealed class SalesforceCallInterceptor : Interceptor
                 var entry = headers[i];
                 if (string.Equals(entry.Key, SalesforceCallOptionsExtensions.UsernameHeader, StringComparison.Ordinal) && entry.Value.Length > 0)
                 {
-                    return _manager.GetEntry(new SalesforceTokenRequest { Username = entry.Value });
+                    return new SalesforceTokenRequest { Username = entry.Value };
                 }
             }
         }
 
-        return _manager.DefaultEntry;
+        return null;
     }
 
-    /// <summary>Gets the slot's token from the cache (or the one acquisition in flight).</summary>
-    /// <param name="entry">The slot.</param>
+    /// <summary>Gets the principal's token from the cache (or the one acquisition in flight).</summary>
+    /// <param name="request">The principal's overrides, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Stops this caller's wait.</param>
     /// <returns>The token.</returns>
-    internal ValueTask<CachedToken> GetTokenAsync(TokenCacheEntry entry, CancellationToken cancellationToken) => _manager.GetAsync(entry, cancellationToken);
+    internal ValueTask<SalesforceToken> GetTokenAsync(SalesforceTokenRequest? request, CancellationToken cancellationToken) => _tokens.GetTokenAsync(ClientName, request, cancellationToken);
 
     /// <summary>The call's context with the caller's headers (less the username marker and any of ours) and the token's three headers.</summary>
     /// <typeparam name="TRequest">The request type.</typeparam>
@@ -148,14 +141,14 @@ internal sealed class SalesforceCallInterceptor : Interceptor
     /// <param name="token">The token.</param>
     /// <returns>The context to send.</returns>
     /// <exception cref="SalesforceAuthenticationException">The token's org id cannot be determined.</exception>
-    internal ClientInterceptorContext<TRequest, TResponse> WithHeaders<TRequest, TResponse>(ClientInterceptorContext<TRequest, TResponse> context, CachedToken token)
+    internal ClientInterceptorContext<TRequest, TResponse> WithHeaders<TRequest, TResponse>(ClientInterceptorContext<TRequest, TResponse> context, SalesforceToken token)
         where TRequest : class
         where TResponse : class
     {
         var headers = _last;
         if (headers is null || !ReferenceEquals(headers.Token, token))
         {
-            headers = PubSubHeaders.Create(token, _manager.Name);
+            headers = PubSubHeaders.Create(token, ClientName);
             _last = headers;
         }
 
@@ -182,31 +175,25 @@ internal sealed class SalesforceCallInterceptor : Interceptor
     /// Replaces a token the Pub/Sub API refused: compare-and-evict, then the renewal already in flight or a new one
     /// (one token request however many calls were refused with the same token).
     /// </summary>
-    /// <param name="entry">The slot.</param>
+    /// <param name="request">The principal's overrides, or <see langword="null"/>.</param>
     /// <param name="rejected">The refused token.</param>
     /// <param name="method">The method, for the log.</param>
     /// <param name="cancellationToken">Stops this caller's wait.</param>
     /// <returns>The replacement.</returns>
-    internal async Task<CachedToken> RenewAsync(TokenCacheEntry entry, CachedToken rejected, string method, CancellationToken cancellationToken)
+    internal async Task<SalesforceToken> RenewAsync(SalesforceTokenRequest? request, SalesforceToken rejected, string method, CancellationToken cancellationToken)
     {
-        Log.SessionRejectedRenewing(_logger, _manager.Name, method);
-        CachedToken renewed;
-        using (var activity = SalesforceMetrics.ActivitySource.StartActivity("SalesforceAuth.RenewSession", ActivityKind.Internal))
-        {
-            activity?.SetTag("salesforce.client", _manager.Name);
-            activity?.SetTag("rpc.method", method);
-            renewed = await _manager.RenewAsync(entry, rejected.Token, cancellationToken).ConfigureAwait(false);
-        }
+        Log.SessionRejectedRenewing(_logger, ClientName, method);
 
-        _metrics.SessionRenewals.Add(1, _flowTag);
-        _renewals.AddOrUpdate(renewed.Token, Renewed);
+        // Counted and traced as a session renewal by the provider, like the HTTP handler's.
+        var renewed = await _tokens.RenewTokenAsync(ClientName, rejected, request, cancellationToken).ConfigureAwait(false);
+        _renewals.AddOrUpdate(renewed, Renewed);
         return renewed;
     }
 
     /// <summary>Whether <paramref name="token"/> replaced a refused token.</summary>
     /// <param name="token">The token.</param>
     /// <returns><see langword="true"/> when it came from <see cref="RenewAsync"/>.</returns>
-    internal bool IsRenewal(CachedToken token) => _renewals.TryGetValue(token.Token, out _);
+    internal bool IsRenewal(SalesforceToken token) => _renewals.TryGetValue(token, out _);
 
     /// <summary>The error for a call refused again with a renewed token.</summary>
     /// <param name="exception">The second refusal.</param>
@@ -214,12 +201,12 @@ internal sealed class SalesforceCallInterceptor : Interceptor
     /// <returns>The typed error.</returns>
     internal SalesforceAuthenticationException RejectedAfterRenewal(RpcException exception, string method)
     {
-        Log.SessionRejectedAfterRenewal(_logger, _manager.Name, method);
+        Log.SessionRejectedAfterRenewal(_logger, ClientName, method);
         return PubSubErrors.Map(exception, renewed: true)!;
     }
 
     /// <summary>Logs a stream the session ended.</summary>
     /// <param name="method">The method.</param>
     /// <param name="hasReplayId">Whether a replay id was kept.</param>
-    internal void LogStreamInterrupted(string method, bool hasReplayId) => Log.StreamInterrupted(_logger, _manager.Name, method, hasReplayId);
+    internal void LogStreamInterrupted(string method, bool hasReplayId) => Log.StreamInterrupted(_logger, ClientName, method, hasReplayId);
 }

@@ -2,7 +2,6 @@ using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using SalesforceAuth.Grpc.EventBus;
-using SalesforceAuth.Tokens.Caching;
 
 namespace SalesforceAuth.Grpc.Internal;
 
@@ -20,7 +19,7 @@ internal sealed class StreamingCall<TRequest, TResponse> : IClientStreamWriter<T
 {
     private readonly SalesforceCallInterceptor _owner;
     private readonly ClientInterceptorContext<TRequest, TResponse> _context;
-    private readonly TokenCacheEntry _entry;
+    private readonly SalesforceTokenRequest? _principal;
     private readonly Func<ClientInterceptorContext<TRequest, TResponse>, Parts> _invoke;
     private readonly Task<Started> _started;
     private readonly object _failureGate = new();
@@ -32,13 +31,13 @@ internal sealed class StreamingCall<TRequest, TResponse> : IClientStreamWriter<T
     private bool _delivered;
     private int _disposed;
 
-    public StreamingCall(SalesforceCallInterceptor owner, ClientInterceptorContext<TRequest, TResponse> context, TokenCacheEntry entry, Func<ClientInterceptorContext<TRequest, TResponse>, Parts> invoke)
+    public StreamingCall(SalesforceCallInterceptor owner, ClientInterceptorContext<TRequest, TResponse> context, SalesforceTokenRequest? principal, Func<ClientInterceptorContext<TRequest, TResponse>, Parts> invoke)
     {
         _owner = owner;
         _context = context;
-        _entry = entry;
+        _principal = principal;
         _invoke = invoke;
-        var tokenTask = owner.GetTokenAsync(entry, context.Options.CancellationToken);
+        var tokenTask = owner.GetTokenAsync(principal, context.Options.CancellationToken);
         try
         {
             _started = tokenTask.IsCompletedSuccessfully ? Task.FromResult(Begin(tokenTask.Result)) : BeginAfterTokenAsync(tokenTask);
@@ -232,14 +231,14 @@ internal sealed class StreamingCall<TRequest, TResponse> : IClientStreamWriter<T
             return _owner.RejectedAfterRenewal(exception, method);
         }
 
-        await _owner.RenewAsync(_entry, started.Token, method, _context.Options.CancellationToken).ConfigureAwait(false);
+        await _owner.RenewAsync(_principal, started.Token, method, _context.Options.CancellationToken).ConfigureAwait(false);
         _owner.LogStreamInterrupted(method, _replayId is not null);
         return PubSubErrors.StreamInterrupted(exception, method, _topic, _replayId);
     }
 
-    private async Task<Started> BeginAfterTokenAsync(ValueTask<CachedToken> tokenTask) => Begin(await tokenTask.ConfigureAwait(false));
+    private async Task<Started> BeginAfterTokenAsync(ValueTask<SalesforceToken> tokenTask) => Begin(await tokenTask.ConfigureAwait(false));
 
-    private Started Begin(CachedToken token)
+    private Started Begin(SalesforceToken token)
     {
         var parts = _invoke(_owner.WithHeaders(_context, token));
         if (_writeOptions is { } options && parts.Writer is { } writer)
@@ -281,5 +280,5 @@ internal sealed class StreamingCall<TRequest, TResponse> : IClientStreamWriter<T
     /// <param name="Dispose">Disposes the call.</param>
     internal sealed record Parts(IClientStreamWriter<TRequest>? Writer, IAsyncStreamReader<TResponse>? Reader, Task<TResponse>? Response, Task<Metadata> Headers, Func<Status> GetStatus, Func<Metadata> GetTrailers, Action Dispose);
 
-    private sealed record Started(CachedToken Token, Parts Parts);
+    private sealed record Started(SalesforceToken Token, Parts Parts);
 }

@@ -1,6 +1,5 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
-using SalesforceAuth.Tokens.Caching;
 
 namespace SalesforceAuth.Grpc.Internal;
 
@@ -19,23 +18,23 @@ internal sealed class UnaryCall<TRequest, TResponse>
     private readonly TRequest _request;
     private readonly ClientInterceptorContext<TRequest, TResponse> _context;
     private readonly Interceptor.AsyncUnaryCallContinuation<TRequest, TResponse> _continuation;
-    private readonly TokenCacheEntry _entry;
+    private readonly SalesforceTokenRequest? _principal;
     private volatile AsyncUnaryCall<TResponse>? _current;
     private Task<TResponse>? _response;
     private int _disposed;
 
-    public UnaryCall(SalesforceCallInterceptor owner, TRequest request, ClientInterceptorContext<TRequest, TResponse> context, Interceptor.AsyncUnaryCallContinuation<TRequest, TResponse> continuation, TokenCacheEntry entry)
+    public UnaryCall(SalesforceCallInterceptor owner, TRequest request, ClientInterceptorContext<TRequest, TResponse> context, Interceptor.AsyncUnaryCallContinuation<TRequest, TResponse> continuation, SalesforceTokenRequest? principal)
     {
         _owner = owner;
         _request = request;
         _context = context;
         _continuation = continuation;
-        _entry = entry;
+        _principal = principal;
     }
 
     public AsyncUnaryCall<TResponse> Start()
     {
-        var tokenTask = _owner.GetTokenAsync(_entry, _context.Options.CancellationToken);
+        var tokenTask = _owner.GetTokenAsync(_principal, _context.Options.CancellationToken);
         _response = tokenTask.IsCompletedSuccessfully ? SendAsync(tokenTask.Result) : SendAfterTokenAsync(tokenTask);
         return new AsyncUnaryCall<TResponse>(
             _response,
@@ -48,10 +47,10 @@ internal sealed class UnaryCall<TRequest, TResponse>
 
     private AsyncUnaryCall<TResponse> Current => _current ?? throw new InvalidOperationException("The call has not been sent yet: its Salesforce token is still being acquired.");
 
-    private async Task<TResponse> SendAfterTokenAsync(ValueTask<CachedToken> tokenTask) =>
+    private async Task<TResponse> SendAfterTokenAsync(ValueTask<SalesforceToken> tokenTask) =>
         await SendAsync(await tokenTask.ConfigureAwait(false)).ConfigureAwait(false);
 
-    private async Task<TResponse> SendAsync(CachedToken token)
+    private async Task<TResponse> SendAsync(SalesforceToken token)
     {
         var call = Invoke(token);
         try
@@ -61,7 +60,7 @@ internal sealed class UnaryCall<TRequest, TResponse>
         catch (RpcException ex) when (PubSubErrors.IsSessionRejected(ex))
         {
             var method = _context.Method.FullName;
-            var renewed = await _owner.RenewAsync(_entry, token, method, _context.Options.CancellationToken).ConfigureAwait(false);
+            var renewed = await _owner.RenewAsync(_principal, token, method, _context.Options.CancellationToken).ConfigureAwait(false);
             call.Dispose();
             var retry = Invoke(renewed);
             try
@@ -76,7 +75,7 @@ internal sealed class UnaryCall<TRequest, TResponse>
         }
     }
 
-    private AsyncUnaryCall<TResponse> Invoke(CachedToken token)
+    private AsyncUnaryCall<TResponse> Invoke(SalesforceToken token)
     {
         var call = _continuation(_request, _owner.WithHeaders(_context, token));
         _current = call;

@@ -131,28 +131,13 @@ internal sealed class PubSubState(FakeSalesforce salesforce) : IDisposable
             throw Unauthenticated();
         }
 
-        FakeUser user;
-        string pod;
-        lock (salesforce.Gate)
+        // The org id as the identity URL gives it (18 characters) or its 15-character form.
+        if (!salesforce.TryUseSession(token, out var user, out var podUrl)
+            || !(tenantId == user.Org.OrgId || (tenantId.Length == 15 && user.Org.OrgId.StartsWith(tenantId, StringComparison.Ordinal))))
         {
-            var now = salesforce.UtcNow;
-            if (!salesforce.AccessTokens.TryGetValue(token, out var access) || !salesforce.IsSessionValid(access, now) || access.Org.Pod != access.Pod)
-            {
-                throw Unauthenticated();
-            }
-
-            // The org id as the identity URL gives it (18 characters) or its 15-character form.
-            if (!(tenantId == access.Org.OrgId || (tenantId.Length == 15 && access.Org.OrgId.StartsWith(tenantId, StringComparison.Ordinal))))
-            {
-                throw Unauthenticated();
-            }
-
-            access.LastActivity = now;
-            user = access.User;
-            pod = access.Pod;
+            throw Unauthenticated();
         }
 
-        var podUrl = salesforce.GetPodUrl(pod);
         if (!string.Equals(instance.GetLeftPart(UriPartial.Authority), podUrl.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase))
         {
             throw Unauthenticated();

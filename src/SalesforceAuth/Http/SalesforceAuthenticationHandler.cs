@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Logging;
@@ -241,16 +240,7 @@ internal sealed class SalesforceAuthenticationHandler : DelegatingHandler
         }
 
         Log.SessionExpiredRenewing(_logger, manager.Name, token.Token.InstanceUrl.Host);
-        CachedToken renewed;
-        using (var activity = SalesforceMetrics.ActivitySource.StartActivity("SalesforceAuth.RenewSession", ActivityKind.Internal))
-        {
-            activity?.SetTag("salesforce.client", manager.Name);
-            activity?.SetTag("salesforce.flow", manager.Options.Flow.ToString());
-            renewed = await manager.RenewAsync(entry, token.Token, cancellationToken).ConfigureAwait(false);
-            activity?.SetTag("salesforce.instance.changed", !string.Equals(renewed.InstanceBase, token.InstanceBase, StringComparison.OrdinalIgnoreCase));
-        }
-
-        _metrics.SessionRenewals.Add(1, manager.FlowTag);
+        var renewed = await manager.RenewSessionAsync(entry, token.Token, cancellationToken).ConfigureAwait(false);
         response.Dispose();
 
         // Rebuild for the possibly new instance_url (Salesforce Help on My Domain and enhanced domains, https://help.salesforce.com/s/articleView?id=xcloud.domain_name_plan_recommendations.htm&type=5, jsforce #196): a retry to the old host fails the same way.

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using SalesforceAuth.Internal;
 using SalesforceAuth.Tokens.Caching;
@@ -205,6 +206,30 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
 
         RemoveFromSecondLevel(entry, rejected);
         return task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// <see cref="RenewAsync"/> for a session Salesforce ended (the handler's <c>401 INVALID_SESSION_ID</c>, a gRPC
+    /// <c>UNAUTHENTICATED</c>, a caller of <see cref="ISalesforceTokenProvider.RenewTokenAsync"/>): one span and one count
+    /// of <see cref="SalesforceTelemetry.SessionRenewals"/> per renewal, whoever asks.
+    /// </summary>
+    /// <param name="entry">The slot.</param>
+    /// <param name="rejected">The token Salesforce rejected.</param>
+    /// <param name="cancellationToken">Stops this caller's wait.</param>
+    /// <returns>The replacement.</returns>
+    public async Task<CachedToken> RenewSessionAsync(TokenCacheEntry entry, SalesforceToken rejected, CancellationToken cancellationToken)
+    {
+        CachedToken renewed;
+        using (var activity = SalesforceMetrics.ActivitySource.StartActivity("SalesforceAuth.RenewSession", ActivityKind.Internal))
+        {
+            activity?.SetTag("salesforce.client", Name);
+            activity?.SetTag("salesforce.flow", Options.Flow.ToString());
+            renewed = await RenewAsync(entry, rejected, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag("salesforce.instance.changed", !string.Equals(renewed.Token.InstanceUrl.Authority, rejected.InstanceUrl.Authority, StringComparison.OrdinalIgnoreCase));
+        }
+
+        _metrics.SessionRenewals.Add(1, FlowTag);
+        return renewed;
     }
 
     /// <summary>Evicts <paramref name="token"/> if it is still the cached token of the slot (compare-and-evict).</summary>

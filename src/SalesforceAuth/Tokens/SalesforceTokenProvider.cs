@@ -85,14 +85,11 @@ internal sealed class SalesforceTokenProvider : ISalesforceTokenProvider, IDispo
     }
 
     /// <inheritdoc />
-    public async ValueTask<SalesforceToken> RenewTokenAsync(string clientName, SalesforceTokenRequest? request = null, CancellationToken cancellationToken = default)
+    public async ValueTask<SalesforceToken> RenewTokenAsync(string clientName, SalesforceToken rejectedToken, SalesforceTokenRequest? request = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(rejectedToken);
         var manager = GetManager(clientName);
-        var entry = manager.GetEntry(request);
-        var cached = entry.Current is { } current
-            ? await manager.RenewAsync(entry, current.Token, cancellationToken).ConfigureAwait(false)
-            : await manager.GetAsync(entry, cancellationToken).ConfigureAwait(false);
-        return cached.Token;
+        return (await manager.RenewSessionAsync(manager.GetEntry(request), rejectedToken, cancellationToken).ConfigureAwait(false)).Token;
     }
 
     /// <inheritdoc />

@@ -28,19 +28,21 @@ internal sealed class DistributedTokenStore : ITokenSecondLevel
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly ISalesforceTokenLock? _lock;
-    private readonly ISalesforceTokenEntryRemover? _remover;
+    private readonly ISalesforceDistributedCache? _remover;
     private readonly byte[] _key;
     private long _unavailableUntilTicks;
     private int _failing;
 
     /// <summary>Creates the store.</summary>
-    /// <param name="cache">The distributed cache.</param>
+    /// <param name="cache">
+    /// The distributed cache; when it is an <see cref="ISalesforceDistributedCache"/>, a rejected token is removed with
+    /// its atomic compare-and-delete.
+    /// </param>
     /// <param name="options">The settings.</param>
     /// <param name="timeProvider">The clock.</param>
     /// <param name="logger">The logger.</param>
     /// <param name="tokenLock">The fleet-wide acquisition lock, when configured.</param>
-    /// <param name="remover">The atomic compare-and-delete of the cache, when it has one.</param>
-    public DistributedTokenStore(IDistributedCache cache, IOptions<SalesforceDistributedCacheOptions> options, TimeProvider timeProvider, ILogger<DistributedTokenStore> logger, ISalesforceTokenLock? tokenLock = null, ISalesforceTokenEntryRemover? remover = null)
+    public DistributedTokenStore(IDistributedCache cache, IOptions<SalesforceDistributedCacheOptions> options, TimeProvider timeProvider, ILogger<DistributedTokenStore> logger, ISalesforceTokenLock? tokenLock = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _cache = cache;
@@ -48,7 +50,7 @@ internal sealed class DistributedTokenStore : ITokenSecondLevel
         _timeProvider = timeProvider;
         _logger = logger;
         _lock = tokenLock;
-        _remover = remover;
+        _remover = cache as ISalesforceDistributedCache;
         _key = ParseKey(_options.EncryptionKey);
     }
 
@@ -97,7 +99,7 @@ internal sealed class DistributedTokenStore : ITokenSecondLevel
 
     /// <inheritdoc />
     /// <remarks>
-    /// With a <see cref="ISalesforceTokenEntryRemover"/> (Redis) the delete happens only if the entry is still the one
+    /// With an <see cref="ISalesforceDistributedCache"/> (Redis) the delete happens only if the entry is still the one
     /// read and compared, atomically; a plain <c>IDistributedCache</c> offers no such operation, so there a token another
     /// instance stores between the read and the delete is removed too (it costs that instance's peers one token request).
     /// </remarks>
