@@ -1,6 +1,4 @@
 using SalesforceAuth.Grpc.Internal;
-using SalesforceAuth.Tokens;
-using SalesforceAuth.Tokens.Caching;
 
 namespace SalesforceAuth.IntegrationTests.PubSub;
 
@@ -18,7 +16,7 @@ public sealed class PubSubHeadersTests
     [Fact]
     public void Create_TokenWithoutIdentityUrl_ThrowsATypedErrorNamingTheIdField()
     {
-        var token = new CachedToken(new SalesforceToken("00D5g000004Abcd!AQ.secret", new Uri("https://acme.my.salesforce.com")), DateTimeOffset.MaxValue, null);
+        var token = new SalesforceToken("00D5g000004Abcd!AQ.secret", new Uri("https://acme.my.salesforce.com"));
 
         var ex = Assert.Throws<SalesforceAuthenticationException>(() => PubSubHeaders.Create(token, "crm"));
 
@@ -31,7 +29,7 @@ public sealed class PubSubHeadersTests
     [Fact]
     public void Create_Token_InstanceUrlHasNoTrailingSlash()
     {
-        var token = new CachedToken(new SalesforceToken("t", new Uri("https://acme.my.salesforce.com/")) { IdentityUrl = new Uri("https://login.salesforce.com/id/00D5g000004AbcdEAC/0055g00000AbcdeAAB") }, DateTimeOffset.MaxValue, null);
+        var token = new SalesforceToken("t", new Uri("https://acme.my.salesforce.com/")) { IdentityUrl = new Uri("https://login.salesforce.com/id/00D5g000004AbcdEAC/0055g00000AbcdeAAB") };
 
         var headers = PubSubHeaders.Create(token, "crm");
 

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Caching.Distributed;
-using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SalesforceAuth.StackExchangeRedis;
@@ -27,8 +26,8 @@ public sealed class RedisAtomicityTests
         using var connection = new RedisConnection(redis.Configuration);
         var encryptionKey = NewKey();
         var interleaving = new InterleavingCache(Cache(connection));
-        var instance = Store(interleaving, connection, encryptionKey);
-        var otherInstance = Store(Cache(connection), connection, encryptionKey);
+        var instance = Store(interleaving, encryptionKey);
+        var otherInstance = Store(Cache(connection), encryptionKey);
         var rejected = Token("00D000000000001!rejected");
         var renewed = Token("00D000000000001!renewed");
         await instance.SetAsync(Key, rejected, DateTimeOffset.UtcNow.AddHours(1), Ct);
@@ -71,7 +70,7 @@ public sealed class RedisAtomicityTests
     {
         using var redis = await RedisServer.StartAsync();
         using var connection = new RedisConnection($"127.0.0.1:{redis.Port},connectTimeout=2000,syncTimeout=20000,asyncTimeout=20000");
-        var store = Store(Cache(connection), connection, NewKey(), new RedisTokenLock(connection), TimeSpan.FromMilliseconds(200));
+        var store = Store(Cache(connection), NewKey(), new RedisTokenLock(connection), TimeSpan.FromMilliseconds(200));
         await store.TryGetAsync(Key, Ct);
 
         // Redis stalls: the lock attempt outlasts OperationTimeout, and this instance goes on without the lock...
@@ -118,10 +117,9 @@ public sealed class RedisAtomicityTests
     private static SalesforceToken Token(string value) =>
         new(value, new Uri("https://pod1.my.salesforce.com")) { ObtainedAt = DateTimeOffset.UtcNow };
 
-    private static RedisCache Cache(RedisConnection connection) =>
-        new(Options.Create(new RedisCacheOptions { ConnectionMultiplexerFactory = connection.GetAsync, InstanceName = string.Empty }));
+    private static RedisTokenCache Cache(RedisConnection connection) => new(connection);
 
-    private static DistributedTokenStore Store(IDistributedCache cache, RedisConnection connection, string encryptionKey, ISalesforceTokenLock? tokenLock = null, TimeSpan? operationTimeout = null) =>
+    private static DistributedTokenStore Store(IDistributedCache cache, string encryptionKey, ISalesforceTokenLock? tokenLock = null, TimeSpan? operationTimeout = null) =>
         new(
             cache,
             Options.Create(new SalesforceDistributedCacheOptions
@@ -132,11 +130,10 @@ public sealed class RedisAtomicityTests
             }),
             TimeProvider.System,
             NullLogger<DistributedTokenStore>.Instance,
-            tokenLock,
-            new RedisTokenEntryRemover(connection));
+            tokenLock);
 
     /// <summary>Runs another instance's work right after the next read returns, before the reader goes on.</summary>
-    private sealed class InterleavingCache(IDistributedCache inner) : IDistributedCache
+    private sealed class InterleavingCache(RedisTokenCache inner) : ISalesforceDistributedCache
     {
         public Func<Task>? AfterNextRead { get; set; }
 
@@ -165,5 +162,7 @@ public sealed class RedisAtomicityTests
         public void Set(string key, byte[] value, DistributedCacheEntryOptions options) => inner.Set(key, value, options);
 
         public Task SetAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token = default) => inner.SetAsync(key, value, options, token);
+
+        public ValueTask<bool> RemoveIfUnchangedAsync(string key, byte[] expected, CancellationToken cancellationToken) => inner.RemoveIfUnchangedAsync(key, expected, cancellationToken);
     }
 }

@@ -182,12 +182,11 @@ public sealed class RedisTokenCacheTests
         return keys;
     }
 
-    private static Task<SalesforceToken> Get(ServiceProvider provider, bool forceRefresh = false)
+    private static async Task<SalesforceToken> Get(ServiceProvider provider, bool forceRefresh = false)
     {
         var tokens = provider.GetRequiredService<ISalesforceTokenProvider>();
-        return (forceRefresh
-            ? tokens.RenewTokenAsync("crm", cancellationToken: TestContext.Current.CancellationToken)
-            : tokens.GetTokenAsync("crm", cancellationToken: TestContext.Current.CancellationToken)).AsTask();
+        var current = await tokens.GetTokenAsync("crm", cancellationToken: TestContext.Current.CancellationToken);
+        return forceRefresh ? await tokens.RenewTokenAsync("crm", current, cancellationToken: TestContext.Current.CancellationToken) : current;
     }
 
     private static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));

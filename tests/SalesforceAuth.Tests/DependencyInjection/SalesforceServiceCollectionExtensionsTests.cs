@@ -131,7 +131,7 @@ public sealed class SalesforceServiceCollectionExtensionsTests
     }
 
     [Fact]
-    public async Task TokenProvider_GetTokenAsync_CachesAndForceRefreshRenews()
+    public async Task TokenProvider_GetTokenAsync_CachesAndRenewTokenAsyncReplacesTheRejectedTokenOnce()
     {
         var (provider, source, _) = Build(services => services.AddSalesforceClient("crm", Configure));
         using (provider)
@@ -140,10 +140,15 @@ public sealed class SalesforceServiceCollectionExtensionsTests
 
             var first = await tokens.GetTokenAsync("crm", cancellationToken: TestContext.Current.CancellationToken);
             var cached = await tokens.GetTokenAsync("crm", cancellationToken: TestContext.Current.CancellationToken);
-            var renewed = await tokens.RenewTokenAsync("crm", cancellationToken: TestContext.Current.CancellationToken);
+            var renewed = await tokens.RenewTokenAsync("crm", first, cancellationToken: TestContext.Current.CancellationToken);
+
+            // A caller refused with the same token later gets the replacement, without another token request.
+            var again = await tokens.RenewTokenAsync("crm", first, cancellationToken: TestContext.Current.CancellationToken);
 
             Assert.Same(first, cached);
             Assert.Equal(FakeTokenSource.TokenValue(2), renewed.AccessToken);
+            Assert.Same(renewed, again);
+            Assert.Equal(2, source.Calls);
             Assert.False(tokens.InvalidateToken("crm", first));
             Assert.True(tokens.InvalidateToken("crm", renewed));
             await Assert.ThrowsAsync<InvalidOperationException>(async () => await tokens.GetTokenAsync("nope", cancellationToken: TestContext.Current.CancellationToken));
