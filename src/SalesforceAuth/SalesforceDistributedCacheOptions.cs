@@ -2,7 +2,8 @@ namespace SalesforceAuth;
 
 /// <summary>
 /// Settings of the optional second cache level: tokens shared by every instance of a service through the registered
-/// <c>IDistributedCache</c> (for example Redis), encrypted at rest with AES-256-GCM.
+/// <c>IDistributedCache</c> or the one given to <c>AddSalesforceDistributedCacheStore</c> (for example Redis), encrypted
+/// at rest with AES-256-GCM.
 /// </summary>
 public sealed class SalesforceDistributedCacheOptions
 {
@@ -22,7 +23,7 @@ public sealed class SalesforceDistributedCacheOptions
     public TimeSpan FailureBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// With a fleet-wide acquisition lock (as registered by <c>AddSalesforceRedis</c>): how long an instance that misses
+    /// With a fleet-wide acquisition lock (<see cref="ISalesforceTokenLock"/>, as <c>AddSalesforceRedis</c> registers): how long an instance that misses
     /// a token waits while another instance is getting one, watching the cache for that instance's token meanwhile.
     /// After this it asks Salesforce itself. Default 10 seconds; zero does not wait.
     /// </summary>

@@ -18,7 +18,10 @@ public static class SalesforceTelemetry
     /// <summary>Counter: token cache lookups, tagged <c>salesforce.cache.result</c> (<c>hit</c>, <c>miss</c>, <c>stale</c>) and <c>salesforce.cache.level</c> (<c>memory</c>, <c>distributed</c>).</summary>
     public const string CacheLookups = "salesforce.auth.cache.lookups";
 
-    /// <summary>Counter: sessions renewed after a <c>401 INVALID_SESSION_ID</c>.</summary>
+    /// <summary>
+    /// Counter: sessions renewed after Salesforce rejected a token (a <c>401 INVALID_SESSION_ID</c> through the handler, a
+    /// Pub/Sub <c>UNAUTHENTICATED</c>, or a call of <see cref="ISalesforceTokenProvider.RenewTokenAsync"/>).
+    /// </summary>
     public const string SessionRenewals = "salesforce.auth.session.renewals";
 
     /// <summary>Counter: requests refused because their target was not the token's own host.</summary>
