@@ -7,9 +7,10 @@ namespace SalesforceAuth.Grpc.Internal;
 
 /// <summary>
 /// Adds <c>accesstoken</c>, <c>instanceurl</c> and <c>tenantid</c> to every call from the token cache of one
-/// connection (the same cache as the HTTP handler, through the public <see cref="ISalesforceTokenProvider"/>), renews the session once and retries a unary call once on
-/// <c>UNAUTHENTICATED</c>, and turns <c>UNAUTHENTICATED</c> on a stream into <see cref="SalesforceStreamInterruptedException"/>
-/// (replay id kept) after the same single renewal. One instance per connection; it keeps no per-call state.
+/// connection (the HTTP handler's cache, through the public <see cref="ISalesforceTokenProvider"/>: this package uses
+/// no internals of the core), renews the session once and retries a unary call once on <c>UNAUTHENTICATED</c>, and
+/// turns <c>UNAUTHENTICATED</c> on a stream into <see cref="SalesforceStreamInterruptedException"/> (replay id kept)
+/// after the same single renewal. One instance per connection; it keeps no per-call state.
 /// </summary>
 internal sealed class SalesforceCallInterceptor : Interceptor
 {
