@@ -35,15 +35,30 @@ public sealed class SalesforceStreamInterruptedException : SalesforceAuthenticat
     {
     }
 
+    /// <summary>Creates a fully described exception (the Pub/Sub call credentials create them this way).</summary>
+    /// <param name="message">The message; must not contain secrets.</param>
+    /// <param name="innerException">The cause (the <c>RpcException</c>).</param>
+    /// <param name="details">The wire data and diagnosis.</param>
+    /// <param name="replayId">The replay id of the last event the stream delivered, or <see langword="null"/>.</param>
+    /// <param name="topicName">The topic of the stream, when known.</param>
+    /// <param name="method">The full name of the method.</param>
+    internal SalesforceStreamInterruptedException(string message, Exception? innerException, SalesforceErrorDetails details, ByteString? replayId, string? topicName, string? method)
+        : base(message, innerException, details)
+    {
+        ReplayId = replayId;
+        TopicName = topicName;
+        Method = method;
+    }
+
     /// <summary>
     /// The replay id of the last event the stream delivered (or, after an empty keepalive batch, the latest replay id it
     /// reported); <see langword="null"/> when it delivered none: resubscribe from where the interrupted stream started.
     /// </summary>
-    public ByteString? ReplayId { get; init; }
+    public ByteString? ReplayId { get; }
 
     /// <summary>The topic of the stream, from its first request, when known.</summary>
-    public string? TopicName { get; init; }
+    public string? TopicName { get; }
 
     /// <summary>The full name of the method, for example <c>/eventbus.v1.PubSub/Subscribe</c>.</summary>
-    public string? Method { get; init; }
+    public string? Method { get; }
 }

@@ -47,15 +47,28 @@ public sealed class SalesforceApiException : HttpRequestException
     {
     }
 
+    /// <summary>Creates an exception with the first REST error the body listed (used by the error mapper).</summary>
+    /// <param name="message">The message; must not contain secrets.</param>
+    /// <param name="statusCode">The HTTP status of the response.</param>
+    /// <param name="info">What the body said.</param>
+    internal SalesforceApiException(string message, HttpStatusCode statusCode, Errors.RestErrorInfo info)
+        : base(message, null, statusCode)
+    {
+        ErrorCode = info.ErrorCode;
+        ApiMessage = info.Message;
+        Fields = info.Fields;
+        ErrorCount = info.Count;
+    }
+
     /// <summary>The REST <c>errorCode</c> of the first error (for example <c>MALFORMED_QUERY</c>), when the body had one.</summary>
-    public string? ErrorCode { get; init; }
+    public string? ErrorCode { get; }
 
     /// <summary>The REST <c>message</c> of the first error as sent, when the body had one.</summary>
-    public string? ApiMessage { get; init; }
+    public string? ApiMessage { get; }
 
     /// <summary>The REST <c>fields</c> of the first error (the fields at fault); empty when none were sent.</summary>
-    public IReadOnlyList<string> Fields { get; init; } = [];
+    public IReadOnlyList<string> Fields { get; } = [];
 
     /// <summary>How many errors the response listed (the properties above describe the first).</summary>
-    public int ErrorCount { get; init; }
+    public int ErrorCount { get; }
 }

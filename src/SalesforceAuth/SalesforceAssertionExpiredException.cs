@@ -27,20 +27,33 @@ public sealed class SalesforceAssertionExpiredException : SalesforceAuthenticati
     {
     }
 
-    internal SalesforceAssertionExpiredException(string message, Exception? innerException, Errors.SalesforceErrorDetails details)
-        : base(message, innerException, details)
+    /// <summary>Creates a fully described exception (the library's error pipeline creates them all this way).</summary>
+    /// <param name="message">The message; must not contain secrets.</param>
+    /// <param name="innerException">The cause.</param>
+    /// <param name="details">The wire data and diagnosis.</param>
+    public SalesforceAssertionExpiredException(string message, Exception? innerException, SalesforceErrorDetails details)
+        : this(message, innerException, details, Errors.ErrorEvidence.None)
     {
     }
 
+    internal SalesforceAssertionExpiredException(string message, Exception? innerException, SalesforceErrorDetails details, Errors.ErrorEvidence evidence)
+        : base(message, innerException, details)
+    {
+        ClockSkew = evidence.ClockSkew;
+        AssertionExpiresAt = evidence.AssertionExpiresAt;
+        ServerTime = evidence.ServerTime;
+        LocalTime = evidence.LocalTime;
+    }
+
     /// <summary>The measured offset of Salesforce's clock from the local clock (server minus local); positive when the local clock is behind.</summary>
-    public TimeSpan? ClockSkew { get; init; }
+    public TimeSpan? ClockSkew { get; }
 
     /// <summary>The <c>exp</c> / <c>NotOnOrAfter</c> the rejected assertion carried, when known.</summary>
-    public DateTimeOffset? AssertionExpiresAt { get; init; }
+    public DateTimeOffset? AssertionExpiresAt { get; }
 
     /// <summary>Salesforce's time, from the response's <c>Date</c> header, when sent.</summary>
-    public DateTimeOffset? ServerTime { get; init; }
+    public DateTimeOffset? ServerTime { get; }
 
     /// <summary>The local time when the response arrived.</summary>
-    public DateTimeOffset? LocalTime { get; init; }
+    public DateTimeOffset? LocalTime { get; }
 }

@@ -27,14 +27,25 @@ public sealed class SalesforceAudienceException : SalesforceAuthenticationExcept
     {
     }
 
-    internal SalesforceAudienceException(string message, Exception? innerException, Errors.SalesforceErrorDetails details)
-        : base(message, innerException, details)
+    /// <summary>Creates a fully described exception (the library's error pipeline creates them all this way).</summary>
+    /// <param name="message">The message; must not contain secrets.</param>
+    /// <param name="innerException">The cause.</param>
+    /// <param name="details">The wire data and diagnosis.</param>
+    public SalesforceAudienceException(string message, Exception? innerException, SalesforceErrorDetails details)
+        : this(message, innerException, details, Errors.ErrorEvidence.None)
     {
     }
 
+    internal SalesforceAudienceException(string message, Exception? innerException, SalesforceErrorDetails details, Errors.ErrorEvidence evidence)
+        : base(message, innerException, details)
+    {
+        Audience = evidence.Audience;
+        AudienceRule = evidence.AudienceRule;
+    }
+
     /// <summary>The audience the assertion carried, when known.</summary>
-    public string? Audience { get; init; }
+    public string? Audience { get; }
 
     /// <summary>Which configuration rule chose the audience, in words, when known.</summary>
-    public string? AudienceRule { get; init; }
+    public string? AudienceRule { get; }
 }

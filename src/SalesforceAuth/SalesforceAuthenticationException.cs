@@ -39,13 +39,14 @@ public class SalesforceAuthenticationException : Exception
     {
     }
 
-    /// <summary>Creates a fully described exception (used by the error mapper).</summary>
+    /// <summary>Creates a fully described exception (the library's error pipeline creates them all this way).</summary>
     /// <param name="message">The message; must not contain secrets.</param>
     /// <param name="innerException">The cause.</param>
     /// <param name="details">The wire data and diagnosis.</param>
-    internal SalesforceAuthenticationException(string message, Exception? innerException, SalesforceErrorDetails details)
+    public SalesforceAuthenticationException(string message, Exception? innerException, SalesforceErrorDetails details)
         : base(message, innerException)
     {
+        ArgumentNullException.ThrowIfNull(details);
         Reason = details.Reason;
         Error = details.Error;
         ErrorDescription = details.ErrorDescription;
@@ -57,7 +58,7 @@ public class SalesforceAuthenticationException : Exception
     }
 
     /// <summary>The classified reason.</summary>
-    public SalesforceReason Reason { get; init; }
+    public SalesforceReason Reason { get; }
 
     /// <summary>
     /// Whether <paramref name="exception"/> is, or wraps, a transient Salesforce authentication failure: for the
@@ -87,29 +88,25 @@ public class SalesforceAuthenticationException : Exception
     }
 
     /// <summary>The OAuth <c>error</c> as sent by Salesforce, or <see langword="null"/>.</summary>
-    public string? Error { get; init; }
+    public string? Error { get; }
 
     /// <summary>The OAuth <c>error_description</c> as sent by Salesforce, or <see langword="null"/>.</summary>
-    public string? ErrorDescription { get; init; }
+    public string? ErrorDescription { get; }
 
     /// <summary>The <c>error_uri</c> (for SAML, the org's SAML Assertion Validator), when sent.</summary>
-    public Uri? ErrorUri { get; init; }
+    public Uri? ErrorUri { get; }
 
     /// <summary>The HTTP status of the response, when there was one.</summary>
-    public HttpStatusCode? StatusCode { get; init; }
+    public HttpStatusCode? StatusCode { get; }
 
     /// <summary>The flow that was being used, when known.</summary>
-    public SalesforceFlow? Flow { get; init; }
+    public SalesforceFlow? Flow { get; }
 
     /// <summary>Whether the same request may succeed later without a configuration change.</summary>
-    public bool IsTransient { get; init; }
+    public bool IsTransient { get; }
 
     /// <summary>What happened, the likely causes and how to fix it.</summary>
-    public SalesforceDiagnosis Diagnosis
-    {
-        get => _diagnosis ?? new SalesforceDiagnosis(Message);
-        init => _diagnosis = value;
-    }
+    public SalesforceDiagnosis Diagnosis => _diagnosis ?? new SalesforceDiagnosis(Message);
 
     /// <summary>The exception, the wire error and the full diagnosis; never a secret.</summary>
     /// <returns>A multi-line description.</returns>

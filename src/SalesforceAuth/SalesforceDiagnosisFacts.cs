@@ -49,6 +49,9 @@ public static class SalesforceDiagnosisFacts
     /// <summary>The host of a REST request that failed.</summary>
     public const string RequestHost = "request host";
 
+    /// <summary>The host of the token's <c>instance_url</c>, where the handler sends requests.</summary>
+    public const string InstanceHost = "instance host";
+
     /// <summary>The <c>Sforce-Limit-Info</c> header of a REST answer.</summary>
     public const string LimitInfo = "Sforce-Limit-Info";
 

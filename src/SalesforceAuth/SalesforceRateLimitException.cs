@@ -27,11 +27,21 @@ public sealed class SalesforceRateLimitException : SalesforceAuthenticationExcep
     {
     }
 
-    internal SalesforceRateLimitException(string message, Exception? innerException, Errors.SalesforceErrorDetails details)
-        : base(message, innerException, details)
+    /// <summary>Creates a fully described exception (the library's error pipeline creates them all this way).</summary>
+    /// <param name="message">The message; must not contain secrets.</param>
+    /// <param name="innerException">The cause.</param>
+    /// <param name="details">The wire data and diagnosis.</param>
+    public SalesforceRateLimitException(string message, Exception? innerException, SalesforceErrorDetails details)
+        : this(message, innerException, details, Errors.ErrorEvidence.None)
     {
     }
 
+    internal SalesforceRateLimitException(string message, Exception? innerException, SalesforceErrorDetails details, Errors.ErrorEvidence evidence)
+        : base(message, innerException, details)
+    {
+        RetryAfter = evidence.RetryAfter;
+    }
+
     /// <summary>How long Salesforce asked to wait (<c>Retry-After</c>), when it said.</summary>
-    public TimeSpan? RetryAfter { get; init; }
+    public TimeSpan? RetryAfter { get; }
 }

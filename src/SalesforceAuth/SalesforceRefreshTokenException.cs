@@ -27,7 +27,11 @@ public sealed class SalesforceRefreshTokenException : SalesforceAuthenticationEx
     {
     }
 
-    internal SalesforceRefreshTokenException(string message, Exception? innerException, Errors.SalesforceErrorDetails details)
+    /// <summary>Creates a fully described exception (the library's error pipeline creates them all this way).</summary>
+    /// <param name="message">The message; must not contain secrets.</param>
+    /// <param name="innerException">The cause.</param>
+    /// <param name="details">The wire data and diagnosis.</param>
+    public SalesforceRefreshTokenException(string message, Exception? innerException, SalesforceErrorDetails details)
         : base(message, innerException, details)
     {
     }

@@ -27,11 +27,21 @@ public sealed class SalesforceUntrustedInstanceException : SalesforceAuthenticat
     {
     }
 
-    internal SalesforceUntrustedInstanceException(string message, Exception? innerException, Errors.SalesforceErrorDetails details)
-        : base(message, innerException, details)
+    /// <summary>Creates a fully described exception (the library's error pipeline creates them all this way).</summary>
+    /// <param name="message">The message; must not contain secrets.</param>
+    /// <param name="innerException">The cause.</param>
+    /// <param name="details">The wire data and diagnosis.</param>
+    public SalesforceUntrustedInstanceException(string message, Exception? innerException, SalesforceErrorDetails details)
+        : this(message, innerException, details, Errors.ErrorEvidence.None)
     {
     }
 
+    internal SalesforceUntrustedInstanceException(string message, Exception? innerException, SalesforceErrorDetails details, Errors.ErrorEvidence evidence)
+        : base(message, innerException, details)
+    {
+        RefusedHost = evidence.RefusedHost;
+    }
+
     /// <summary>The host that was refused (never the full URL).</summary>
-    public string? RefusedHost { get; init; }
+    public string? RefusedHost { get; }
 }

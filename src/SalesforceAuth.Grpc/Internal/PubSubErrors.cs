@@ -45,15 +45,16 @@ internal static class PubSubErrors
                     renewed
                         ? "The Pub/Sub API refused the session again right after it was renewed (UNAUTHENTICATED); a new token cannot fix this."
                         : "The Pub/Sub API refused the session (UNAUTHENTICATED).",
-                    exception)
-                {
-                    Reason = SalesforceReason.SessionExpired,
-                    Error = code ?? nameof(StatusCode.Unauthenticated),
-                    ErrorDescription = exception.Status.Detail,
-                    Diagnosis = SessionDiagnosis(renewed, facts),
-                };
+                    exception,
+                    new SalesforceErrorDetails
+                    {
+                        Reason = SalesforceReason.SessionExpired,
+                        Error = code ?? nameof(StatusCode.Unauthenticated),
+                        ErrorDescription = exception.Status.Detail,
+                        Diagnosis = SessionDiagnosis(renewed, facts),
+                    });
             case StatusCode.PermissionDenied:
-                return new SalesforceAuthenticationException("The Pub/Sub API refused the call: the user lacks a permission it needs (PERMISSION_DENIED).", exception)
+                return new SalesforceAuthenticationException("The Pub/Sub API refused the call: the user lacks a permission it needs (PERMISSION_DENIED).", exception, new SalesforceErrorDetails
                 {
                     Reason = SalesforceReason.PermissionDenied,
                     Error = code ?? nameof(StatusCode.PermissionDenied),
@@ -73,7 +74,7 @@ internal static class PubSubErrors
                     {
                         Facts = facts,
                     },
-                };
+                });
             default:
                 return null;
         }
@@ -98,24 +99,25 @@ internal static class PubSubErrors
         facts["replay id"] = replayId is null ? "(no event delivered)" : Convert.ToHexString(replayId.Span);
         return new SalesforceStreamInterruptedException(
             "The Salesforce session ended during a Pub/Sub API stream (UNAUTHENTICATED); the token was renewed: call again" + (replayId is null ? "." : " from the last replay id (ReplayPreset.Custom)."),
-            exception)
-        {
-            Reason = SalesforceReason.SessionExpired,
-            Error = code ?? nameof(StatusCode.Unauthenticated),
-            ErrorDescription = exception.Status.Detail,
-            IsTransient = true,
-            ReplayId = replayId,
-            TopicName = topicName,
-            Method = method,
-            Diagnosis = new SalesforceDiagnosis(
-                "The session of a long-lived Pub/Sub API stream ended (timeout, logout, revocation or a password change); Salesforce closes the stream with UNAUTHENTICATED.",
-                ["The session timed out, was revoked by an administrator or the user, or the user's password changed."],
-                ["Call Subscribe again with ReplayPreset.Custom and this exception's ReplayId (or PublishStream again); the connection's token was already renewed."],
-                RetryUrl)
+            exception,
+            new SalesforceErrorDetails
             {
-                Facts = facts,
+                Reason = SalesforceReason.SessionExpired,
+                Error = code ?? nameof(StatusCode.Unauthenticated),
+                ErrorDescription = exception.Status.Detail,
+                IsTransient = true,
+                Diagnosis = new SalesforceDiagnosis(
+                    "The session of a long-lived Pub/Sub API stream ended (timeout, logout, revocation or a password change); Salesforce closes the stream with UNAUTHENTICATED.",
+                    ["The session timed out, was revoked by an administrator or the user, or the user's password changed."],
+                    ["Call Subscribe again with ReplayPreset.Custom and this exception's ReplayId (or PublishStream again); the connection's token was already renewed."],
+                    RetryUrl)
+                {
+                    Facts = facts,
+                },
             },
-        };
+            replayId,
+            topicName,
+            method);
     }
 
     private static SalesforceDiagnosis SessionDiagnosis(bool renewed, Dictionary<string, string> facts)

@@ -74,7 +74,7 @@ internal sealed class PubSubHeaders
     }
 
     private static SalesforceAuthenticationException NoTenantId(SalesforceToken token, string clientName) =>
-        new($"Salesforce client '{clientName}': the Pub/Sub API needs the org id (the tenantid header), taken from the token's identity URL (id), and this token has " + (token.IdentityUrl is null ? "no identity URL." : "an identity URL that is not https://<host>/id/<orgId>/<userId>."))
+        new($"Salesforce client '{clientName}': the Pub/Sub API needs the org id (the tenantid header), taken from the token's identity URL (id), and this token has " + (token.IdentityUrl is null ? "no identity URL." : "an identity URL that is not https://<host>/id/<orgId>/<userId>."), null, new SalesforceErrorDetails
         {
             Reason = SalesforceReason.UnexpectedResponse,
             Flow = token.Flow,
@@ -96,5 +96,5 @@ internal sealed class PubSubHeaders
                     ["identity url"] = token.IdentityUrl?.GetLeftPart(UriPartial.Path) ?? "(none)",
                 },
             },
-        };
+        });
 }

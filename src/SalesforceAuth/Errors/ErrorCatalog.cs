@@ -38,7 +38,7 @@ internal static class ErrorCatalog
     private static readonly SalesforceFlow[] RefreshFlow = [SalesforceFlow.RefreshToken];
 
     /// <summary>
-    /// Every row, OAuth first, then REST, then transport. Causes the mapper's evidence can state or rule out carry an
+    /// Every row, OAuth first, then REST, then transport, then what the library finds itself. Causes the mapper's evidence can state or rule out carry an
     /// id from <see cref="ErrorCauseIds"/>; the order of causes is only their likelihood.
     /// </summary>
     public static IReadOnlyList<ErrorCatalogEntry> Entries { get; } =
@@ -389,6 +389,48 @@ internal static class ErrorCatalog
             "Salesforce refused the token request with an error this library does not recognise.",
             ["An error Salesforce added recently; the raw error and error_description are kept on the exception."],
             [LoginHistory]),
+
+        // ---- found by the library (Client): answers it will not use, hosts it will not send a token to ----
+        Client("client.response_too_large", SalesforceReason.UnexpectedResponse,
+            "An endpoint answered with a body far larger than any Salesforce OAuth answer, so it was not read.",
+            ["A proxy, captive portal or another server answers in Salesforce's place.", "LoginUrl points at a host that is not a Salesforce login host."],
+            ["Check SalesforceClientOptions.LoginUrl and the network path (proxies) to it."],
+            EndpointsDoc),
+        Client("client.redirect_unusable", SalesforceReason.UnexpectedResponse,
+            "The token endpoint redirected without a usable Location header, or more often than a login host does.",
+            ["LoginUrl is not the final host: the login service redirects to the org's My Domain, which may redirect again.", "A proxy or load balancer redirects in Salesforce's place."],
+            ["Set SalesforceClientOptions.LoginUrl to the final host, normally the My Domain (https://<name>.my.salesforce.com)."],
+            EndpointsDoc),
+        Client("client.signature_mismatch", SalesforceReason.UnexpectedResponse,
+            "The token response's signature does not match HMAC-SHA256(ClientSecret, id + issued_at), so the token was discarded.",
+            ["SalesforceClientOptions.ClientSecret is the consumer secret of another app than ClientId's.", "A proxy altered the response."],
+            ["Set ClientSecret to the consumer secret of the app whose consumer key is ClientId (Setup → App Manager → <your app> → View → Manage Consumer Details)."],
+            EndpointsDoc),
+        Client("client.clock_unusable", SalesforceReason.InvalidRequest,
+            "The assertion's times could not be computed from the local clock.",
+            ["The system clock is set to a date at the very end of the calendar."],
+            ["Set the system clock right and keep it synchronised (NTP: timedatectl set-ntp true; Windows: w32tm /resync)."],
+            JwtDoc),
+        Client("handler.untrusted_target", SalesforceReason.UntrustedInstanceUrl,
+            "A request through a Salesforce client targets a host that is not its token's instance; a Salesforce token is only sent to its own instance.",
+            ["The request used an absolute URL to another host (a stale instance URL stored elsewhere, or another API) through the Salesforce client."],
+            ["Use a relative URI such as \"/services/data/v62.0/sobjects/Account\": the handler sends it to the token's instance_url.", "Use a separate HttpClient for hosts that are not this org's."],
+            EndpointsDoc),
+        Client("handler.redirect_followed", SalesforceReason.UntrustedInstanceUrl,
+            "The HTTP handler below the Salesforce handler followed a redirect to another host; its answer is refused.",
+            ["The client's primary handler follows redirects (AllowAutoRedirect is on).", "A proxy redirected the request."],
+            ["Turn automatic redirects off on the client's primary handler (SocketsHttpHandler.AllowAutoRedirect = false): Salesforce's REST API does not redirect."],
+            RestErrorsDoc),
+        Client("handler.insecure_instance", SalesforceReason.UntrustedInstanceUrl,
+            "The token's instance URL is not HTTPS, so the token is not sent there.",
+            ["The instance is a local emulator or test server on plain HTTP that is not a loopback address, or AllowInsecureLoopback is off."],
+            ["Use HTTPS; for an emulator on a loopback address set SalesforceClientOptions.AllowInsecureLoopback = true."],
+            EndpointsDoc),
+        Client("handler.session_refused_after_renewal", SalesforceReason.SessionExpired,
+            "Salesforce refused a newly issued token with 401 INVALID_SESSION_ID.",
+            ["The token is used on another org's or pod's host than the one it was issued for.", "The org was refreshed (sandbox) or deleted, so the org id no longer matches.", "Sessions are revoked right after they are issued (an admin action, a session policy, or another process revoking tokens)."],
+            ["Send requests with relative URIs so they go to the instance_url issued with the token.", "Check the org's Session Settings and the app's session policies.", "Run 'sfauth doctor' to check the token request and a call to /services/data/."],
+            RestErrorsDoc),
     ];
 
     /// <summary>Finds the OAuth row for a wire error: exact <c>error</c>, description ignoring case, flow-aware.</summary>
@@ -404,38 +446,50 @@ internal static class ErrorCatalog
     /// <returns>The row, or <see langword="null"/> when it is not an authentication error this table knows.</returns>
     public static ErrorCatalogEntry? FindRest(string errorCode, string? message) => Find(ErrorSource.Rest, errorCode, message, null);
 
+    /// <summary>The id of the row for a refused <c>instance_url</c>, <c>api_instance_url</c> or redirect target.</summary>
+    public const string UntrustedInstanceRow = "transport.untrusted_instance";
+
     /// <summary>The transport row with this id.</summary>
     /// <param name="id">For example <c>transport.network</c>.</param>
     /// <returns>The row.</returns>
-    public static ErrorCatalogEntry Transport(string id)
+    public static ErrorCatalogEntry Transport(string id) => Row(id, ErrorSource.Transport);
+
+    /// <summary>The transport or client row with this id (the rows no wire error selects).</summary>
+    /// <param name="id">For example <c>client.response_too_large</c>.</param>
+    /// <returns>The row.</returns>
+    public static ErrorCatalogEntry Row(string id) => Row(id, null);
+
+    private static ErrorCatalogEntry Row(string id, ErrorSource? source)
     {
         foreach (var entry in Entries)
         {
-            if (entry.Source == ErrorSource.Transport && string.Equals(entry.Id, id, StringComparison.Ordinal))
+            if (entry.Source is ErrorSource.Transport or ErrorSource.Client
+                && (source is null || entry.Source == source)
+                && string.Equals(entry.Id, id, StringComparison.Ordinal))
             {
                 return entry;
             }
         }
 
-        throw new ArgumentOutOfRangeException(nameof(id), id, "No such transport row.");
+        throw new ArgumentOutOfRangeException(nameof(id), id, "No such transport or client row.");
     }
 
     /// <summary>
     /// The one reason → exception map: the sealed types where a caller acts differently, otherwise the base type.
     /// </summary>
-    private static readonly Dictionary<SalesforceReason, (Type Type, Func<string, Exception?, SalesforceErrorDetails, TimeSpan?, SalesforceAuthenticationException> Create)> Exceptions = new()
+    private static readonly Dictionary<SalesforceReason, (Type Type, Func<string, Exception?, SalesforceErrorDetails, ErrorEvidence, SalesforceAuthenticationException> Create)> Exceptions = new()
     {
-        [SalesforceReason.AssertionExpired] = Leaf((m, i, d, _) => new SalesforceAssertionExpiredException(m, i, d)),
+        [SalesforceReason.AssertionExpired] = Leaf((m, i, d, e) => new SalesforceAssertionExpiredException(m, i, d, e)),
         [SalesforceReason.ConsumerNotApproved] = Leaf((m, i, d, _) => new SalesforceConsumerNotApprovedException(m, i, d)),
         [SalesforceReason.InvalidAssertion] = Leaf((m, i, d, _) => new SalesforceInvalidAssertionException(m, i, d)),
-        [SalesforceReason.AudienceInvalid] = Leaf((m, i, d, _) => new SalesforceAudienceException(m, i, d)),
+        [SalesforceReason.AudienceInvalid] = Leaf((m, i, d, e) => new SalesforceAudienceException(m, i, d, e)),
         [SalesforceReason.RefreshTokenExpired] = Leaf((m, i, d, _) => new SalesforceRefreshTokenException(m, i, d)),
         [SalesforceReason.RefreshInProgress] = Leaf((m, i, d, _) => new SalesforceRefreshTokenException(m, i, d)),
         [SalesforceReason.InvalidClientId] = Leaf((m, i, d, _) => new SalesforceInvalidClientException(m, i, d)),
         [SalesforceReason.InvalidClientCredentials] = Leaf((m, i, d, _) => new SalesforceInvalidClientException(m, i, d)),
-        [SalesforceReason.RateLimited] = Leaf((m, i, d, retryAfter) => new SalesforceRateLimitException(m, i, d) { RetryAfter = retryAfter }),
+        [SalesforceReason.RateLimited] = Leaf((m, i, d, e) => new SalesforceRateLimitException(m, i, d, e)),
         [SalesforceReason.ServiceUnavailable] = Leaf((m, i, d, _) => new SalesforceServiceUnavailableException(m, i, d)),
-        [SalesforceReason.UntrustedInstanceUrl] = Leaf((m, i, d, _) => new SalesforceUntrustedInstanceException(m, i, d)),
+        [SalesforceReason.UntrustedInstanceUrl] = Leaf((m, i, d, e) => new SalesforceUntrustedInstanceException(m, i, d, e)),
         [SalesforceReason.SessionExpired] = Leaf((m, i, d, _) => new SalesforceSessionExpiredException(m, i, d)),
     };
 
@@ -445,19 +499,22 @@ internal static class ErrorCatalog
     public static Type ExceptionTypeFor(SalesforceReason reason) =>
         Exceptions.TryGetValue(reason, out var leaf) ? leaf.Type : typeof(SalesforceAuthenticationException);
 
-    /// <summary>Creates the exception for a reason: the sealed type where a caller acts differently, otherwise the base type.</summary>
-    /// <param name="reason">The reason.</param>
+    /// <summary>
+    /// Creates the exception for <see cref="SalesforceErrorDetails.Reason"/>: the sealed type where a caller acts
+    /// differently, otherwise the base type. Every exception the library throws for a Salesforce or transport failure
+    /// is created here.
+    /// </summary>
     /// <param name="message">The message (no secrets).</param>
     /// <param name="innerException">The cause, if any.</param>
     /// <param name="details">The wire data and diagnosis.</param>
-    /// <param name="retryAfter">The <c>Retry-After</c> delay, for <see cref="SalesforceReason.RateLimited"/>.</param>
+    /// <param name="evidence">The values the sealed type exposes (the rate limit's wait, the refused host, …).</param>
     /// <returns>The exception.</returns>
-    public static SalesforceAuthenticationException CreateException(SalesforceReason reason, string message, Exception? innerException, SalesforceErrorDetails details, TimeSpan? retryAfter = null) =>
-        Exceptions.TryGetValue(reason, out var leaf)
-            ? leaf.Create(message, innerException, details, retryAfter)
+    public static SalesforceAuthenticationException CreateException(string message, Exception? innerException, SalesforceErrorDetails details, ErrorEvidence? evidence = null) =>
+        Exceptions.TryGetValue(details.Reason, out var leaf)
+            ? leaf.Create(message, innerException, details, evidence ?? ErrorEvidence.None)
             : new SalesforceAuthenticationException(message, innerException, details);
 
-    private static (Type, Func<string, Exception?, SalesforceErrorDetails, TimeSpan?, SalesforceAuthenticationException>) Leaf<T>(Func<string, Exception?, SalesforceErrorDetails, TimeSpan?, T> create)
+    private static (Type, Func<string, Exception?, SalesforceErrorDetails, ErrorEvidence, SalesforceAuthenticationException>) Leaf<T>(Func<string, Exception?, SalesforceErrorDetails, ErrorEvidence, T> create)
         where T : SalesforceAuthenticationException => (typeof(T), create);
 
     private static ErrorCatalogEntry? Find(ErrorSource source, string error, string? description, SalesforceFlow? flow)
@@ -510,6 +567,18 @@ internal static class ErrorCatalog
         Reason = reason,
         Renewal = renewal,
         IsTransient = transient,
+        Summary = summary,
+        Causes = causes,
+        Remedies = remedies,
+        Documentation = documentation,
+    };
+
+    private static ErrorCatalogEntry Client(string id, SalesforceReason reason, string summary, ErrorCause[] causes, string[] remedies, Uri documentation) => new()
+    {
+        Id = id,
+        Source = ErrorSource.Client,
+        Error = id,
+        Reason = reason,
         Summary = summary,
         Causes = causes,
         Remedies = remedies,

@@ -11,4 +11,10 @@ internal enum ErrorSource
 
     /// <summary>No usable error body: a transport failure, a 5xx, an HTML page, a malformed body.</summary>
     Transport,
+
+    /// <summary>
+    /// Found by the library, not sent by Salesforce: an answer it will not use (too large, a bad signature, an unusable
+    /// redirect), a host it will not send a token to, a request it cannot build.
+    /// </summary>
+    Client,
 }

@@ -121,15 +121,68 @@ internal static class SalesforceErrorMapper
     {
         ArgumentNullException.ThrowIfNull(refused);
         var host = refused.IsAbsoluteUri ? refused.Host : "(relative URL)";
-        var row = ErrorCatalog.Transport("transport.untrusted_instance");
-        var facts = new Dictionary<string, string>(StringComparer.Ordinal)
+        return (SalesforceUntrustedInstanceException)MapClientError(new ClientErrorContext
         {
-            [SalesforceDiagnosisFacts.RefusedHost] = host,
-            [SalesforceDiagnosisFacts.CarriedBy] = what,
-        };
-        var summary = $"The {what} points to {host}, which is not a trusted Salesforce domain; the token was not sent there.";
-        var details = Details(row, flow, null, null, summary, facts, null);
-        return new SalesforceUntrustedInstanceException(summary, null, details) { RefusedHost = host };
+            RowId = ErrorCatalog.UntrustedInstanceRow,
+            Summary = $"The {what} points to {host}, which is not a trusted Salesforce domain; the token was not sent there.",
+            Flow = flow,
+            RefusedUrl = refused,
+            Facts = new Dictionary<string, string>(StringComparer.Ordinal) { [SalesforceDiagnosisFacts.CarriedBy] = what },
+        });
+    }
+
+    /// <summary>
+    /// Maps what the library itself found wrong (an answer it will not use, a host it will not send a token to, a
+    /// request it cannot build) through the same catalogue as Salesforce's answers: the row gives the reason, the
+    /// exception type, the causes and the remedies; the context says what happened this time.
+    /// </summary>
+    /// <param name="context">The row and what is known.</param>
+    /// <returns>The exception to throw.</returns>
+    public static SalesforceAuthenticationException MapClientError(ClientErrorContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var row = ErrorCatalog.Row(context.RowId);
+        var facts = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (context.Endpoint is { IsAbsoluteUri: true } endpoint)
+        {
+            facts[SalesforceDiagnosisFacts.TokenEndpointHost] = endpoint.Host;
+        }
+
+        if (context.LocalTime is { } local)
+        {
+            facts[SalesforceDiagnosisFacts.LocalTime] = local.ToString("O", CultureInfo.InvariantCulture);
+        }
+
+        if (context.ServerTime is { } server)
+        {
+            facts[SalesforceDiagnosisFacts.ServerTime] = server.ToString("O", CultureInfo.InvariantCulture);
+        }
+
+        if (context.Assertion is { } assertion)
+        {
+            facts[SalesforceDiagnosisFacts.AudienceSent] = assertion.Audience;
+            facts[SalesforceDiagnosisFacts.AudienceRule] = assertion.AudienceRule;
+        }
+
+        string? refusedHost = null;
+        if (context.RefusedUrl is not null)
+        {
+            // Only the host: a refused URL may carry a token in its query.
+            refusedHost = context.RefusedUrl.IsAbsoluteUri ? context.RefusedUrl.Host : null;
+            facts[SalesforceDiagnosisFacts.RefusedHost] = refusedHost ?? "(relative URL)";
+        }
+
+        if (context.Facts is not null)
+        {
+            foreach (var (name, value) in context.Facts)
+            {
+                facts[name] = value;
+            }
+        }
+
+        var details = Details(row, context.Flow, context.StatusCode, null, context.Summary, facts, null);
+        details = details with { Diagnosis = WithSkew(details.Diagnosis!, context.MeasuredSkew) };
+        return ErrorCatalog.CreateException(context.Summary, context.InnerException, details, new ErrorEvidence { RefusedHost = refusedHost });
     }
 
     /// <summary>
@@ -193,13 +246,7 @@ internal static class SalesforceErrorMapper
             message = $"The Salesforce REST API returned HTTP {code} ({Safe(mediaType) ?? "no media type"}){(excerpt.Length > 0 ? ": " + excerpt : string.Empty)}";
         }
 
-        return new SalesforceApiException(message, null, status)
-        {
-            ErrorCode = info.ErrorCode,
-            ApiMessage = info.Message,
-            Fields = info.Fields,
-            ErrorCount = info.Count,
-        };
+        return new SalesforceApiException(message, status, info);
     }
 
     /// <summary>Builds the exception for a REST error row (used by the REST extension and the caching handler).</summary>
@@ -209,7 +256,7 @@ internal static class SalesforceErrorMapper
         var wire = $"{Safe(errorCode)}: {Safe(message)}";
         var details = Details(row, null, status, null, summary, facts, null) with { Error = errorCode, ErrorDescription = message };
         var text = $"{summary} [HTTP {(int)status} {wire}]";
-        return ErrorCatalog.CreateException(row.Reason, text, null, details, retryAfter);
+        return ErrorCatalog.CreateException(text, null, details, new ErrorEvidence { RetryAfter = retryAfter });
     }
 
     private static SalesforceAuthenticationException Explain(ErrorCatalogEntry row, TokenErrorContext context, OAuthErrorBody wire, Dictionary<string, string> facts)
@@ -276,7 +323,7 @@ internal static class SalesforceErrorMapper
         }
     }
 
-    private static SalesforceAssertionExpiredException AssertionExpired(ErrorCatalogEntry row, TokenErrorContext context, OAuthErrorBody wire, Dictionary<string, string> facts)
+    private static SalesforceAuthenticationException AssertionExpired(ErrorCatalogEntry row, TokenErrorContext context, OAuthErrorBody wire, Dictionary<string, string> facts)
     {
         var skew = context.MeasuredSkew ?? (context.ServerTime - context.LocalTime);
         var assertion = context.Assertion;
@@ -370,17 +417,17 @@ internal static class SalesforceErrorMapper
         }
 
         var details = Details(row, context.Flow, context.StatusCode, wire, summary, facts, Merge(evidence, row.Causes, covered));
-        details = details with { Diagnosis = WithSkew(details.Diagnosis, skew) };
-        return new SalesforceAssertionExpiredException(Message(summary, wire), null, details)
+        details = details with { Diagnosis = WithSkew(details.Diagnosis!, skew) };
+        return ErrorCatalog.CreateException(Message(summary, wire), null, details, new ErrorEvidence
         {
             ClockSkew = skew,
             AssertionExpiresAt = assertion?.ExpiresAt,
             ServerTime = context.ServerTime,
             LocalTime = context.LocalTime,
-        };
+        });
     }
 
-    private static SalesforceInvalidAssertionException InvalidAssertion(ErrorCatalogEntry row, TokenErrorContext context, OAuthErrorBody wire, Dictionary<string, string> facts)
+    private static SalesforceAuthenticationException InvalidAssertion(ErrorCatalogEntry row, TokenErrorContext context, OAuthErrorBody wire, Dictionary<string, string> facts)
     {
         var evidence = new List<string>();
         var covered = new HashSet<string>(StringComparer.Ordinal);
@@ -462,10 +509,10 @@ internal static class SalesforceErrorMapper
         }
 
         var details = Details(row, context.Flow, context.StatusCode, wire, summary, facts, Merge(evidence, row.Causes, covered));
-        return new SalesforceInvalidAssertionException(Message(summary, wire), null, details);
+        return ErrorCatalog.CreateException(Message(summary, wire), null, details);
     }
 
-    private static SalesforceAudienceException Audience(ErrorCatalogEntry row, TokenErrorContext context, OAuthErrorBody wire, Dictionary<string, string> facts)
+    private static SalesforceAuthenticationException Audience(ErrorCatalogEntry row, TokenErrorContext context, OAuthErrorBody wire, Dictionary<string, string> facts)
     {
         var evidence = new List<string>();
         var covered = new HashSet<string>(StringComparer.Ordinal);
@@ -519,11 +566,11 @@ internal static class SalesforceErrorMapper
 
         var summary = assertion is null ? row.Summary : $"{row.Summary} We sent {assertion.Audience} ({assertion.AudienceRule}); for {host} use {expected}.";
         var details = Details(row, context.Flow, context.StatusCode, wire, summary, facts, Merge(evidence, row.Causes, covered));
-        return new SalesforceAudienceException(Message(summary, wire), null, details)
+        return ErrorCatalog.CreateException(Message(summary, wire), null, details, new ErrorEvidence
         {
             Audience = assertion?.Audience,
             AudienceRule = assertion?.AudienceRule,
-        };
+        });
     }
 
     private static SalesforceAuthenticationException Build(ErrorCatalogEntry row, TokenErrorContext context, OAuthErrorBody? wire, Dictionary<string, string> facts, string summary, Exception? inner, IReadOnlyList<string>? evidence = null)
@@ -531,7 +578,7 @@ internal static class SalesforceErrorMapper
         var w = wire ?? default;
         var causes = evidence is null ? row.CauseTexts : Merge(evidence, row.Causes);
         var details = Details(row, context.Flow, context.StatusCode, w, summary, facts, causes);
-        return ErrorCatalog.CreateException(row.Reason, Message(summary, w), inner, details, context.RetryAfter);
+        return ErrorCatalog.CreateException(Message(summary, w), inner, details, new ErrorEvidence { RetryAfter = context.RetryAfter });
     }
 
     private static SalesforceErrorDetails Details(ErrorCatalogEntry row, SalesforceFlow? flow, HttpStatusCode? status, OAuthErrorBody? wire, string summary, Dictionary<string, string> facts, IReadOnlyList<string>? causes) => new()

@@ -25,7 +25,7 @@ public sealed class ResilienceAndHealthTests
     [Fact]
     public async Task StandardResilienceHandler_OutsideTheAuthHandlerWithThePredicate_RetriesATransientTokenFailure()
     {
-        var source = new FakeTokenSource { Failure = n => n == 1 ? new SalesforceAuthenticationException("token endpoint unreachable") { IsTransient = true } : null };
+        var source = new FakeTokenSource { Failure = n => n == 1 ? new SalesforceAuthenticationException("token endpoint unreachable", null, new SalesforceErrorDetails { Reason = SalesforceReason.Unknown, IsTransient = true }) : null };
         await using var provider = Build(source, services =>
         {
             // Order matters: handlers run in the order they are added, so the resilience handler goes first (outside)
@@ -49,7 +49,7 @@ public sealed class ResilienceAndHealthTests
     [Fact]
     public async Task StandardResilienceHandler_APermanentTokenFailure_IsNotRetried()
     {
-        var source = new FakeTokenSource { Failure = _ => new SalesforceAuthenticationException("consumer not approved") { Reason = SalesforceReason.ConsumerNotApproved } };
+        var source = new FakeTokenSource { Failure = _ => new SalesforceAuthenticationException("consumer not approved", null, new SalesforceErrorDetails { Reason = SalesforceReason.ConsumerNotApproved }) };
         await using var provider = Build(source, services =>
         {
             services.AddHttpClient("crm").AddStandardResilienceHandler(o =>
@@ -69,7 +69,7 @@ public sealed class ResilienceAndHealthTests
     [Fact]
     public async Task HealthCheck_TokenFails_UnhealthyWithTheSummaryThenHealthy()
     {
-        var source = new FakeTokenSource { Failure = n => n == 1 ? new SalesforceAuthenticationException("consumer not approved") { Reason = SalesforceReason.ConsumerNotApproved } : null };
+        var source = new FakeTokenSource { Failure = n => n == 1 ? new SalesforceAuthenticationException("consumer not approved", null, new SalesforceErrorDetails { Reason = SalesforceReason.ConsumerNotApproved }) : null };
         await using var provider = Build(source, services => services.AddHealthChecks().AddSalesforce("crm"), out _);
         var health = provider.GetRequiredService<HealthCheckService>();
 

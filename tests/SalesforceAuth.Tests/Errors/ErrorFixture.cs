@@ -106,6 +106,17 @@ internal sealed class ErrorFixture
                 return (SalesforceErrorMapper.MapTokenError(TokenContext()), null);
             case "untrusted":
                 return (SalesforceErrorMapper.UntrustedInstance(new Uri(Text("refusedUrl")!), "instance_url", Flow), null);
+            case "client":
+                return (SalesforceErrorMapper.MapClientError(new ClientErrorContext
+                {
+                    RowId = Row,
+                    Summary = Text("summary")!,
+                    Flow = Flow,
+                    StatusCode = Status,
+                    Endpoint = Text("endpoint") is { } endpoint ? new Uri(endpoint) : null,
+                    LocalTime = DateTimeOffset.Parse(Text("localTime")!, CultureInfo.InvariantCulture),
+                    RefusedUrl = Text("refusedUrl") is { } refused ? new Uri(refused) : null,
+                }), null);
             case "rest":
                 var bytes = Encoding.UTF8.GetBytes(Text("body")!);
                 var renewal = RestErrorClassifier.Classify(Status!.Value, MediaType, bytes);

@@ -279,7 +279,7 @@ public sealed class SalesforceAuthenticationHandlerTests
     public async Task SendAsync_NoTokenObtainable_TypedExceptionPropagatesAndNothingSent()
     {
         var (client, terminal, source, _) = Create();
-        source.Failure = _ => new SalesforceAuthenticationException("consumer not approved") { Reason = SalesforceReason.ConsumerNotApproved };
+        source.Failure = _ => new SalesforceAuthenticationException("consumer not approved", null, new SalesforceErrorDetails { Reason = SalesforceReason.ConsumerNotApproved });
 
         var error = await Assert.ThrowsAsync<SalesforceAuthenticationException>(() => client.GetAsync("/services/data", TestContext.Current.CancellationToken));
 

@@ -76,7 +76,7 @@ public sealed class SalesforceTokenManagerTests
     public async Task GetAsync_BackgroundRefreshFails_KeepsServingValidTokenAndRetriesLater()
     {
         var clock = TestManagers.Clock();
-        var source = new FakeTokenSource(clock) { Failure = n => n == 2 ? new SalesforceAuthenticationException("down") { IsTransient = true } : null };
+        var source = new FakeTokenSource(clock) { Failure = n => n == 2 ? new SalesforceAuthenticationException("down", null, new SalesforceErrorDetails { Reason = SalesforceReason.Unknown, IsTransient = true }) : null };
         using var manager = TestManagers.Create(source);
         var first = await manager.GetAsync(manager.DefaultEntry, CancellationToken.None);
         source.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -198,7 +198,7 @@ public sealed class SalesforceTokenManagerTests
     [Fact]
     public async Task GetAsync_SourceFails_ExceptionReachesEveryWaiterAndNextCallRetries()
     {
-        var source = new FakeTokenSource { Failure = n => n == 1 ? new SalesforceAuthenticationException("no") { Reason = SalesforceReason.InvalidAssertion } : null };
+        var source = new FakeTokenSource { Failure = n => n == 1 ? new SalesforceAuthenticationException("no", null, new SalesforceErrorDetails { Reason = SalesforceReason.InvalidAssertion }) : null };
         using var manager = TestManagers.Create(source);
 
         var error = await Assert.ThrowsAsync<SalesforceAuthenticationException>(() => manager.GetAsync(manager.DefaultEntry, CancellationToken.None).AsTask());

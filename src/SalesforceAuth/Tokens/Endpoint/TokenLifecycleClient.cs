@@ -22,6 +22,7 @@ internal sealed class TokenLifecycleClient
     private readonly HttpClient _httpClient;
     private readonly SalesforceClientOptions _options;
     private readonly TokenEndpointClient _endpoint;
+    private readonly TokenEndpointErrors _errors;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly SalesforceMetrics _metrics;
@@ -38,6 +39,7 @@ internal sealed class TokenLifecycleClient
         _httpClient = httpClient;
         _options = options;
         _endpoint = endpoint;
+        _errors = endpoint.Errors;
         _timeProvider = timeProvider;
         _logger = logger;
         _metrics = metrics;
@@ -106,7 +108,7 @@ internal sealed class TokenLifecycleClient
 
         if (!TryParseIntrospection(response.Body, out var result, out var problem))
         {
-            throw SalesforceErrorMapper.MapUnusableSuccess(Context(response), problem!);
+            throw SalesforceErrorMapper.MapUnusableSuccess(_errors.Refused(response), problem!);
         }
 
         Log.TokenIntrospected(_logger, IntrospectionEndpoint.Authority, result!.Active, result.TokenType);
@@ -144,11 +146,7 @@ internal sealed class TokenLifecycleClient
             if (bytes is null)
             {
                 Log.ResponseTooLarge(_logger, uri.Authority, (int)response.StatusCode, ResponseBody.MaxBytes);
-                throw new SalesforceAuthenticationException($"The userinfo endpoint {uri.Authority} answered {(int)response.StatusCode} with a body over {ResponseBody.MaxBytes / 1024} KB; Salesforce's userinfo is a few KB, so it was not read further.")
-                {
-                    Reason = SalesforceReason.UnexpectedResponse,
-                    StatusCode = response.StatusCode,
-                };
+                throw _errors.Client("client.response_too_large", $"The userinfo endpoint {uri.Authority} answered {(int)response.StatusCode} with a body over {ResponseBody.MaxBytes / 1024} KB; Salesforce's userinfo is a few KB, so it was not read further.", response.StatusCode, _timeProvider.GetUtcNow(), response.Headers.Date, null);
             }
 
             var mediaType = response.Content.Headers.ContentType?.MediaType;
@@ -159,9 +157,9 @@ internal sealed class TokenLifecycleClient
 
             return ParseUserInfo(bytes, response.StatusCode, uri);
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is OperationCanceledException or HttpRequestException or IOException)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (ex is OperationCanceledException || TokenEndpointErrors.IsTransportFailure(ex)))
         {
-            throw TransportError(uri, ex);
+            throw _errors.NoAnswer(uri, ex);
         }
     }
 
@@ -224,7 +222,7 @@ internal sealed class TokenLifecycleClient
     /// <param name="status">The status (for the error).</param>
     /// <param name="uri">The endpoint (for the error).</param>
     /// <returns>The claims.</returns>
-    internal static SalesforceUserInfo ParseUserInfo(byte[] body, HttpStatusCode status, Uri uri)
+    private SalesforceUserInfo ParseUserInfo(byte[] body, HttpStatusCode status, Uri uri)
     {
         try
         {
@@ -239,11 +237,7 @@ internal sealed class TokenLifecycleClient
             // InvalidOperationException: a string claim that is not valid UTF-16 (a lone surrogate escape) cannot be read.
         }
 
-        throw new SalesforceAuthenticationException($"The userinfo endpoint {uri.Authority} answered {(int)status} without a readable JSON object.")
-        {
-            Reason = SalesforceReason.UnexpectedResponse,
-            StatusCode = status,
-        };
+        throw _errors.Client("transport.unexpected", $"The userinfo endpoint {uri.Authority} answered {(int)status} without a readable JSON object.", status, _timeProvider.GetUtcNow(), null, null);
     }
 
     private static SalesforceUserInfo ReadUserInfo(JsonElement root)
@@ -324,25 +318,15 @@ internal sealed class TokenLifecycleClient
         {
             return await _endpoint.PostFormAsync(endpoint, form, authorization, null, linked.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is OperationCanceledException or HttpRequestException or IOException or TimeoutException)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (ex is OperationCanceledException || TokenEndpointErrors.IsTransportFailure(ex)))
         {
-            throw TransportError(endpoint, ex);
+            throw _errors.NoAnswer(endpoint, ex);
         }
     }
 
-    private SalesforceAuthenticationException TransportError(Uri endpoint, Exception ex) =>
-        SalesforceErrorMapper.MapTokenError(new TokenErrorContext
-        {
-            Flow = _options.Flow,
-            Endpoint = endpoint,
-            LocalTime = _timeProvider.GetUtcNow(),
-            TransportException = ex is OperationCanceledException ? new TimeoutException($"{endpoint.Authority} did not answer within {_options.AttemptTimeout}.", ex) : ex,
-            HasClientSecret = !string.IsNullOrEmpty(_options.ClientSecret),
-        });
-
     private SalesforceAuthenticationException MapError(TokenEndpointResponse response)
     {
-        var context = Context(response);
+        var context = _errors.Refused(response);
         var trimmed = response.Body.Trim();
         if (!response.IsJson && trimmed is "invalid_token" or "unsupported_token_type")
         {
@@ -352,20 +336,6 @@ internal sealed class TokenLifecycleClient
 
         return SalesforceErrorMapper.MapTokenError(context);
     }
-
-    private TokenErrorContext Context(TokenEndpointResponse response) => new()
-    {
-        Flow = _options.Flow,
-        Endpoint = response.Endpoint,
-        StatusCode = response.StatusCode,
-        MediaType = response.MediaType,
-        Body = response.Body,
-        LocalTime = response.LocalTime,
-        ServerTime = response.ServerTime,
-        MeasuredSkew = _endpoint.ClockSkew.MeasuredSkew,
-        RetryAfter = response.RetryAfter,
-        HasClientSecret = !string.IsNullOrEmpty(_options.ClientSecret),
-    };
 
     private static string? String(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

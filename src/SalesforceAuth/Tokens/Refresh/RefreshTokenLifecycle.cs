@@ -288,13 +288,13 @@ internal sealed class RefreshTokenLifecycle
     private static SalesforceAuthenticationException StoreFailure(Exception inner)
     {
         const string Message = "Salesforce rotated the refresh token, but the new one could not be saved to the ISalesforceRefreshTokenStore, so the new access token was not handed out (with rotation, losing the new refresh token means the user must authorize the app again). The new refresh token is kept in memory and the next token request saves it first; the old one will not be sent again. Check the store (see the inner exception).";
-        return new SalesforceAuthenticationException(Message, inner)
+        return new SalesforceAuthenticationException(Message, inner, new SalesforceErrorDetails
         {
             Reason = SalesforceReason.Unknown,
             Flow = SalesforceFlow.RefreshToken,
             IsTransient = true,
             Diagnosis = new SalesforceDiagnosis(Message),
-        };
+        });
     }
 
     /// <summary>
