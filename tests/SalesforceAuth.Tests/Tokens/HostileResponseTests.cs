@@ -76,6 +76,10 @@ public sealed class HostileResponseTests
         Assert.Equal(SalesforceReason.InvalidRequest, error.Reason);
         Assert.IsType<ArgumentOutOfRangeException>(error.InnerException);
         Assert.Equal(0, handler.Count);
+
+        // Nothing was sent, so there is no HTTP status (it read "HTTP 0"), and the catalogue explains the clock.
+        Assert.Null(error.StatusCode);
+        Assert.NotEmpty(error.Diagnosis.Remedies);
     }
 
     [Theory]
