@@ -94,6 +94,8 @@ public sealed class SalesforceAuthenticationHandlerTests
 
         Assert.Equal(SalesforceReason.UntrustedInstanceUrl, error.Reason);
         Assert.Empty(terminal.Sent);
+        Assert.Equal("pod1.my.salesforce.com", Assert.IsType<SalesforceUntrustedInstanceException>(error).RefusedHost);
+        Assert.NotEmpty(error.Diagnosis.Remedies);
     }
 
     [Fact]
@@ -324,6 +326,8 @@ public sealed class SalesforceAuthenticationHandlerTests
 
         Assert.Equal(SalesforceReason.UntrustedInstanceUrl, error.Reason);
         Assert.Equal("attacker.example", error.RefusedHost);
+        Assert.Equal("attacker.example", error.Diagnosis.Facts[SalesforceDiagnosisFacts.RefusedHost]);
+        Assert.NotEmpty(error.Diagnosis.Remedies);
     }
 
     [Fact]

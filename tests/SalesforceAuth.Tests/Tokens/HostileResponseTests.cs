@@ -96,6 +96,10 @@ public sealed class HostileResponseTests
         Assert.Equal(SalesforceReason.UnexpectedResponse, error.Reason);
         Assert.False(error.IsTransient);
         Assert.InRange(body.BytesRead, 0, announced ? 0 : ResponseBody.MaxBytes + 1);
+
+        // Explained by the catalogue like an answer from Salesforce, not by the message alone.
+        Assert.NotEmpty(error.Diagnosis.Causes);
+        Assert.NotEmpty(error.Diagnosis.Remedies);
     }
 
     [Fact]

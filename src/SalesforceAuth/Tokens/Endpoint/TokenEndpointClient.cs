@@ -68,6 +68,9 @@ internal sealed class TokenEndpointClient
     /// <summary>The clock skew measured from the endpoint's <c>Date</c> headers.</summary>
     public ClockSkewTracker ClockSkew { get; }
 
+    /// <summary>The error side of the endpoints, shared with <see cref="TokenLifecycleClient"/>.</summary>
+    public TokenEndpointErrors Errors => _errors;
+
     /// <summary>Requests a token.</summary>
     /// <param name="request">Per-request overrides.</param>
     /// <param name="cancellationToken">Cancels the request; its <see cref="OperationCanceledException"/> is never wrapped.</param>
@@ -270,9 +273,6 @@ internal sealed class TokenEndpointClient
             }
         }
     }
-
-    /// <summary>The error side of the endpoints, shared with <see cref="TokenLifecycleClient"/>.</summary>
-    public TokenEndpointErrors Errors => _errors;
 
     private ResiliencePipeline<TokenEndpointResponse> BuildPipeline()
     {
