@@ -70,6 +70,54 @@ public sealed class SignatureBufferTests
         AssertNotPooled(Encoding.ASCII.GetBytes(assertion.Substring(alignedStart * 4, 32)));
     }
 
+    [Fact]
+    public void JwtBuild_2048BitKey_RentsOneSmallBufferAndReturnsItCleared()
+    {
+        using var key = TestKeys.NewSigningKey(out var publicKey);
+        publicKey.Dispose();
+        JwtAssertionBuilder.Build(key, Parameters); // first use: nothing lazily rented below is counted
+
+        // One marked array in this thread's slot of every size bucket; the builder rents from the pool on this thread.
+        var seeded = new List<byte[]>();
+        for (var size = 16; size <= 1024 * 1024; size *= 2)
+        {
+            var array = ArrayPool<byte>.Shared.Rent(size);
+            array.AsSpan().Fill(0xA5);
+            seeded.Add(array);
+        }
+
+        seeded.ForEach(a => ArrayPool<byte>.Shared.Return(a));
+
+        JwtAssertionBuilder.Build(key, Parameters);
+
+        var used = new List<int>();
+        var rented = new List<byte[]>();
+        try
+        {
+            foreach (var expected in seeded)
+            {
+                var array = ArrayPool<byte>.Shared.Rent(expected.Length);
+                rented.Add(array);
+                // The same array back: the builder returned what it rented (a buffer kept out of the pool is a leak of
+                // the assertion to whoever finds it on the heap, and defeats the pool).
+                Assert.Same(expected, array);
+                if (array.AsSpan().IndexOfAnyExcept((byte)0xA5) >= 0)
+                {
+                    Assert.True(array.AsSpan().IndexOfAnyExcept((byte)0) < 0, $"The {array.Length}-byte buffer came back without being cleared.");
+                    used.Add(array.Length);
+                }
+            }
+        }
+        finally
+        {
+            rented.ForEach(a => ArrayPool<byte>.Shared.Return(a, clearArray: true));
+        }
+
+        // One buffer for header, claims and a 256-byte signature: about a kilobyte, not sized for a larger key.
+        Assert.Single(used);
+        Assert.True(used[0] <= 2048, $"The builder rented {used[0]} bytes for a 2048-bit key.");
+    }
+
     /// <summary>
     /// The shared pool hands the array returned last on this thread back first, per size bucket: renting one array of
     /// every bucket a builder could have used shows what it returned.
