@@ -69,8 +69,8 @@ public static class SalesforceConnectionsServiceCollectionExtensions
                 o => o.IdleTimeout >= TimeSpan.FromMinutes(1) && o.IdleTimeout <= TimeSpan.FromDays(1),
                 "Salesforce:Connections:IdleTimeout must be between 00:01:00 and 1.00:00:00 (for example 00:30:00).")
             .Validate(
-                o => o.MaxConnections >= 1,
-                "Salesforce:Connections:MaxConnections must be at least 1 (for example 100000).")
+                o => o.MaxCachedTokens >= 1,
+                "Salesforce:Connections:MaxCachedTokens must be at least 1 (for example 100000).")
             .ValidateOnStart();
     }
 

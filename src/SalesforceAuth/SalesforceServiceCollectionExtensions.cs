@@ -328,7 +328,10 @@ public static class SalesforceServiceCollectionExtensions
 
         services.AddOptions();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<SalesforceTokenCache>();
+        services.TryAddSingleton(sp => new SalesforceTokenCache(
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<SalesforceConnectionsOptions>>().Value,
+            sp.GetService<ILoggerFactory>()?.CreateLogger("SalesforceAuth.Connections")));
         services.TryAddSingleton(sp => new SalesforceMetrics(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton<TokenClientRegistry>();
 

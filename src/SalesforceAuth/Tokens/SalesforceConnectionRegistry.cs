@@ -6,15 +6,17 @@ using Microsoft.Extensions.Options;
 using SalesforceAuth.Internal;
 using SalesforceAuth.Tokens.Caching;
 using SalesforceAuth.Tokens.Endpoint;
+using SalesforceAuth.Tokens.Refresh;
 
 namespace SalesforceAuth.Tokens;
 
 /// <summary>
 /// The connections of a service by id: configured ones (<c>AddSalesforceClient(name)</c>, pinned) and those resolved at
 /// run time by the <see cref="ISalesforceConnectionResolver"/>, each resolved once (concurrent first calls share one
-/// resolution) and held with its own token manager and token client until it is idle for
-/// <see cref="SalesforceConnectionsOptions.IdleTimeout"/>, evicted as least recently used beyond
-/// <see cref="SalesforceConnectionsOptions.MaxConnections"/>, reloaded or removed. A dropped connection's acquisitions in
+/// resolution) and held with its own token manager until it is reloaded or removed, or until the first-level cache
+/// drops its own token's slot (idle for <see cref="SalesforceConnectionsOptions.IdleTimeout"/>, or least recently used
+/// beyond <see cref="SalesforceConnectionsOptions.MaxCachedTokens"/>): the connection is that slot's
+/// <see cref="ITokenSlotOwner"/>, so one bound covers tokens and connections. A dropped connection's acquisitions in
 /// flight complete for their callers; then its signing key is disposed.
 /// </summary>
 internal sealed class SalesforceConnectionRegistry : ISalesforceConnections, IDisposable, IAsyncDisposable
@@ -30,11 +32,8 @@ internal sealed class SalesforceConnectionRegistry : ISalesforceConnections, IDi
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly ILogger _tokenLogger;
-    private readonly SalesforceConnectionsOptions _options;
-    private readonly ITimer _trimTimer;
     private readonly CancellationTokenSource _lifetime = new();
     private int _resolvedCount;
-    private int _evicting;
 
     /// <summary>Creates the registry.</summary>
     /// <param name="provider">The configured connections.</param>
@@ -43,7 +42,6 @@ internal sealed class SalesforceConnectionRegistry : ISalesforceConnections, IDi
     /// <param name="clients">Creates the token clients of resolved connections.</param>
     /// <param name="metrics">The instruments.</param>
     /// <param name="timeProvider">The clock of idle times.</param>
-    /// <param name="options">The bounds.</param>
     /// <param name="resolver">The resolver, when registered.</param>
     /// <param name="loggerFactory">Logging, when registered.</param>
     /// <param name="secondLevel">The distributed level, when configured.</param>
@@ -54,13 +52,11 @@ internal sealed class SalesforceConnectionRegistry : ISalesforceConnections, IDi
         TokenClientRegistry clients,
         SalesforceMetrics metrics,
         TimeProvider timeProvider,
-        IOptions<SalesforceConnectionsOptions> options,
         ISalesforceConnectionResolver? resolver = null,
         ILoggerFactory? loggerFactory = null,
         ITokenSecondLevel? secondLevel = null)
     {
         ArgumentNullException.ThrowIfNull(configured);
-        ArgumentNullException.ThrowIfNull(options);
         _provider = provider;
         _configured = configured.Value;
         _resolver = resolver;
@@ -69,14 +65,9 @@ internal sealed class SalesforceConnectionRegistry : ISalesforceConnections, IDi
         _metrics = metrics;
         _secondLevel = secondLevel;
         _timeProvider = timeProvider;
-        _options = options.Value;
         loggerFactory ??= NullLoggerFactory.Instance;
         _logger = loggerFactory.CreateLogger("SalesforceAuth.Connections");
         _tokenLogger = loggerFactory.CreateLogger("SalesforceAuth.Tokens");
-
-        // A quarter of the idle time: a connection is dropped at most 25% after it went idle.
-        var period = _options.IdleTimeout / 4;
-        _trimTimer = timeProvider.CreateTimer(static state => ((SalesforceConnectionRegistry)state!).Trim(), this, period, period);
     }
 
     /// <inheritdoc />
@@ -92,7 +83,8 @@ internal sealed class SalesforceConnectionRegistry : ISalesforceConnections, IDi
         {
             if (!slot.Pinned)
             {
-                slot.LastUsedTimestamp = _timeProvider.GetTimestamp();
+                // The least-recently-used touch: a plain store on the connection's own slot, whoever the request acts as.
+                held.DefaultEntry.LastUsedTimestamp = _timeProvider.GetTimestamp();
             }
 
             manager = held;
@@ -133,7 +125,7 @@ internal sealed class SalesforceConnectionRegistry : ISalesforceConnections, IDi
         }
 
         Log.ConnectionReloaded(_logger, connectionId);
-        _cache.RemoveResolved(connectionId);
+        _cache.RemoveResolved(connectionId, slot.Connection);
         _ = ReleaseAsync(slot);
         return true;
     }
@@ -147,13 +139,13 @@ internal sealed class SalesforceConnectionRegistry : ISalesforceConnections, IDi
             return false;
         }
 
-        var perUser = _cache.RemoveResolved(connectionId);
+        var dropped = _cache.RemoveResolved(connectionId, slot.Connection);
         var revoked = 0;
         try
         {
             if (revokeTokens && slot.Connection is { } connection)
             {
-                revoked = await RevokeAsync(connection, perUser, cancellationToken).ConfigureAwait(false);
+                revoked = await RevokeAsync(connection, dropped, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -165,32 +157,15 @@ internal sealed class SalesforceConnectionRegistry : ISalesforceConnections, IDi
         return true;
     }
 
-    /// <summary>Drops every idle resolved connection (the timer's callback; also called by tests).</summary>
-    internal void Trim()
-    {
-        var now = _timeProvider.GetTimestamp();
-        var trimmed = 0;
-        foreach (var (id, slot) in _slots)
-        {
-            if (!slot.Pinned && slot.Manager is { IsBusy: false }
-                && _timeProvider.GetElapsedTime(slot.LastUsedTimestamp, now) >= _options.IdleTimeout
-                && Detach(id, slot))
-            {
-                _ = ReleaseAsync(slot);
-                trimmed++;
-            }
-        }
-
-        if (trimmed > 0)
-        {
-            Log.ConnectionsTrimmed(_logger, trimmed, _options.IdleTimeout, Count);
-        }
-    }
+    /// <summary>
+    /// Drops every idle cached token now, resolved connections with their own (the first-level cache's timer does it
+    /// every quarter of the idle timeout; called by tests and the tenants probe).
+    /// </summary>
+    internal void Trim() => _cache.TrimIdle();
 
     /// <inheritdoc />
     public void Dispose()
     {
-        _trimTimer.Dispose();
         _lifetime.Cancel();
         foreach (var slot in _slots.Values)
         {
@@ -205,7 +180,6 @@ internal sealed class SalesforceConnectionRegistry : ISalesforceConnections, IDi
     /// <returns>A task.</returns>
     public async ValueTask DisposeAsync()
     {
-        _trimTimer.Dispose();
         _lifetime.Cancel();
         foreach (var slot in _slots.Values)
         {
@@ -216,10 +190,11 @@ internal sealed class SalesforceConnectionRegistry : ISalesforceConnections, IDi
         }
     }
 
-    private static async Task<int> RevokeAsync(ResolvedConnection connection, List<TokenCacheEntry> perUser, CancellationToken cancellationToken)
+    private static async Task<int> RevokeAsync(ResolvedConnection connection, List<TokenCacheEntry> dropped, CancellationToken cancellationToken)
     {
+        // The connection's own slot is among the dropped ones unless the cache had let it go already.
         var tokens = new List<string>();
-        foreach (var entry in perUser.Prepend(connection.Manager.DefaultEntry))
+        foreach (var entry in dropped.Append(connection.Manager.DefaultEntry).Distinct())
         {
             if (entry.Current is { } current)
             {
@@ -271,7 +246,7 @@ internal sealed class SalesforceConnectionRegistry : ISalesforceConnections, IDi
         // The resolution's task is dropped once the manager is set (a held tenant keeps no task): read the manager first.
         var manager = slot.Manager
             ?? (slot.Resolution is { } resolution ? await resolution.Task.WaitAsync(cancellationToken).ConfigureAwait(false) : slot.Manager!);
-        slot.LastUsedTimestamp = _timeProvider.GetTimestamp();
+        manager.DefaultEntry.LastUsedTimestamp = _timeProvider.GetTimestamp();
         return manager;
     }
 
@@ -286,8 +261,7 @@ internal sealed class SalesforceConnectionRegistry : ISalesforceConnections, IDi
             // connection, so one bad tenant is a clear error for its own calls only.
             var options = settings.Options;
             SalesforceClientOptionsValidator.ValidateResolved(connectionId, options, settings.RefreshTokenStore is not null);
-            var connection = new ResolvedConnection(connectionId, settings, this);
-            slot.LastUsedTimestamp = _timeProvider.GetTimestamp();
+            var connection = new ResolvedConnection(connectionId, settings, this, slot);
             slot.Counted = 1;
             Interlocked.Increment(ref _resolvedCount);
             slot.Connection = connection;
@@ -300,10 +274,13 @@ internal sealed class SalesforceConnectionRegistry : ISalesforceConnections, IDi
             Log.ConnectionResolved(_logger, connectionId, options.Flow, options.LoginUrl.Host);
             slot.Resolution?.TrySetResult(connection.Manager);
             slot.Resolution = null;
-            if (Count > _options.MaxConnections && Interlocked.CompareExchange(ref _evicting, 1, 0) == 0)
+            if (Volatile.Read(ref slot.Counted) == 1)
             {
-                // After the waiters were released (they continue elsewhere); one sort per 10% of the cap.
-                EvictLeastRecentlyUsed();
+                // Held: its own slot enters the first level, counted against the cap, and the connection goes with it.
+                // After the waiters were released (they continue elsewhere), as this may run an eviction sweep. A
+                // connection reloaded just before this line leaves a slot whose release finds it gone: the cache drops
+                // the slot when it is idle or least recently used, like any other.
+                _cache.Admit(connection.Manager.DefaultEntry, connection);
             }
         }
 #pragma warning disable CA1031 // The failure goes to every waiter through the shared task.
@@ -314,43 +291,6 @@ internal sealed class SalesforceConnectionRegistry : ISalesforceConnections, IDi
             _slots.TryRemove(new KeyValuePair<string, Slot>(connectionId, slot));
             Log.ConnectionResolveFailed(_logger, connectionId, ex);
             slot.Resolution?.TrySetException(ex);
-        }
-    }
-
-    /// <summary>Drops the least recently used idle connections down to 90% of the cap (a batch, so the sort is rare).</summary>
-    private void EvictLeastRecentlyUsed()
-    {
-        try
-        {
-            var target = _options.MaxConnections - Math.Max(1, _options.MaxConnections / 10);
-            var candidates = _slots
-                .Where(kv => !kv.Value.Pinned && kv.Value.Manager is { IsBusy: false })
-                .Select(kv => (kv.Key, Slot: kv.Value, kv.Value.LastUsedTimestamp))
-                .ToList();
-            candidates.Sort(static (a, b) => a.LastUsedTimestamp.CompareTo(b.LastUsedTimestamp));
-            var evicted = 0;
-            foreach (var (id, slot, _) in candidates)
-            {
-                if (Count <= target)
-                {
-                    break;
-                }
-
-                if (Detach(id, slot))
-                {
-                    _ = ReleaseAsync(slot);
-                    evicted++;
-                }
-            }
-
-            if (evicted > 0)
-            {
-                Log.ConnectionsEvicted(_logger, evicted, _options.MaxConnections);
-            }
-        }
-        finally
-        {
-            Volatile.Write(ref _evicting, 0);
         }
     }
 
@@ -390,7 +330,7 @@ internal sealed class SalesforceConnectionRegistry : ISalesforceConnections, IDi
     /// key it loaded), its slot's timer is released. A connection dropped while it was still being resolved is left to
     /// the garbage collector (its waiters get it, nothing else holds it).
     /// </summary>
-    private static Task ReleaseAsync(Slot slot) => slot.Connection is { } connection ? connection.Manager.RetireAsync() : Task.CompletedTask;
+    private static Task ReleaseAsync(Slot slot) => slot.Connection is { } connection ? connection.Manager.RetireAsync(refuseAcquisitions: true) : Task.CompletedTask;
 
     /// <summary>
     /// A connection resolved at run time: its settings and token manager. Its token client (the HTTP pipeline, retry
@@ -399,18 +339,26 @@ internal sealed class SalesforceConnectionRegistry : ISalesforceConnections, IDi
     /// The exception is the refresh token flow without a store: the client holds the chain's current refresh token,
     /// which rotation may have replaced, so it is kept while the connection is.
     /// </summary>
-    private sealed class ResolvedConnection : ISalesforceTokenSource
+    private sealed class ResolvedConnection : ISalesforceTokenSource, ITokenSlotOwner
     {
+        private readonly string _id;
         private readonly SalesforceConnectionSettings _settings;
         private readonly SalesforceConnectionRegistry _registry;
+        private readonly Slot _slot;
         private readonly bool _keepClient;
+        private readonly InMemoryRefreshTokenStore? _memory;
         private SalesforceTokenClient? _kept;
 
-        public ResolvedConnection(string connectionId, SalesforceConnectionSettings settings, SalesforceConnectionRegistry registry)
+        public ResolvedConnection(string connectionId, SalesforceConnectionSettings settings, SalesforceConnectionRegistry registry, Slot slot)
         {
+            _id = connectionId;
             _settings = settings;
             _registry = registry;
+            _slot = slot;
             _keepClient = settings.Options.Flow == SalesforceFlow.RefreshToken && settings.RefreshTokenStore is null;
+
+            // The chain's current refresh token, which rotation may have replaced: what removing the tenant revokes.
+            _memory = _keepClient ? new InMemoryRefreshTokenStore(settings.Options.RefreshToken) : null;
             Manager = new SalesforceTokenManager(
                 connectionId,
                 settings.Options,
@@ -425,7 +373,24 @@ internal sealed class SalesforceConnectionRegistry : ISalesforceConnections, IDi
 
         public SalesforceTokenManager Manager { get; }
 
-        public ISalesforceRefreshTokenStore? RefreshTokenStore => _settings.RefreshTokenStore;
+        /// <summary>
+        /// Drops the connection with its own slot (idle or least recently used): not while one of its acquisitions is in
+        /// flight. Its settings are current, so a caller that found it just before still gets a token.
+        /// </summary>
+        public bool TryRelease()
+        {
+            if (Manager.IsBusy)
+            {
+                return false;
+            }
+
+            // Already detached when it was reloaded or removed meanwhile: then only the slot was left.
+            _registry.Detach(_id, _slot);
+            _ = Manager.RetireAsync(refuseAcquisitions: false);
+            return true;
+        }
+
+        public ISalesforceRefreshTokenStore? RefreshTokenStore => _settings.RefreshTokenStore ?? _memory;
 
         public SalesforceClientOptions Options => _settings.Options;
 
@@ -473,7 +438,7 @@ internal sealed class SalesforceConnectionRegistry : ISalesforceConnections, IDi
             }
 
             // One client for the chain: its single-flight and rotation bookkeeping must see every refresh.
-            return LazyInitializer.EnsureInitialized(ref _kept, () => _registry._clients.CreateForResolved(_settings.Options, null, _registry._metrics));
+            return LazyInitializer.EnsureInitialized(ref _kept, () => _registry._clients.CreateForResolved(_settings.Options, _memory, _registry._metrics));
         }
     }
 
@@ -483,7 +448,6 @@ internal sealed class SalesforceConnectionRegistry : ISalesforceConnections, IDi
         /// <summary>1 while the slot counts in <see cref="Count"/>.</summary>
         public int Counted;
 
-        private long _lastUsedTimestamp;
         private ResolvedConnection? _connection;
         private SalesforceTokenManager? _manager;
         private TaskCompletionSource<SalesforceTokenManager>? _resolution;
@@ -523,10 +487,5 @@ internal sealed class SalesforceConnectionRegistry : ISalesforceConnections, IDi
             }
         }
 
-        public long LastUsedTimestamp
-        {
-            get => Volatile.Read(ref _lastUsedTimestamp);
-            set => Volatile.Write(ref _lastUsedTimestamp, value);
-        }
     }
 }

@@ -47,7 +47,8 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
     /// <param name="secondLevel">The distributed level, or <see langword="null"/>.</param>
     /// <param name="resolved">
     /// Whether the connection was resolved at run time: its keys are apart from configured connections', and its
-    /// default slot lives with the manager (dropped with it) instead of pinned in the process-wide first level.
+    /// default slot is not pinned: the registry puts it in the process-wide first level, counted and evicted like a
+    /// per-request slot, and the connection goes with it.
     /// </param>
     public SalesforceTokenManager(
         string name,
@@ -109,12 +110,23 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
     public bool IsBusy => Volatile.Read(ref _running) > 0;
 
     /// <summary>
-    /// Retires a connection that was reloaded, removed or trimmed: the acquisitions running complete for their callers
-    /// (never cancelled), the default slot's staleness timer is released, and no new acquisition starts.
+    /// Retires a connection that was dropped: the acquisitions running complete for their callers (never cancelled),
+    /// the default slot's staleness timer is released and its API usage is no longer reported. A connection reloaded
+    /// or removed also refuses new acquisitions (its settings are outdated or gone); one trimmed or evicted from the
+    /// cache does not: a caller that found it just before, or whose request is in flight and must renew its session on
+    /// a 401, still gets a token with its settings, which are current.
     /// </summary>
+    /// <param name="refuseAcquisitions">Whether new acquisitions are refused (reloaded or removed).</param>
     /// <returns>A task that completes when no acquisition is running any more.</returns>
-    public Task RetireAsync()
+    public Task RetireAsync(bool refuseAcquisitions = true)
     {
+        _metrics.Untrack(ApiUsage);
+        DefaultEntry.Current?.DisarmStaleTimer();
+        if (!refuseAcquisitions)
+        {
+            return Task.CompletedTask;
+        }
+
         // Full fences on both sides: either this sees no acquisition running, or the last one sees the flag.
         Interlocked.Exchange(ref _retired, 1);
         if (Interlocked.CompareExchange(ref _running, 0, 0) == 0)
@@ -122,7 +134,6 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
             Drained.TrySetResult();
         }
 
-        DefaultEntry.Current?.DisarmStaleTimer();
         return Drained.Task;
     }
 
@@ -181,31 +192,53 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
     public Task<CachedToken> RenewAsync(TokenCacheEntry entry, SalesforceToken rejected, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rejected);
-        Task<CachedToken> task;
-        lock (entry.Gate)
+        (Task<CachedToken> Task, bool Evicted) renewal;
+        while (true)
         {
-            var current = entry.Current;
-            if (current is not null && !IsSame(current.Token, rejected))
+            entry = Live(entry);
+            lock (entry.Gate)
             {
-                // A concurrent request already renewed the session: use its token, make no request.
-                return Task.FromResult(current);
-            }
+                if (IsEvictedPerRequest(entry))
+                {
+                    // Evicted between the two reads: the key's live slot serves.
+                    continue;
+                }
 
-            // Marked before joining: an acquisition already in flight (a background refresh, which had nothing to
-            // reject when it began) must not hand this token back from the distributed cache either.
-            entry.RejectedAccessToken = rejected.AccessToken;
-            if (current is not null)
-            {
-                current.DisarmStaleTimer();
-                entry.Current = null;
-                Log.TokenEvicted(_logger, Name);
+                renewal = RenewLocked(entry, rejected);
+                break;
             }
-
-            task = entry.Inflight ?? StartLocked(entry);
         }
 
-        RemoveFromSecondLevel(entry, rejected);
-        return task.WaitAsync(cancellationToken);
+        if (renewal.Evicted)
+        {
+            RemoveFromSecondLevel(entry, rejected);
+        }
+
+        return renewal.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>The renewal of <see cref="RenewAsync"/>, under the slot's gate.</summary>
+    /// <returns>The replacement, and whether the rejected token was still the slot's (to remove from the distributed cache too).</returns>
+    private (Task<CachedToken> Task, bool Evicted) RenewLocked(TokenCacheEntry entry, SalesforceToken rejected)
+    {
+        var current = entry.Current;
+        if (current is not null && !IsSame(current.Token, rejected))
+        {
+            // A concurrent request already renewed the session: use its token, make no request.
+            return (Task.FromResult(current), false);
+        }
+
+        // Marked before joining: an acquisition already in flight (a background refresh, which had nothing to
+        // reject when it began) must not hand this token back from the distributed cache either.
+        entry.RejectedAccessToken = rejected.AccessToken;
+        if (current is not null)
+        {
+            current.DisarmStaleTimer();
+            entry.Current = null;
+            Log.TokenEvicted(_logger, Name);
+        }
+
+        return (entry.Inflight ?? StartLocked(entry), true);
     }
 
     /// <summary>
@@ -239,6 +272,7 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
     public bool Invalidate(TokenCacheEntry entry, SalesforceToken token)
     {
         ArgumentNullException.ThrowIfNull(token);
+        entry = Live(entry);
         bool evicted;
         lock (entry.Gate)
         {
@@ -317,26 +351,48 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
 
     private Task<CachedToken> JoinOrStart(TokenCacheEntry entry)
     {
-        lock (entry.Gate)
+        while (true)
         {
-            if (entry.Inflight is { } running)
+            entry = Live(entry);
+            lock (entry.Gate)
             {
-                return running;
-            }
+                if (IsEvictedPerRequest(entry))
+                {
+                    // Evicted between the two reads: the key's live slot serves.
+                    continue;
+                }
 
-            // A concurrent caller may have finished an acquisition between our cache read and the lock.
-            if (entry.Current is { } current && (current.HardExpiry is not { } hard || _timeProvider.GetUtcNow() < hard))
-            {
-                return Task.FromResult(current);
-            }
+                if (entry.Inflight is { } running)
+                {
+                    return running;
+                }
 
-            return StartLocked(entry);
+                // A concurrent caller may have finished an acquisition between our cache read and the lock.
+                if (entry.Current is { } current && (current.HardExpiry is not { } hard || _timeProvider.GetUtcNow() < hard))
+                {
+                    return Task.FromResult(current);
+                }
+
+                return StartLocked(entry);
+            }
         }
     }
 
+    /// <summary>
+    /// Whether a per-request slot left the cache (least recently used, idle, or its connection reloaded or removed).
+    /// A caller that found it just before still has it; an acquisition started on it would be a second one for the key
+    /// (the next caller creates a new slot), so new acquisitions go to the key's live slot. A connection's own slot is
+    /// the connection's: its manager decides (see <see cref="RetireAsync"/>).
+    /// </summary>
+    private static bool IsEvictedPerRequest(TokenCacheEntry entry) => entry.Evicted && entry.Owner is null && !entry.Pinned && entry.Request is not null;
+
+    /// <summary>The slot a renewal or an acquisition must use: the key's live one when <paramref name="entry"/> was evicted.</summary>
+    private TokenCacheEntry Live(TokenCacheEntry entry) => IsEvictedPerRequest(entry) ? _cache.GetEntry(entry.Key, entry.Request) : entry;
+
     private void TryStartBackgroundRefresh(TokenCacheEntry entry, DateTimeOffset now)
     {
-        if (now.UtcTicks < entry.NextBackgroundAttemptTicks || entry.Inflight is not null)
+        // A slot out of the cache is not renewed in the background: its callers have their token, the next ones the live slot.
+        if (now.UtcTicks < entry.NextBackgroundAttemptTicks || entry.Inflight is not null || entry.Evicted)
         {
             return;
         }
@@ -469,6 +525,13 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
                         entry.Current = cached;
                         entry.Inflight = null;
                         entry.NextBackgroundAttemptTicks = 0;
+                        if (entry.Evicted)
+                        {
+                            // Its connection was dropped meanwhile: the token serves this acquisition's callers by the
+                            // exact clock comparison, and no timer keeps it alive once they are done.
+                            cached.DisarmStaleTimer();
+                        }
+
                         break;
                     }
                 }
@@ -557,7 +620,7 @@ internal sealed class SalesforceTokenManager : IDisposable, IAsyncDisposable
         lock (entry.Gate)
         {
             // Renewed, evicted or rejected meanwhile: the refinement is about a token the slot no longer serves.
-            if (!ReferenceEquals(entry.Current, cached) || _lifetime.IsCancellationRequested)
+            if (!ReferenceEquals(entry.Current, cached) || _lifetime.IsCancellationRequested || entry.Evicted)
             {
                 return;
             }

@@ -1,122 +1,357 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SalesforceAuth.Internal;
 
 namespace SalesforceAuth.Tokens.Caching;
 
 /// <summary>
 /// The process-wide first level: one slot per <see cref="TokenCacheKey"/> (a key belongs to one connection; see there
-/// why connections configured alike do not share a slot). The slots of the configured principals are pinned; the
-/// per-request slots (one per user acted as) are trimmed once they have been idle for <see cref="IdleLimit"/>, so a
-/// service acting as many users over time does not keep every user's session forever. Disposed with the container: the
-/// cached tokens' staleness timers are released (a token read afterwards takes the exact clock comparison).
+/// why connections configured alike do not share a slot), bounded by <see cref="SalesforceConnectionsOptions"/>. The
+/// slots of the configured connections' own principals are pinned and not counted. Every other slot (a per-request
+/// principal's, on any connection, and a resolved connection's own, which takes the connection with it) is dropped once
+/// idle for <see cref="SalesforceConnectionsOptions.IdleTimeout"/>, and beyond
+/// <see cref="SalesforceConnectionsOptions.MaxCachedTokens"/> the least recently used go first.
 /// </summary>
+/// <remarks>
+/// <para>
+/// The least-recently-used order is approximate, by design: the hot path only writes the slot's last-used timestamp
+/// with a plain store (no lock, no list to reorder, no allocation), and eviction is a sweep that sorts a snapshot of the
+/// timestamps when the count passes the cap, dropping the oldest down to 90% of it (so a sweep runs once per 10% of the
+/// cap of new slots, not per insertion). Concurrent stamps may land in either order, and a slot with an acquisition in
+/// flight or stamped since the snapshot is skipped.
+/// </para>
+/// <para>
+/// Evicting never breaks a caller: the slot's state changes under its gate and only when no acquisition is in flight,
+/// a caller that already holds the slot keeps its token, and an acquisition asked of an evicted slot goes to the key's
+/// live slot (see <see cref="SalesforceTokenManager"/>), so there is still one per key. Evicted slots release their
+/// staleness timers; so does disposal with the container (a token read afterwards takes the exact clock comparison).
+/// </para>
+/// </remarks>
 internal sealed class SalesforceTokenCache : IDisposable
 {
-    /// <summary>An unpinned slot unused for this long is dropped at the next sweep (its token is renewed if asked for again).</summary>
-    internal static readonly TimeSpan IdleLimit = TimeSpan.FromHours(1);
-
-    /// <summary>Sweeps run at most this often.</summary>
-    internal static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
-
     private readonly ConcurrentDictionary<TokenCacheKey, TokenCacheEntry> _entries = new();
     private readonly TimeProvider _timeProvider;
-    private readonly int _sweepAbove;
-    private long _nextSweepTimestamp;
+    private readonly ILogger _logger;
+    private readonly int _maxEntries;
+    private readonly TimeSpan _idleTimeout;
+    private readonly object _timerGate = new();
+    private ITimer? _trimTimer;
+    private bool _disposed;
+    private int _count;
+    private int _evicting;
 
-    /// <summary>Creates the cache.</summary>
+    /// <summary>Creates the cache with the default bounds.</summary>
     /// <param name="timeProvider">The clock of the idle times, or <see langword="null"/> for the system clock.</param>
     public SalesforceTokenCache(TimeProvider? timeProvider = null)
-        : this(timeProvider, sweepAbove: 1000)
+        : this(timeProvider, new SalesforceConnectionsOptions(), null)
     {
     }
 
-    /// <summary>Creates the cache with a sweep threshold (for tests).</summary>
-    /// <param name="timeProvider">The clock of the idle times.</param>
-    /// <param name="sweepAbove">Sweeps run only while there are more slots than this.</param>
-    internal SalesforceTokenCache(TimeProvider? timeProvider, int sweepAbove)
+    /// <summary>Creates the cache.</summary>
+    /// <param name="timeProvider">The clock of the idle times and of the trimming timer.</param>
+    /// <param name="options">The bounds.</param>
+    /// <param name="logger">The logger, or <see langword="null"/>.</param>
+    public SalesforceTokenCache(TimeProvider? timeProvider, SalesforceConnectionsOptions options, ILogger? logger)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _timeProvider = timeProvider ?? TimeProvider.System;
-        _sweepAbove = sweepAbove;
-        _nextSweepTimestamp = _timeProvider.GetTimestamp();
+        _maxEntries = options.MaxCachedTokens;
+        _idleTimeout = options.IdleTimeout;
+        _logger = logger ?? NullLogger.Instance;
     }
 
-    /// <summary>Gets or creates the slot of a key.</summary>
+    /// <summary>The number of counted slots: every slot but the configured connections' own (for tests and diagnostics).</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Gets or creates the slot of a key, and marks it used now.</summary>
     /// <param name="key">The key.</param>
     /// <param name="request">The overrides stored with a new slot.</param>
-    /// <param name="pinned">Whether the slot is a configured principal's (never trimmed).</param>
+    /// <param name="pinned">Whether the slot is a configured connection's own (never dropped, not counted).</param>
     /// <returns>The slot.</returns>
     public TokenCacheEntry GetEntry(TokenCacheKey key, SalesforceTokenRequest? request, bool pinned = false)
     {
         var now = _timeProvider.GetTimestamp();
-        if (!_entries.TryGetValue(key, out var entry))
+        while (true)
         {
-            entry = _entries.GetOrAdd(key, static (k, state) => new TokenCacheEntry(k, state.request) { Pinned = state.pinned, LastUsedTimestamp = state.now }, (request, pinned, now));
-            if (_entries.Count > _sweepAbove)
+            if (!_entries.TryGetValue(key, out var entry))
             {
-                Sweep(now);
+                var created = new TokenCacheEntry(key, request) { Pinned = pinned, LastUsedTimestamp = now };
+                entry = _entries.GetOrAdd(key, created);
+                if (ReferenceEquals(entry, created))
+                {
+                    if (!pinned)
+                    {
+                        Admitted();
+                    }
+
+                    return entry;
+                }
             }
-        }
 
-        if (pinned)
-        {
-            entry.Pinned = true;
-        }
+            // A slot evicted between the lookup and here is of no use to a new caller: look again.
+            if (pinned && !entry.Pinned && !TryPin(entry))
+            {
+                continue;
+            }
 
-        entry.LastUsedTimestamp = now;
-        return entry;
+            entry.LastUsedTimestamp = now;
+            return entry;
+        }
     }
 
     /// <summary>
-    /// Drops the per-request slots of a connection resolved at run time (reloaded or removed), releasing their timers.
-    /// A scan of every slot: rare, and the slots are per-user ones (a resolved connection's own slot is not here).
+    /// Puts a resolved connection's own slot in the cache, counted and trimmed like the others; evicting it drops the
+    /// connection (<paramref name="owner"/>). A slot already there for the key (an earlier resolution of the same
+    /// connection, being dropped) is replaced.
+    /// </summary>
+    /// <param name="entry">The slot, not yet in any cache.</param>
+    /// <param name="owner">The connection.</param>
+    public void Admit(TokenCacheEntry entry, ITokenSlotOwner owner)
+    {
+        entry.Owner = owner;
+        entry.LastUsedTimestamp = _timeProvider.GetTimestamp();
+        while (true)
+        {
+            if (_entries.TryGetValue(entry.Key, out var old))
+            {
+                if (_entries.TryUpdate(entry.Key, entry, old))
+                {
+                    lock (old.Gate)
+                    {
+                        MarkEvicted(old);
+                    }
+
+                    if (old.Pinned)
+                    {
+                        Admitted();
+                    }
+
+                    return;
+                }
+            }
+            else if (_entries.TryAdd(entry.Key, entry))
+            {
+                Admitted();
+                return;
+            }
+        }
+    }
+
+    /// <summary>Drops one slot if it is still in the cache (its connection was reloaded, removed or dropped).</summary>
+    /// <param name="entry">The slot.</param>
+    public void Remove(TokenCacheEntry entry)
+    {
+        lock (entry.Gate)
+        {
+            Detach(entry);
+        }
+    }
+
+    /// <summary>
+    /// Drops the slots of a connection resolved at run time (reloaded or removed), releasing their timers: its
+    /// per-request slots, and its own slot when <paramref name="owner"/> owns it (a later resolution's slot stays). A
+    /// scan of every slot: rare.
     /// </summary>
     /// <param name="connectionId">The connection id.</param>
+    /// <param name="owner">The dropped connection, or <see langword="null"/> when it was still being resolved.</param>
     /// <returns>The dropped slots.</returns>
-    public List<TokenCacheEntry> RemoveResolved(string connectionId)
+    public List<TokenCacheEntry> RemoveResolved(string connectionId, ITokenSlotOwner? owner)
     {
         var removed = new List<TokenCacheEntry>();
         foreach (var (key, entry) in _entries)
         {
             if (key.Resolved && string.Equals(key.Connection, connectionId, StringComparison.Ordinal)
-                && _entries.TryRemove(new KeyValuePair<TokenCacheKey, TokenCacheEntry>(key, entry)))
+                && (entry.Owner is null || ReferenceEquals(entry.Owner, owner)))
             {
-                entry.Current?.DisarmStaleTimer();
-                removed.Add(entry);
+                lock (entry.Gate)
+                {
+                    if (Detach(entry))
+                    {
+                        removed.Add(entry);
+                    }
+                }
             }
         }
 
         return removed;
     }
 
-    /// <summary>The number of slots (for tests and diagnostics).</summary>
-    public int Count => _entries.Count;
+    /// <summary>Drops every slot idle for the idle timeout (the timer's callback; also called by tests and the probe).</summary>
+    /// <returns>The slots dropped, and how many of them were resolved connections' own.</returns>
+    public (int Slots, int Connections) TrimIdle()
+    {
+        var now = _timeProvider.GetTimestamp();
+        int slots = 0, connections = 0;
+        foreach (var entry in _entries.Values)
+        {
+            var stamp = entry.LastUsedTimestamp;
+            if (!entry.Pinned && _timeProvider.GetElapsedTime(stamp, now) >= _idleTimeout && TryEvict(entry, stamp))
+            {
+                slots++;
+                connections += entry.Owner is null ? 0 : 1;
+            }
+        }
+
+        if (slots > 0)
+        {
+            Log.CachedTokensTrimmed(_logger, slots, connections, _idleTimeout, Count);
+        }
+
+        return (slots, connections);
+    }
 
     /// <inheritdoc />
     public void Dispose()
     {
+        lock (_timerGate)
+        {
+            _disposed = true;
+            _trimTimer?.Dispose();
+            _trimTimer = null;
+        }
+
         foreach (var entry in _entries.Values)
         {
             entry.Current?.DisarmStaleTimer();
         }
     }
 
-    private void Sweep(long now)
+    private void Admitted()
     {
-        var next = Interlocked.Read(ref _nextSweepTimestamp);
-        if (now < next || Interlocked.CompareExchange(ref _nextSweepTimestamp, now + ToTimestamp(SweepInterval), next) != next)
+        if (Interlocked.Increment(ref _count) > _maxEntries)
         {
-            return;
+            EvictLeastRecentlyUsed();
         }
 
-        foreach (var (key, entry) in _entries)
+        if (Volatile.Read(ref _trimTimer) is null)
         {
-            // Idle, and no acquisition in flight: nobody is waiting on this slot.
-            if (!entry.Pinned && entry.Inflight is null && _timeProvider.GetElapsedTime(entry.LastUsedTimestamp, now) >= IdleLimit
-                && _entries.TryRemove(new KeyValuePair<TokenCacheKey, TokenCacheEntry>(key, entry)))
+            StartTrimTimer();
+        }
+    }
+
+    /// <summary>
+    /// Started with the first counted slot, so a service with configured connections only runs no timer. A quarter of
+    /// the idle time: a slot goes at most 25% after it went idle.
+    /// </summary>
+    private void StartTrimTimer()
+    {
+        lock (_timerGate)
+        {
+            if (_trimTimer is null && !_disposed)
             {
-                entry.Current?.DisarmStaleTimer();
+                var period = _idleTimeout / 4;
+                _trimTimer = _timeProvider.CreateTimer(static state => ((SalesforceTokenCache)state!).TrimIdle(), this, period, period);
             }
         }
     }
 
-    private long ToTimestamp(TimeSpan interval) => (long)(interval.TotalSeconds * _timeProvider.TimestampFrequency);
+    /// <summary>Drops the least recently used slots down to 90% of the cap (one caller at a time; others go on).</summary>
+    private void EvictLeastRecentlyUsed()
+    {
+        if (Interlocked.CompareExchange(ref _evicting, 1, 0) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var target = _maxEntries - Math.Max(1, _maxEntries / 10);
+            var candidates = new List<(TokenCacheEntry Entry, long Stamp)>(Count + 16);
+            foreach (var entry in _entries.Values)
+            {
+                if (!entry.Pinned && entry.Inflight is null)
+                {
+                    candidates.Add((entry, entry.LastUsedTimestamp));
+                }
+            }
+
+            candidates.Sort(static (a, b) => a.Stamp.CompareTo(b.Stamp));
+            int slots = 0, connections = 0;
+            foreach (var (entry, stamp) in candidates)
+            {
+                if (Count <= target)
+                {
+                    break;
+                }
+
+                if (TryEvict(entry, stamp))
+                {
+                    slots++;
+                    connections += entry.Owner is null ? 0 : 1;
+                }
+            }
+
+            if (slots > 0)
+            {
+                Log.CachedTokensEvicted(_logger, slots, connections, _maxEntries);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _evicting, 0);
+        }
+    }
+
+    /// <summary>
+    /// Evicts a slot chosen by a sweep, unless it was used since the sweep read <paramref name="stamp"/>, an acquisition
+    /// is in flight, or its connection cannot go now.
+    /// </summary>
+    private bool TryEvict(TokenCacheEntry entry, long stamp)
+    {
+        lock (entry.Gate)
+        {
+            if (entry.Evicted || entry.Inflight is not null || entry.LastUsedTimestamp != stamp
+                || !_entries.TryGetValue(entry.Key, out var current) || !ReferenceEquals(current, entry)
+                || (entry.Owner is { } owner && !owner.TryRelease()))
+            {
+                return false;
+            }
+
+            return Detach(entry);
+        }
+    }
+
+    /// <summary>Takes a slot out of the cache if it is there; under the slot's gate.</summary>
+    private bool Detach(TokenCacheEntry entry)
+    {
+        if (!_entries.TryRemove(new KeyValuePair<TokenCacheKey, TokenCacheEntry>(entry.Key, entry)))
+        {
+            return false;
+        }
+
+        MarkEvicted(entry);
+        if (!entry.Pinned)
+        {
+            Interlocked.Decrement(ref _count);
+        }
+
+        return true;
+    }
+
+    /// <summary>Pins a configured connection's own slot (created first by a per-request caller with the same principal).</summary>
+    private bool TryPin(TokenCacheEntry entry)
+    {
+        lock (entry.Gate)
+        {
+            if (entry.Evicted)
+            {
+                return false;
+            }
+
+            if (!entry.Pinned)
+            {
+                entry.Pinned = true;
+                Interlocked.Decrement(ref _count);
+            }
+
+            return true;
+        }
+    }
+
+    private static void MarkEvicted(TokenCacheEntry entry)
+    {
+        entry.Evicted = true;
+        entry.Current?.DisarmStaleTimer();
+    }
 }

@@ -3,7 +3,8 @@ namespace SalesforceAuth.Tokens.Caching;
 
 /// <summary>
 /// The cache slot of one <see cref="TokenCacheKey"/>: the current token and the one acquisition in flight. Readers take
-/// <see cref="Current"/> without a lock; every state change happens under <see cref="Gate"/>.
+/// <see cref="Current"/> without a lock; every state change happens under <see cref="Gate"/>, including the slot's
+/// eviction from <see cref="SalesforceTokenCache"/>.
 /// </summary>
 internal sealed class TokenCacheEntry
 {
@@ -11,6 +12,7 @@ internal sealed class TokenCacheEntry
     private long _nextBackgroundAttemptTicks;
     private long _lastUsedTimestamp;
     private Task<CachedToken>? _inflight;
+    private volatile bool _evicted;
 
     /// <summary>Creates an empty slot.</summary>
     /// <param name="key">The key.</param>
@@ -53,7 +55,27 @@ internal sealed class TokenCacheEntry
     /// <summary>Whether the slot is a configured principal's, never trimmed from the cache.</summary>
     public bool Pinned { get; set; }
 
-    /// <summary>When the slot was last asked for (a <see cref="TimeProvider.GetTimestamp"/> value); idle slots are trimmed.</summary>
+    /// <summary>
+    /// The connection resolved at run time whose own slot this is: it lives exactly as long as the slot, so evicting the
+    /// slot drops it (and it may refuse while busy). <see langword="null"/> for every other slot.
+    /// </summary>
+    public ITokenSlotOwner? Owner { get; set; }
+
+    /// <summary>
+    /// Whether the slot left the cache (evicted, trimmed, or its connection dropped); set under <see cref="Gate"/>. A
+    /// caller that found the slot just before keeps its token; a new acquisition goes to the key's live slot instead, so
+    /// that there is still one per key.
+    /// </summary>
+    public bool Evicted
+    {
+        get => _evicted;
+        set => _evicted = value;
+    }
+
+    /// <summary>
+    /// When the slot was last asked for (a <see cref="TimeProvider.GetTimestamp"/> value): written with a plain store on
+    /// every lookup (never a lock), read by the cache's sweeps to find idle and least recently used slots.
+    /// </summary>
     public long LastUsedTimestamp
     {
         get => Volatile.Read(ref _lastUsedTimestamp);
