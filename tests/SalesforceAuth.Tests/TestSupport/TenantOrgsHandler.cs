@@ -19,6 +19,9 @@ internal sealed class TenantOrgsHandler : HttpMessageHandler
 
     public ConcurrentBag<string> Revoked { get; } = [];
 
+    /// <summary>When set, every refresh token grant answers with a new refresh token <c>{host}-rt!{n}</c> (rotation).</summary>
+    public bool RotateRefreshTokens { get; set; }
+
     public ConcurrentDictionary<string, int> ApiCallsByHost { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>REST calls whose token was issued by another host than the one they were sent to.</summary>
@@ -36,7 +39,11 @@ internal sealed class TenantOrgsHandler : HttpMessageHandler
         {
             TokenRequestsByHost.AddOrUpdate(host, 1, (_, n) => n + 1);
             var n = Interlocked.Increment(ref _issued);
-            return Json(HttpStatusCode.OK, $$"""{"access_token":"{{host}}!{{n}}","instance_url":"https://{{host}}","id":"https://login.salesforce.com/id/00Dxx0000000001EAA/005xx000001X8UzAAK","token_type":"Bearer","issued_at":"1763942400000","scope":"api"}""", request);
+            var rotated = RotateRefreshTokens && (await request.Content!.ReadAsStringAsync(cancellationToken)).Contains("grant_type=refresh_token", StringComparison.Ordinal)
+                ? $",\"refresh_token\":\"{host}-rt!{n}\""
+                : string.Empty;
+            var body = $$"""{"access_token":"{{host}}!{{n}}","instance_url":"https://{{host}}","id":"https://login.salesforce.com/id/00Dxx0000000001EAA/005xx000001X8UzAAK","token_type":"Bearer","issued_at":"1763942400000","scope":"api" """;
+            return Json(HttpStatusCode.OK, body.TrimEnd() + rotated + "}", request);
         }
 
         if (path == "/services/oauth2/revoke")

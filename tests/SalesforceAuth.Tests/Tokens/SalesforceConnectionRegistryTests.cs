@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -151,28 +152,108 @@ public sealed class SalesforceConnectionRegistryTests
     }
 
     [Fact]
-    public async Task MaxConnections_Exceeded_LeastRecentlyUsedDropped()
+    public async Task MaxCachedTokens_Exceeded_LeastRecentlyUsedTenantDropped_ResolvedAndAcquiredAgainOnNextUse()
     {
         var clock = TestManagers.Clock();
-        using var env = new Env(services => services.AddSingleton<TimeProvider>(clock), maxConnections: 3);
+        using var env = new Env(services => services.AddSingleton<TimeProvider>(clock), maxCachedTokens: 3);
         foreach (var tenant in new[] { "a", "b", "c" })
         {
-            await env.Connections.GetTokenAsync(tenant, cancellationToken: Ct);
+            await env.GetAsync(tenant);
             clock.Advance(TimeSpan.FromSeconds(1));
         }
 
-        await env.Connections.GetTokenAsync("a", cancellationToken: Ct);
+        await env.GetAsync("a");
         clock.Advance(TimeSpan.FromSeconds(1));
-        await env.Connections.GetTokenAsync("d", cancellationToken: Ct);
+        await env.GetAsync("d");
 
-        // Down to 90% of the cap (at least one below it): the two least recently used, b and c, went.
-        Assert.Equal(2, env.Connections.Count);
-        await env.Connections.GetTokenAsync("a", cancellationToken: Ct);
-        await env.Connections.GetTokenAsync("d", cancellationToken: Ct);
-        Assert.Equal(1, env.Directory.Lookups("a"));
-        Assert.Equal(1, env.Directory.Lookups("d"));
-        await env.Connections.GetTokenAsync("b", cancellationToken: Ct);
+        // Each tenant is one cached token (its own) and goes with it: b, the least recently used, went.
+        Assert.Equal(3, env.Connections.Count);
+        foreach (var tenant in new[] { "a", "c", "d" })
+        {
+            await env.GetAsync(tenant);
+            Assert.Equal(1, env.Directory.Lookups(tenant));
+            Assert.Equal(1, env.Orgs.TokenRequests(tenant));
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await env.GetAsync("b")).Status);
         Assert.Equal(2, env.Directory.Lookups("b"));
+        Assert.Equal(2, env.Orgs.TokenRequests("b"));
+    }
+
+    [Fact]
+    public async Task TinyCap_TenantsEvictedAndResolvedAgainWhileOthersCall_NoCrossTenantTokenNoFailure()
+    {
+        using var env = new Env(maxCachedTokens: 3);
+        var tenants = Enumerable.Range(1, 12).Select(i => $"t{i}").ToArray();
+        using var done = new CancellationTokenSource();
+        var walked = new List<(string Tenant, HttpStatusCode Status, string Host)>();
+        async Task WalkAsync()
+        {
+            foreach (var tenant in tenants)
+            {
+                walked.AddRange(await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => env.GetAsync(tenant))));
+            }
+        }
+
+        // Alone first: each new tenant takes the cache over its cap and evicts the least recently used.
+        await WalkAsync();
+        Assert.Equal(3, env.Connections.Count);
+
+        // Then twice more with callers of every tenant throughout, so that evictions meet calls on the way.
+        var background = Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
+        {
+            var results = new List<(string Tenant, HttpStatusCode Status, string Host)>();
+            for (var i = worker; !done.IsCancellationRequested; i++)
+            {
+                results.Add(await env.GetAsync(tenants[i % tenants.Length]));
+            }
+
+            return results;
+        })).ToArray();
+        await WalkAsync();
+        await WalkAsync();
+
+        await done.CancelAsync();
+        var responses = walked.Concat((await Task.WhenAll(background)).SelectMany(r => r)).ToList();
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.Status));
+        Assert.All(responses, r => Assert.Equal(TenantOrgsHandler.Host(r.Tenant), r.Host));
+        Assert.Equal(0, env.Orgs.CrossTenant);
+    }
+
+    [Fact]
+    public async Task RemoveAsync_WithRevocation_RefreshTokenRotatedInMemory_RevokesTheCurrentOne()
+    {
+        using var env = new Env();
+        env.Orgs.RotateRefreshTokens = true;
+        var first = await env.Connections.GetTokenAsync("acme", cancellationToken: Ct);
+
+        Assert.True(await env.Connections.RemoveAsync("acme", revokeTokens: true, Ct));
+
+        // The first refresh rotated 5Aep-acme away: the chain's current token is the one that ends its sessions.
+        var issued = first.AccessToken.Split('!')[1];
+        Assert.Contains($"acme.my.salesforce.com-rt!{issued}", env.Orgs.Revoked);
+        Assert.Contains(first.AccessToken, env.Orgs.Revoked);
+    }
+
+    [Fact]
+    public void Configuration_EveryBound_Binds()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Salesforce:Connections:IdleTimeout"] = "00:07:00",
+            ["Salesforce:Connections:MaxCachedTokens"] = "1234",
+        }).Build());
+        services.AddSalesforceConnections((_, _) => ValueTask.FromResult<SalesforceConnectionSettings?>(null));
+        using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<SalesforceConnectionsOptions>>().Value;
+
+        // Every settable property is in the dictionary above: one added without a binding test fails here.
+        Assert.Equal(2, typeof(SalesforceConnectionsOptions).GetProperties().Count(p => p.CanWrite));
+        Assert.Equal(TimeSpan.FromMinutes(7), options.IdleTimeout);
+        Assert.Equal(1234, options.MaxCachedTokens);
     }
 
     [Fact]
@@ -200,15 +281,15 @@ public sealed class SalesforceConnectionRegistryTests
 
     [Theory]
     [InlineData(0, 100, "IdleTimeout")]
-    [InlineData(30, 0, "MaxConnections")]
-    public void Options_OutOfRange_FailNamingTheSetting(int idleMinutes, int maxConnections, string setting)
+    [InlineData(30, 0, "MaxCachedTokens")]
+    public void Options_OutOfRange_FailNamingTheSetting(int idleMinutes, int maxCachedTokens, string setting)
     {
         var services = new ServiceCollection();
         services.AddSalesforceConnections((_, _) => ValueTask.FromResult<SalesforceConnectionSettings?>(null));
         services.Configure<SalesforceConnectionsOptions>(o =>
         {
             o.IdleTimeout = TimeSpan.FromMinutes(idleMinutes);
-            o.MaxConnections = maxConnections;
+            o.MaxCachedTokens = maxCachedTokens;
         });
         using var provider = services.BuildServiceProvider();
 
@@ -257,14 +338,14 @@ public sealed class SalesforceConnectionRegistryTests
     {
         private readonly ServiceProvider _provider;
 
-        public Env(Action<IServiceCollection>? configure = null, TimeSpan? idleTimeout = null, int maxConnections = 1000)
+        public Env(Action<IServiceCollection>? configure = null, TimeSpan? idleTimeout = null, int maxCachedTokens = 1000)
         {
             var services = new ServiceCollection();
             configure?.Invoke(services);
             services.AddSalesforceConnections(_ => Directory, o =>
             {
                 o.IdleTimeout = idleTimeout ?? TimeSpan.FromHours(1);
-                o.MaxConnections = maxConnections;
+                o.MaxCachedTokens = maxCachedTokens;
             });
             services.AddHttpClient("salesforce").AddSalesforceTokenHandler().ConfigurePrimaryHttpMessageHandler(() => Orgs);
             services.AddHttpClient(SalesforceTokenClient.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => Orgs);

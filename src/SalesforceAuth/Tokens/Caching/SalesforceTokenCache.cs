@@ -82,7 +82,7 @@ internal sealed class SalesforceTokenCache : IDisposable
                 {
                     if (!pinned)
                     {
-                        Admitted();
+                        Admitted(created);
                     }
 
                     return entry;
@@ -124,7 +124,7 @@ internal sealed class SalesforceTokenCache : IDisposable
 
                     if (old.Pinned)
                     {
-                        Admitted();
+                        Admitted(entry);
                     }
 
                     return;
@@ -132,7 +132,7 @@ internal sealed class SalesforceTokenCache : IDisposable
             }
             else if (_entries.TryAdd(entry.Key, entry))
             {
-                Admitted();
+                Admitted(entry);
                 return;
             }
         }
@@ -177,7 +177,10 @@ internal sealed class SalesforceTokenCache : IDisposable
         return removed;
     }
 
-    /// <summary>Drops every slot idle for the idle timeout (the timer's callback; also called by tests and the probe).</summary>
+    /// <summary>
+    /// Drops every slot idle for the idle timeout, then sweeps for the cap (the timer's callback; also called by tests and
+    /// the probe).
+    /// </summary>
     /// <returns>The slots dropped, and how many of them were resolved connections' own.</returns>
     public (int Slots, int Connections) TrimIdle()
     {
@@ -198,6 +201,8 @@ internal sealed class SalesforceTokenCache : IDisposable
             Log.CachedTokensTrimmed(_logger, slots, connections, _idleTimeout, Count);
         }
 
+        // Slots that were in flight when the last insertion swept may have left the count above the cap.
+        EvictLeastRecentlyUsed(admitted: null);
         return (slots, connections);
     }
 
@@ -217,11 +222,11 @@ internal sealed class SalesforceTokenCache : IDisposable
         }
     }
 
-    private void Admitted()
+    private void Admitted(TokenCacheEntry admitted)
     {
         if (Interlocked.Increment(ref _count) > _maxEntries)
         {
-            EvictLeastRecentlyUsed();
+            EvictLeastRecentlyUsed(admitted);
         }
 
         if (Volatile.Read(ref _trimTimer) is null)
@@ -246,28 +251,53 @@ internal sealed class SalesforceTokenCache : IDisposable
         }
     }
 
-    /// <summary>Drops the least recently used slots down to 90% of the cap (one caller at a time; others go on).</summary>
-    private void EvictLeastRecentlyUsed()
+    /// <summary>
+    /// Drops the least recently used slots down to 90% of the cap, never the slot just admitted (its caller is about to
+    /// use it). One caller sweeps at a time; the others go on, and the sweeper looks again before it leaves if they took
+    /// the count over the cap meanwhile. Slots in flight are skipped, so the count may stay above the cap by as many
+    /// slots as there are acquisitions running, until the next insertion or the next trim (which sweeps too).
+    /// </summary>
+    private void EvictLeastRecentlyUsed(TokenCacheEntry? admitted)
     {
-        if (Interlocked.CompareExchange(ref _evicting, 1, 0) != 0)
+        while (Count > _maxEntries && Interlocked.CompareExchange(ref _evicting, 1, 0) == 0)
         {
-            return;
-        }
+            int evicted;
+            try
+            {
+                evicted = SweepLeastRecentlyUsed(admitted);
+            }
+            finally
+            {
+                Volatile.Write(ref _evicting, 0);
+            }
 
-        try
+            if (evicted == 0)
+            {
+                // Everything left is in flight or was just used: the next insertion tries again.
+                return;
+            }
+        }
+    }
+
+    private int SweepLeastRecentlyUsed(TokenCacheEntry? admitted)
+    {
+        var target = _maxEntries - (_maxEntries / 10);
+        int slots = 0, connections = 0;
+
+        // A slot used since the snapshot is skipped (it is no longer among the least recent); a slow sweep, one that
+        // many callers overtook, takes a new snapshot rather than stop short.
+        for (var pass = 0; pass < 3 && Count > target; pass++)
         {
-            var target = _maxEntries - Math.Max(1, _maxEntries / 10);
             var candidates = new List<(TokenCacheEntry Entry, long Stamp)>(Count + 16);
             foreach (var entry in _entries.Values)
             {
-                if (!entry.Pinned && entry.Inflight is null)
+                if (!entry.Pinned && entry.Inflight is null && !ReferenceEquals(entry, admitted))
                 {
                     candidates.Add((entry, entry.LastUsedTimestamp));
                 }
             }
 
             candidates.Sort(static (a, b) => a.Stamp.CompareTo(b.Stamp));
-            int slots = 0, connections = 0;
             foreach (var (entry, stamp) in candidates)
             {
                 if (Count <= target)
@@ -281,16 +311,14 @@ internal sealed class SalesforceTokenCache : IDisposable
                     connections += entry.Owner is null ? 0 : 1;
                 }
             }
+        }
 
-            if (slots > 0)
-            {
-                Log.CachedTokensEvicted(_logger, slots, connections, _maxEntries);
-            }
-        }
-        finally
+        if (slots > 0)
         {
-            Volatile.Write(ref _evicting, 0);
+            Log.CachedTokensEvicted(_logger, slots, connections, _maxEntries);
         }
+
+        return slots;
     }
 
     /// <summary>
