@@ -1,11 +1,15 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using SalesforceAuth.Internal;
 using SalesforceAuth.Tests.TestSupport;
 using SalesforceAuth.Tokens;
+using SalesforceAuth.Tokens.Caching;
 
 namespace SalesforceAuth.Tests.Tokens;
 
@@ -234,6 +238,52 @@ public sealed class SalesforceConnectionRegistryTests
         var issued = first.AccessToken.Split('!')[1];
         Assert.Contains($"acme.my.salesforce.com-rt!{issued}", env.Orgs.Revoked);
         Assert.Contains(first.AccessToken, env.Orgs.Revoked);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task DroppedConnection_ItsApiUsageNoLongerReported(bool reloadedOrRemoved)
+    {
+        // A service sees tenants come and go: a dropped one must not stay in the gauges (and in memory) for good.
+        var metrics = new SalesforceMetrics(null);
+        var name = "dropped-" + Guid.NewGuid().ToString("N");
+        using var manager = new SalesforceTokenManager(name, TestManagers.Options(), () => new FakeTokenSource(), new SalesforceTokenCache(), TimeProvider.System, NullLogger.Instance, metrics, resolved: true);
+        manager.ApiUsage.Observe("api-usage=10/100");
+        Assert.Contains(name, ReportedConnections());
+
+        await manager.RetireAsync(refuseAcquisitions: reloadedOrRemoved);
+
+        Assert.DoesNotContain(name, ReportedConnections());
+    }
+
+    private static List<string> ReportedConnections()
+    {
+        var reported = new List<string>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == SalesforceTelemetry.ApiUsage)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "salesforce.client" && tag.Value is string connection)
+                {
+                    lock (reported)
+                    {
+                        reported.Add(connection);
+                    }
+                }
+            }
+        });
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return reported;
     }
 
     [Fact]
