@@ -9,6 +9,9 @@ namespace SalesforceAuth;
 /// <c>AddSalesforceClient(name)</c> is pinned: never dropped and never counted.
 /// </summary>
 /// <remarks>
+/// A resolved refresh-token connection whose refresh token rotated while no <see cref="ISalesforceRefreshTokenStore"/>
+/// keeps it is never dropped (its current refresh token exists only in memory; presenting the old one again revokes the
+/// chain) until it is reloaded or removed: give such tenants a store.
 /// One cap instead of one per kind: a resolved connection lives exactly as long as its own token, so the cap on tokens
 /// bounds the connections too (an earlier <c>MaxConnections</c> bounded connections only, and left per-user tokens
 /// unbounded).

@@ -375,11 +375,16 @@ internal sealed class SalesforceConnectionRegistry : ISalesforceConnections, IDi
 
         /// <summary>
         /// Drops the connection with its own slot (idle or least recently used): not while one of its acquisitions is in
-        /// flight. Its settings are current, so a caller that found it just before still gets a token.
+        /// flight, and never once its refresh token rotated with no store to keep it. Its settings are current, so a
+        /// caller that found it just before still gets a token.
         /// </summary>
         public bool TryRelease()
         {
-            if (Manager.IsBusy)
+            // The only copy of the rotated refresh token is in memory: resolved again, the tenant would present the
+            // resolver's old one, which Salesforce takes for a reused token and answers by revoking the whole chain
+            // (Salesforce Help, "Refresh Token Rotation", https://help.salesforce.com/s/articleView?id=005316711&type=1).
+            // Kept until it is reloaded or removed; a tenant with an ISalesforceRefreshTokenStore has no such limit.
+            if (Manager.IsBusy || (_memory is { } memory && !string.Equals(memory.Current, _settings.Options.RefreshToken, StringComparison.Ordinal)))
             {
                 return false;
             }

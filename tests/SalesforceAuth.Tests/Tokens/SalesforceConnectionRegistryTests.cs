@@ -156,6 +156,25 @@ public sealed class SalesforceConnectionRegistryTests
     }
 
     [Fact]
+    public async Task Trim_RefreshTokenRotatedWithoutAStore_TenantKept_SoTheOldTokenIsNeverPresentedAgain()
+    {
+        var clock = TestManagers.Clock();
+        using var env = new Env(services => services.AddSingleton<TimeProvider>(clock), idleTimeout: TimeSpan.FromMinutes(20), maxCachedTokens: 1);
+        env.Orgs.RotateRefreshTokens = true;
+        await env.Connections.GetTokenAsync("rotated", cancellationToken: Ct);
+
+        clock.Advance(TimeSpan.FromMinutes(30));
+        env.Orgs.RotateRefreshTokens = false;
+        await env.Connections.GetTokenAsync("other", cancellationToken: Ct);
+
+        // Neither idle nor over the cap did it go: resolved again it would send 5Aep-rotated, which rotation retired.
+        Assert.Equal(2, env.Connections.Count);
+        await env.Connections.GetTokenAsync("rotated", cancellationToken: Ct);
+        Assert.Equal(1, env.Directory.Lookups("rotated"));
+        Assert.Equal(1, env.Orgs.TokenRequests("rotated"));
+    }
+
+    [Fact]
     public async Task MaxCachedTokens_Exceeded_LeastRecentlyUsedTenantDropped_ResolvedAndAcquiredAgainOnNextUse()
     {
         var clock = TestManagers.Clock();

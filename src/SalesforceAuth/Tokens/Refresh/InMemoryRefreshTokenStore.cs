@@ -14,6 +14,9 @@ internal sealed class InMemoryRefreshTokenStore : ISalesforceRefreshTokenStore
     /// <param name="refreshToken">The initial refresh token, or <see langword="null"/>.</param>
     public InMemoryRefreshTokenStore(string? refreshToken) => _refreshToken = refreshToken;
 
+    /// <summary>The current refresh token, read without a task.</summary>
+    public string? Current => Volatile.Read(ref _refreshToken);
+
     /// <inheritdoc />
     public Task<string?> GetAsync(CancellationToken cancellationToken = default) => Task.FromResult(Volatile.Read(ref _refreshToken));
 
