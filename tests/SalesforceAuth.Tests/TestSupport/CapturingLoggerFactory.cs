@@ -10,6 +10,33 @@ internal sealed class CapturingLoggerFactory : ILoggerFactory
 
     public IEnumerable<string> AllText => Lines.Select(l => l.Message);
 
+    private readonly List<(int EventId, TaskCompletionSource Logged)> _waiters = [];
+
+    /// <summary>Completes once a line with <paramref name="eventId"/> has been logged (work in the background logs late).</summary>
+    public Task WhenLogged(int eventId)
+    {
+        lock (_waiters)
+        {
+            if (Lines.Any(l => l.EventId.Id == eventId))
+            {
+                return Task.CompletedTask;
+            }
+
+            var logged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((eventId, logged));
+            return logged.Task;
+        }
+    }
+
+    private void Add(LogLevel level, EventId eventId, string text)
+    {
+        lock (_waiters)
+        {
+            Lines.Enqueue((level, eventId, text));
+            _waiters.RemoveAll(w => w.EventId == eventId.Id && w.Logged.TrySetResult());
+        }
+    }
+
     public void AddProvider(ILoggerProvider provider)
     {
     }
@@ -40,7 +67,7 @@ internal sealed class CapturingLoggerFactory : ILoggerFactory
                 text += " | " + exception;
             }
 
-            owner.Lines.Enqueue((logLevel, eventId, text));
+            owner.Add(logLevel, eventId, text);
         }
     }
 }
