@@ -345,6 +345,60 @@ public sealed class SalesforceAuthenticationHandlerTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Fact]
+    public void Constructor_NoConnectionOfItsOwnAndNoneToChooseFrom_Refused() =>
+        Assert.Throws<ArgumentNullException>("connections", () => new SalesforceAuthenticationHandler(null, null, new SalesforceMetrics(null), NullLogger.Instance));
+
+    [Fact]
+    public async Task SendAsync_ConnectionNamedOnASingleConnectionHandler_SaysItNeedsADependencyInjectionClientAndSendsNothing()
+    {
+        var (_, terminal, source, handler) = Create();
+        using var invoker = new HttpMessageInvoker(handler, disposeHandler: false);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/services/data/").SetSalesforceConnection("tenant-42");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => invoker.SendAsync(request, TestContext.Current.CancellationToken));
+
+        Assert.Contains("SetSalesforceConnection needs a client registered by dependency injection", error.Message, StringComparison.Ordinal);
+        Assert.Empty(terminal.Sent);
+        Assert.Equal(0, source.Calls);
+    }
+
+    [Fact]
+    public async Task SendAsync_EmptyConnectionOption_TheHandlersOwnConnection()
+    {
+        var (client, terminal, source, _) = Create();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/services/data/");
+        request.Options.Set(SalesforceRequestOptions.Connection, string.Empty);
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(Pod1.Host, Assert.Single(terminal.Sent).Uri.Host);
+        Assert.Equal(1, source.Calls);
+    }
+
+    [Fact]
+    public async Task SendAsync_TokenStillBeingRequested_ReturnsAPendingTaskWithoutBlockingTheCaller()
+    {
+        var (client, terminal, source, _) = Create();
+        source.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Started on another thread: a handler that waited for the token synchronously would never return from here.
+        var sending = await Task.Factory.StartNew(
+                () => client.GetAsync("/services/data/", TestContext.Current.CancellationToken),
+                TestContext.Current.CancellationToken,
+                TaskCreationOptions.None,
+                TaskScheduler.Default)
+            .WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        await source.WhenCalled(1).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.False(sending.IsCompleted);
+        Assert.Empty(terminal.Sent);
+        source.Gate.SetResult();
+        using var response = await sending.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.Equal(FakeTokenSource.TokenValue(1), Assert.Single(terminal.Sent).Authorization?.Parameter);
+    }
+
     private static (HttpClient Client, RecordingHandler Terminal, FakeTokenSource Source, SalesforceAuthenticationHandler Handler) Create()
     {
         var source = new FakeTokenSource();

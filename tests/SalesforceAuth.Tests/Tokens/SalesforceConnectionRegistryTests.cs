@@ -39,6 +39,18 @@ public sealed class SalesforceConnectionRegistryTests
     }
 
     [Fact]
+    public async Task ClientForManyConnections_NoneNamedOnTheRequest_SaysHowToNameOneAndSendsNothing()
+    {
+        using var env = new Env();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => env.Client.GetAsync("services/data/v62.0/limits", Ct));
+
+        Assert.Contains("request.SetSalesforceConnection(connectionId)", error.Message, StringComparison.Ordinal);
+        Assert.Empty(env.Orgs.ApiCallsByHost);
+        Assert.Empty(env.Orgs.TokenRequestsByHost);
+    }
+
+    [Fact]
     public async Task ConfiguredConnection_NamedOnTheRequest_UsedWithoutAskingTheResolver()
     {
         using var env = new Env(services => services.AddSalesforceClient("crm", o =>
