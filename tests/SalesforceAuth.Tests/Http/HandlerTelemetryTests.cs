@@ -8,6 +8,8 @@ using SalesforceAuth.Tests.Tokens;
 using SalesforceAuth.Tokens;
 using SalesforceAuth.Tokens.Caching;
 
+using SalesforceAuth.Tests.TestSupport;
+
 namespace SalesforceAuth.Tests.Http;
 
 public sealed class HandlerTelemetryTests
@@ -35,19 +37,5 @@ public sealed class HandlerTelemetryTests
         Assert.Contains("hit", results);
         Assert.Equal(1, renewals.GetMeasurementSnapshot().EvaluateAsCounter());
         Assert.Equal(1, refusals.GetMeasurementSnapshot().EvaluateAsCounter());
-    }
-
-    private sealed class TestMeterFactory : IMeterFactory
-    {
-        private readonly List<Meter> _meters = [];
-
-        public Meter Create(MeterOptions options)
-        {
-            var meter = new Meter(options.Name, options.Version, options.Tags, this);
-            _meters.Add(meter);
-            return meter;
-        }
-
-        public void Dispose() => _meters.ForEach(m => m.Dispose());
     }
 }

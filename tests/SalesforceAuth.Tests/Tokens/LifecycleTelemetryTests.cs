@@ -15,7 +15,7 @@ public sealed class LifecycleTelemetryTests
     {
         using var f = new TokenEndpointFixture();
         f.Server.Given(f.TokenRequest("/services/oauth2/revoke")).RespondWith(Response.Create().WithStatusCode(200));
-        using var meters = new ScopedMeterFactory();
+        using var meters = new TestMeterFactory();
         using var requests = new MetricCollector<long>(meters, SalesforceTelemetry.MeterName, SalesforceTelemetry.LifecycleRequests);
         var client = new SalesforceTokenClient(f.Http, f.Options(), f.Time, f.Logs, meters);
 
@@ -35,7 +35,7 @@ public sealed class LifecycleTelemetryTests
     public async Task RequestTokenAsync_RefreshRotation_CountedAsSaved()
     {
         using var handler = new ScriptedHandler(_ => Task.FromResult(Json(200, """{"access_token":"00D5g00000XXXXX!AQ0A","instance_url":"https://acme.my.salesforce.com","refresh_token":"5Aep861NEW"}""")));
-        using var meters = new ScopedMeterFactory();
+        using var meters = new TestMeterFactory();
         using var rotations = new MetricCollector<long>(meters, SalesforceTelemetry.MeterName, SalesforceTelemetry.RefreshTokenRotations);
         var options = new SalesforceClientOptions
         {
@@ -51,19 +51,5 @@ public sealed class LifecycleTelemetryTests
 
         var measurement = Assert.Single(rotations.GetMeasurementSnapshot());
         Assert.Equal("saved", measurement.Tags["salesforce.outcome"]);
-    }
-
-    private sealed class ScopedMeterFactory : IMeterFactory
-    {
-        private readonly List<Meter> _meters = [];
-
-        public Meter Create(MeterOptions options)
-        {
-            var meter = new Meter(options.Name, options.Version, options.Tags, scope: this);
-            _meters.Add(meter);
-            return meter;
-        }
-
-        public void Dispose() => _meters.ForEach(m => m.Dispose());
     }
 }

@@ -8,26 +8,13 @@ namespace SalesforceAuth.Tests.Tokens;
 
 public sealed class TokenTelemetryTests
 {
-    private sealed class ScopedMeterFactory : IMeterFactory
-    {
-        private readonly List<Meter> _meters = [];
-
-        public Meter Create(MeterOptions options)
-        {
-            var meter = new Meter(options.Name, options.Version, options.Tags, scope: this);
-            _meters.Add(meter);
-            return meter;
-        }
-
-        public void Dispose() => _meters.ForEach(m => m.Dispose());
-    }
 
     [Fact]
     public async Task RequestTokenAsync_RetryThenSuccess_RecordsSpanAndMetrics()
     {
         using var f = new TokenEndpointFixture();
         f.RespondInSequence(Html(503), Json(200, SuccessBody()));
-        using var meters = new ScopedMeterFactory();
+        using var meters = new TestMeterFactory();
         using var requests = new MetricCollector<long>(meters, SalesforceTelemetry.MeterName, SalesforceTelemetry.TokenRequests);
         using var retries = new MetricCollector<long>(meters, SalesforceTelemetry.MeterName, SalesforceTelemetry.TokenRetries);
         using var duration = new MetricCollector<double>(meters, SalesforceTelemetry.MeterName, SalesforceTelemetry.TokenRequestDuration);
@@ -64,7 +51,7 @@ public sealed class TokenTelemetryTests
     {
         using var f = new TokenEndpointFixture();
         f.Respond(Json(200, SuccessBody("https://evil.example")));
-        using var meters = new ScopedMeterFactory();
+        using var meters = new TestMeterFactory();
         using var requests = new MetricCollector<long>(meters, SalesforceTelemetry.MeterName, SalesforceTelemetry.TokenRequests);
 
         await Assert.ThrowsAsync<SalesforceUntrustedInstanceException>(() => new SalesforceTokenClient(f.Http, f.Options(), f.Time, f.Logs, meters).RequestTokenAsync(cancellationToken: TestContext.Current.CancellationToken));
