@@ -117,6 +117,10 @@ public sealed class SalesforceLoginHostTests
             StringComparison.Ordinal);
 
     [Fact]
+    public void FromEndpoint_RelativeUrl_ArgumentExceptionNamingTheParameter() =>
+        Assert.Contains("absolute", Assert.Throws<ArgumentException>("endpoint", () => SalesforceLoginHost.FromEndpoint(new Uri("/services/oauth2/token", UriKind.Relative))).Message, StringComparison.Ordinal);
+
+    [Fact]
     public void FromEndpoint_UrlWithoutAnOAuthPath_ReadAsALoginUrl()
     {
         var host = SalesforceLoginHost.FromEndpoint(new Uri("https://acme.my.site.com/customers"));

@@ -381,22 +381,30 @@ public sealed class SalesforceAuthenticationHandlerTests
     public async Task SendAsync_TokenStillBeingRequested_ReturnsAPendingTaskWithoutBlockingTheCaller()
     {
         var (client, terminal, source, _) = Create();
-        source.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        source.Gate = gate;
+        try
+        {
+            // Started on another thread: a handler that waited for the token synchronously would not return from here.
+            var sending = await Task.Factory.StartNew(
+                    () => client.GetAsync("/services/data/", TestContext.Current.CancellationToken),
+                    TestContext.Current.CancellationToken,
+                    TaskCreationOptions.None,
+                    TaskScheduler.Default)
+                .WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+            await source.WhenCalled(1).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
-        // Started on another thread: a handler that waited for the token synchronously would never return from here.
-        var sending = await Task.Factory.StartNew(
-                () => client.GetAsync("/services/data/", TestContext.Current.CancellationToken),
-                TestContext.Current.CancellationToken,
-                TaskCreationOptions.None,
-                TaskScheduler.Default)
-            .WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
-        await source.WhenCalled(1).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
-
-        Assert.False(sending.IsCompleted);
-        Assert.Empty(terminal.Sent);
-        source.Gate.SetResult();
-        using var response = await sending.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
-        Assert.Equal(FakeTokenSource.TokenValue(1), Assert.Single(terminal.Sent).Authorization?.Parameter);
+            Assert.False(sending.IsCompleted);
+            Assert.Empty(terminal.Sent);
+            gate.SetResult();
+            using var response = await sending.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+            Assert.Equal(FakeTokenSource.TokenValue(1), Assert.Single(terminal.Sent).Authorization?.Parameter);
+        }
+        finally
+        {
+            // A handler that did block holds a thread-pool thread until the token arrives: let it go either way.
+            gate.TrySetResult();
+        }
     }
 
     private static (HttpClient Client, RecordingHandler Terminal, FakeTokenSource Source, SalesforceAuthenticationHandler Handler) Create()
